@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ErrorCode, type RegisterDto, Role, type UserDto } from '@shop/contracts';
+import { AppError } from '@shop/problem-details';
+import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
+import { eq, ne } from 'drizzle-orm';
+import { PasswordHasher } from '../credentials/password-hasher';
+import { type AuthSchema, refreshTokens, users } from '../db/schema';
+import { normalizeEmail, toUserDto } from './user.mapper';
+
+@Injectable()
+export class UserService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database<AuthSchema>,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  /** Self-registration always creates a customer; the role is not the caller's to choose. */
+  async register(dto: RegisterDto): Promise<UserDto> {
+    const passwordHash = await this.hasher.hash(dto.password);
+    try {
+      const [user] = await this.db
+        .insert(users)
+        .values({ email: normalizeEmail(dto.email), name: dto.name, role: Role.Customer, passwordHash })
+        .returning();
+      return toUserDto(user);
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_key')) {
+        throw new AppError(409, ErrorCode.EmailTaken, 'An account with this email already exists');
+      }
+      throw error;
+    }
+  }
+
+  async profile(userId: string): Promise<UserDto> {
+    const user = await this.db.query.users.findFirst({ where: eq(users.id, userId) });
+    if (!user) throw new AppError(404, ErrorCode.NotFound, 'User not found');
+    return toUserDto(user);
+  }
+
+  /**
+   * Makes the configured admin account exist, in one statement so replicas starting together
+   * cannot race. An existing non-admin account with that email (someone may have registered it
+   * first) is taken over: promoted, given the configured password, and its sessions revoked.
+   */
+  async ensureAdmin(email: string, password: string): Promise<void> {
+    const passwordHash = await this.hasher.hash(password);
+    await this.db.transaction(async (tx) => {
+      const [changed] = await tx
+        .insert(users)
+        .values({ email: normalizeEmail(email), name: 'Administrator', role: Role.Admin, passwordHash })
+        .onConflictDoUpdate({
+          target: users.email,
+          set: { role: Role.Admin, passwordHash },
+          setWhere: ne(users.role, Role.Admin),
+        })
+        .returning({ id: users.id });
+      if (changed) await tx.delete(refreshTokens).where(eq(refreshTokens.userId, changed.id));
+    });
+  }
+}

@@ -1,0 +1,77 @@
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AuthenticatedUser, CurrentUser, Public } from '@shop/auth-guard';
+import {
+  AuthPattern,
+  LoginDto,
+  type MeRequest,
+  RefreshTokenDto,
+  RegisterDto,
+  TokenPairDto,
+  UserDto,
+} from '@shop/contracts';
+import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import { AUTH_SERVICE } from '../rpc/service-clients.module';
+import type { ServiceClient } from '../rpc/service-client';
+import { StrictThrottle } from '../throttling/gateway-throttler.guard';
+
+const BAD_BODY = { 400: 'VALIDATION_FAILED, MALFORMED_JSON', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(@Inject(AUTH_SERVICE) private readonly auth: ServiceClient) {}
+
+  @Post('register')
+  @Public()
+  @StrictThrottle()
+  @ApiOperation({ summary: 'Create a customer account', description: 'Email is trimmed and unique regardless of case.' })
+  @ApiCreatedResponse({ type: UserDto })
+  @ApiProblems({ ...BAD_BODY, 409: 'EMAIL_TAKEN', ...COMMON_PROBLEMS })
+  register(@Body() dto: RegisterDto): Promise<UserDto> {
+    return this.auth.send(AuthPattern.Register, dto);
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  @StrictThrottle()
+  @ApiOperation({ summary: 'Exchange email and password for an access and a refresh token' })
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiProblems({ ...BAD_BODY, 401: 'INVALID_CREDENTIALS', ...COMMON_PROBLEMS })
+  login(@Body() dto: LoginDto): Promise<TokenPairDto> {
+    return this.auth.send(AuthPattern.Login, dto);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({
+    summary: 'Rotate a refresh token',
+    description: 'Returns a new pair; the presented token stops working. Presenting it again revokes every token issued from the same login.',
+  })
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiProblems({ ...BAD_BODY, 401: 'INVALID_REFRESH_TOKEN', ...COMMON_PROBLEMS })
+  refresh(@Body() dto: RefreshTokenDto): Promise<TokenPairDto> {
+    return this.auth.send(AuthPattern.Refresh, dto);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @Public()
+  @ApiOperation({ summary: 'Revoke a refresh token', description: 'Idempotent.' })
+  @ApiNoContentResponse({ description: 'The refresh token no longer works.' })
+  @ApiProblems({ ...BAD_BODY, ...COMMON_PROBLEMS })
+  async logout(@Body() dto: RefreshTokenDto): Promise<void> {
+    await this.auth.send(AuthPattern.Logout, dto);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "The caller's profile" })
+  @ApiOkResponse({ type: UserDto })
+  @ApiProblems({ 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
+  me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {
+    return this.auth.send<UserDto, MeRequest>(AuthPattern.Me, { userId: user.id });
+  }
+}

@@ -1,0 +1,26 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE } from '@shop/problem-details';
+import { STATUS_CODES } from 'node:http';
+import { ProblemDto } from './problem.dto';
+
+/** Documents the error responses of a route, each as problem+json with its codes. */
+export function ApiProblems(problems: Record<number, string>) {
+  return applyDecorators(
+    ApiExtraModels(ProblemDto),
+    ...Object.entries(problems).map(([status, codes]) =>
+      ApiResponse({
+        status: Number(status),
+        description: `${STATUS_CODES[Number(status)]}: ${codes}`,
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } },
+      }),
+    ),
+  );
+}
+
+/** Errors any route can answer with. */
+export const COMMON_PROBLEMS = {
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+  504: 'UPSTREAM_TIMEOUT',
+};

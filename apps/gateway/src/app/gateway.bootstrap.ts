@@ -1,0 +1,27 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { validationPipe } from '@shop/service-defaults';
+import { Logger } from 'nestjs-pino';
+import { setupSwagger } from './docs/swagger';
+import type { GatewayConfig } from './gateway.config';
+import { GatewayModule } from './gateway.module';
+import { installFastifyHooks } from './http/fastify-hooks';
+import { requestIdFor } from './http/request-id';
+
+/** Health and docs stay at fixed paths for probes and people; the API is versioned. */
+export const API_PREFIX = 'api/v1';
+
+export async function startGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, genReqId: requestIdFor });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
+  app.useGlobalPipes(validationPipe());
+  installFastifyHooks(app.getHttpAdapter().getInstance(), new NestLogger('HTTP'));
+  setupSwagger(app);
+  await app.listen(config.address.port, config.address.host);
+  return app;
+}

@@ -1,0 +1,39 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AuthGuardModule, JwtAuthGuard } from '@shop/auth-guard';
+import { loggingModule } from '@shop/service-defaults';
+import { AuthController } from './auth/auth.controller';
+import type { GatewayConfig } from './gateway.config';
+import { HealthController } from './health/health.controller';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { ServiceClientsModule } from './rpc/service-clients.module';
+import { GatewayThrottlerGuard, isStrictRoute } from './throttling/gateway-throttler.guard';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    const { ttlMs, limit, authLimit } = config.throttle;
+    return {
+      module: GatewayModule,
+      imports: [
+        loggingModule({ service: 'gateway', level: config.logLevel, accessLog: true }),
+        ThrottlerModule.forRoot({
+          throttlers: [
+            { name: 'default', ttl: ttlMs, limit },
+            { name: 'auth', ttl: ttlMs, limit: authLimit, skipIf: (context) => !isStrictRoute(context) },
+          ],
+        }),
+        AuthGuardModule.forRoot({ jwtSecret: config.jwtSecret }),
+        ServiceClientsModule.forRoot(config),
+      ],
+      controllers: [AuthController, HealthController],
+      providers: [
+        // Order matters: a flood of bad tokens is rate limited before it is verified.
+        { provide: APP_GUARD, useClass: GatewayThrottlerGuard },
+        { provide: APP_GUARD, useExisting: JwtAuthGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Public } from '@shop/auth-guard';
+import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
+import type { FastifyReply } from 'fastify';
+import { ALL_SERVICES } from '../rpc/service-clients.module';
+import type { ServiceClient } from '../rpc/service-client';
+
+/** Readiness answers fast even when a service hangs: a probe must not time out itself. */
+const CHECK_TIMEOUT_MS = 2_000;
+
+type Readiness = { status: 'ok' | 'unavailable'; services: Record<string, ServiceHealth> };
+
+@ApiTags('health')
+@Public()
+@SkipThrottle()
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(ALL_SERVICES) private readonly services: ServiceClient[]) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the gateway process is up' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: every service answers and reaches its database' })
+  @ApiOkResponse({ schema: { example: { status: 'ok', services: { auth: { status: 'up', database: 'up' } } } } })
+  @ApiServiceUnavailableResponse({ description: 'A service or its database is down; `services` says which.' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
+    const results = await Promise.all(
+      this.services.map(async (service): Promise<[string, ServiceHealth]> => [
+        service.name,
+        await service
+          .send<ServiceHealth>(HEALTH_CHECK, {}, CHECK_TIMEOUT_MS)
+          .catch((): ServiceHealth => ({ status: 'down', database: 'down' })),
+      ]),
+    );
+    const ready = results.every(([, health]) => health.status === 'up');
+    void reply.status(ready ? 200 : 503);
+    return { status: ready ? 'ok' : 'unavailable', services: Object.fromEntries(results) };
+  }
+}

@@ -1,0 +1,42 @@
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ClientProxyFactory, Transport } from '@nestjs/microservices';
+import type { GatewayConfig, ServiceName } from '../gateway.config';
+import { ServiceClient } from './service-client';
+
+export const AUTH_SERVICE = Symbol('AUTH_SERVICE');
+export const CATALOG_SERVICE = Symbol('CATALOG_SERVICE');
+export const ORDERS_SERVICE = Symbol('ORDERS_SERVICE');
+export const ALL_SERVICES = Symbol('ALL_SERVICES');
+
+const TOKENS: Record<ServiceName, symbol> = { auth: AUTH_SERVICE, catalog: CATALOG_SERVICE, orders: ORDERS_SERVICE };
+
+/** One {@link ServiceClient} per downstream app, injectable by token, closed on shutdown. */
+@Module({})
+export class ServiceClientsModule implements OnApplicationShutdown {
+  constructor(@Inject(ALL_SERVICES) private readonly clients: ServiceClient[]) {}
+
+  static forRoot(config: Pick<GatewayConfig, 'services' | 'rpcTimeoutMs'>): DynamicModule {
+    const clients = (Object.keys(TOKENS) as ServiceName[]).map(
+      (name) =>
+        new ServiceClient(
+          name,
+          ClientProxyFactory.create({ transport: Transport.TCP, options: config.services[name] }),
+          config.rpcTimeoutMs,
+        ),
+    );
+    const providers = [
+      ...clients.map((client) => ({ provide: TOKENS[client.name as ServiceName], useValue: client })),
+      { provide: ALL_SERVICES, useValue: clients },
+    ];
+    return {
+      module: ServiceClientsModule,
+      global: true,
+      providers,
+      exports: providers.map((provider) => provider.provide),
+    };
+  }
+
+  onApplicationShutdown(): void {
+    for (const client of this.clients) client.close();
+  }
+}

@@ -1,0 +1,19 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { trimmed } from '../transforms';
+
+export class LoginDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'correct horse battery' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  password: string;
+}

@@ -1,0 +1,3 @@
+export interface MeRequest {
+  userId: string;
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { jwtSecret, nodeEnv, port, requiredInProduction, tcpUrl } from './env-fields';
+import { ConfigError, loadConfig } from './load-config';
+
+const schema = z
+  .object({ NODE_ENV: nodeEnv, PORT: port(3000), JWT_SECRET: jwtSecret, AUTH_SERVICE_URL: tcpUrl(4001) })
+  .superRefine(requiredInProduction('JWT_SECRET'));
+
+describe('loadConfig', () => {
+  it('applies defaults', () => {
+    expect(loadConfig(schema, {})).toEqual({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      AUTH_SERVICE_URL: { host: '127.0.0.1', port: 4001 },
+    });
+  });
+
+  it('names a secret missing in production', () => {
+    expect(() => loadConfig(schema, { NODE_ENV: 'production' })).toThrow(
+      new ConfigError('Invalid configuration:\n  JWT_SECRET: is required when NODE_ENV=production'),
+    );
+  });
+
+  it('names every invalid value', () => {
+    const load = () => loadConfig(schema, { PORT: 'eighty', JWT_SECRET: 'short', AUTH_SERVICE_URL: 'http://x' });
+    expect(load).toThrow(/PORT: /);
+    expect(load).toThrow(/JWT_SECRET: must be at least 32 characters/);
+    expect(load).toThrow(/AUTH_SERVICE_URL: must look like tcp:\/\/host:port/);
+  });
+});

@@ -1,0 +1,87 @@
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { Pool } from 'pg';
+
+export type Database<TSchema extends Record<string, unknown> = Record<string, never>> = PgDatabase<
+  PgQueryResultHKT,
+  TSchema
+>;
+
+export interface DatabaseOptions<TSchema extends Record<string, unknown>> {
+  /** A PostgreSQL URL; without one the app runs on embedded PGlite under `dataDir`. */
+  url?: string;
+  dataDir: string;
+  schema: TSchema;
+  migrationsFolder: string;
+  poolMax?: number;
+}
+
+export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
+  db: Database<TSchema>;
+  kind: 'postgres' | 'pglite';
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Any constant works: each app has its own database, so its replicas contend only with each other. */
+const MIGRATION_LOCK = 727_001;
+
+export async function openDatabase<TSchema extends Record<string, unknown>>(
+  options: DatabaseOptions<TSchema>,
+): Promise<DatabaseHandle<TSchema>> {
+  return options.url ? openPostgres(options) : openPglite(options);
+}
+
+async function openPostgres<TSchema extends Record<string, unknown>>(
+  options: DatabaseOptions<TSchema>,
+): Promise<DatabaseHandle<TSchema>> {
+  const pool = new Pool({
+    connectionString: options.url,
+    max: options.poolMax ?? 10,
+    connectionTimeoutMillis: 5_000,
+    // A stuck query must not hold a pooled connection, and with it a request, for ever.
+    statement_timeout: 15_000,
+  });
+  const db = drizzlePg({ client: pool, schema: options.schema });
+
+  // Replicas starting together queue on a session lock; the first applies, the rest find nothing to do.
+  try {
+    const lock = await pool.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await migratePg(db, { migrationsFolder: options.migrationsFolder });
+    } finally {
+      // Destroying the connection ends its session, and the session lock with it.
+      lock.release(true);
+    }
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+
+  return {
+    db,
+    kind: 'postgres',
+    ping: async () => void (await db.execute(sql`select 1`)),
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite<TSchema extends Record<string, unknown>>(
+  options: DatabaseOptions<TSchema>,
+): Promise<DatabaseHandle<TSchema>> {
+  const client = new PGlite(options.dataDir);
+  const db = drizzlePglite({ client, schema: options.schema });
+  await migratePglite(db, { migrationsFolder: options.migrationsFolder });
+  return {
+    db: db as unknown as Database<TSchema>,
+    kind: 'pglite',
+    ping: async () => void (await client.query('select 1')),
+    close: () => client.close(),
+  };
+}

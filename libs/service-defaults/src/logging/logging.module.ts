@@ -1,0 +1,32 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { currentRequestId } from './request-context';
+
+export interface LoggingOptions {
+  service: string;
+  level: string;
+  /** Log one line per HTTP request (the gateway); TCP apps have no HTTP traffic to log. */
+  accessLog?: boolean;
+}
+
+/** JSON logs (pino) tagged with the service name and the current request id. */
+export function loggingModule({ service, level, accessLog = false }: LoggingOptions): DynamicModule {
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      level,
+      base: { service },
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
+      autoLogging: accessLog,
+      genReqId: (req: IncomingMessage) => req.headers['x-request-id'] as string,
+      customProps: () => ({}),
+      serializers: {
+        req: (req: IncomingMessage & { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+      },
+    },
+  });
+}

@@ -1,0 +1,4 @@
+export * from './http-client';
+export * from './net';
+export * from './test-database';
+export * from './test-system';

@@ -1,0 +1,135 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HttpClient } from './http-client';
+import { canConnect, freePort, waitFor } from './net';
+import { createTestDatabase } from './test-database';
+
+export const BACKENDS = ['auth', 'catalog', 'orders'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export type AppName = BackendName | 'gateway';
+
+const ROOT = join(__dirname, '../../..');
+const REGISTER = join(ROOT, 'tools/register.cjs');
+const LOG_DIR = join(ROOT, 'tmp/e2e-logs');
+
+export interface TestSystemOptions {
+  /** Names the databases and log files of this system, e.g. the test file's name. */
+  label: string;
+  /** Extra environment per app, on top of what the harness sets. */
+  env?: Partial<Record<AppName, Record<string, string>>>;
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+/**
+ * The whole system for one test file: a fresh PostgreSQL database per app, each app a real
+ * process on its own port, the gateway in front, all dropped again by {@link stop}.
+ */
+export class TestSystem {
+  readonly http: HttpClient;
+  readonly jwtSecret = randomBytes(32).toString('hex');
+  private readonly children = new Map<AppName, ChildProcess>();
+  private readonly env = new Map<AppName, Record<string, string>>();
+  private readonly ports = new Map<AppName, number>();
+  private readonly databases: { drop(): Promise<void> }[] = [];
+
+  private constructor(
+    readonly label: string,
+    private readonly gatewayPort: number,
+  ) {
+    this.http = new HttpClient(`http://127.0.0.1:${gatewayPort}`);
+  }
+
+  static async start(options: TestSystemOptions): Promise<TestSystem> {
+    const system = new TestSystem(options.label, await freePort());
+    try {
+      await system.configure(options);
+      await Promise.all(BACKENDS.map((name) => system.startApp(name)));
+      await system.startApp('gateway');
+      await system.waitUntilReady();
+      return system;
+    } catch (error) {
+      await system.stop();
+      throw error;
+    }
+  }
+
+  get baseUrl(): string {
+    return this.http.baseUrl;
+  }
+
+  /** Everything the app logged so far (one JSON object per line). */
+  logs(name: AppName): string {
+    return readFileSync(this.logFile(name), 'utf8');
+  }
+
+  async startApp(name: AppName, extraEnv: Record<string, string> = {}): Promise<void> {
+    const out = openSync(this.logFile(name), 'a');
+    const child = spawn(process.execPath, ['-r', REGISTER, join(ROOT, `apps/${name}/src/main.ts`)], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...this.env.get(name), ...extraEnv },
+      stdio: ['ignore', out, out],
+    });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    this.children.set(name, child);
+
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${this.logs(name).slice(-3000)}`))),
+    );
+    exited.catch(() => undefined);
+    const port = this.ports.get(name)!;
+    await Promise.race([waitFor(`${name} on port ${port}`, () => canConnect(port), 60_000), exited]);
+  }
+
+  /** Stops one app; SIGTERM lets it shut down cleanly, SIGKILL does not. */
+  async stopApp(name: AppName, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const child = this.children.get(name);
+    this.children.delete(name);
+    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill(signal);
+    return exit;
+  }
+
+  async waitUntilReady(timeoutMs = 30_000): Promise<void> {
+    await waitFor('gateway readiness', async () => (await this.http.get('/health/ready').catch(() => null))?.status === 200, timeoutMs);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.children.keys()].map((name) => this.stopApp(name, 'SIGKILL')));
+    await Promise.all(this.databases.map((database) => database.drop()));
+  }
+
+  private async configure(options: TestSystemOptions): Promise<void> {
+    mkdirSync(LOG_DIR, { recursive: true });
+    const common = { NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: this.jwtSecret };
+    this.ports.set('gateway', this.gatewayPort);
+    for (const name of BACKENDS) {
+      const database = await createTestDatabase(`${options.label}_${name}`);
+      this.databases.push(database);
+      this.ports.set(name, await freePort());
+      this.env.set(name, {
+        ...common,
+        HOST: '127.0.0.1',
+        PORT: String(this.ports.get(name)),
+        [`${name.toUpperCase()}_DATABASE_URL`]: database.url,
+        ...options.env?.[name],
+      });
+    }
+    this.env.set('gateway', {
+      ...common,
+      HOST: '127.0.0.1',
+      PORT: String(this.gatewayPort),
+      ...Object.fromEntries(BACKENDS.map((name) => [`${name.toUpperCase()}_SERVICE_URL`, `tcp://127.0.0.1:${this.ports.get(name)}`])),
+      ...options.env?.gateway,
+    });
+  }
+
+  private logFile(name: AppName): string {
+    return join(LOG_DIR, `${this.label}-${name}.log`);
+  }
+}
