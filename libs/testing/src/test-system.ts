@@ -31,10 +31,12 @@ process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 export class TestSystem {
   readonly http: HttpClient;
   readonly jwtSecret = randomBytes(32).toString('hex');
-  private readonly children = new Map<AppName, ChildProcess>();
+  /** Running processes by instance id: the app's name, or any other id for extra replicas. */
+  private readonly children = new Map<string, ChildProcess>();
   private readonly env = new Map<AppName, Record<string, string>>();
   private readonly ports = new Map<AppName, number>();
   private readonly databases: { drop(): Promise<void> }[] = [];
+  private readonly started = new Set<string>();
 
   private constructor(
     readonly label: string,
@@ -61,34 +63,50 @@ export class TestSystem {
     return this.http.baseUrl;
   }
 
-  /** Everything the app logged so far (one JSON object per line). */
-  logs(name: AppName): string {
-    return readFileSync(this.logFile(name), 'utf8');
+  /** Everything an instance logged so far (one JSON object per line). */
+  logs(id: string): string {
+    return readFileSync(this.logFile(id), 'utf8');
   }
 
-  async startApp(name: AppName, extraEnv: Record<string, string> = {}): Promise<void> {
-    const out = openSync(this.logFile(name), 'a');
+  /** Freezes an instance (SIGSTOP): its connections stay open but nothing answers. */
+  pauseApp(id: string): void {
+    this.children.get(id)?.kill('SIGSTOP');
+  }
+
+  resumeApp(id: string): void {
+    this.children.get(id)?.kill('SIGCONT');
+  }
+
+  /**
+   * Starts an app and resolves once it accepts connections. A second instance of the same app
+   * (a replica on the same database) needs its own `id` and `port`.
+   */
+  async startApp(name: AppName, options: { id?: string; port?: number; env?: Record<string, string> } = {}): Promise<void> {
+    const id = options.id ?? name;
+    const port = options.port ?? this.ports.get(name)!;
+    // A restarted instance appends to its log; a new system starts each log afresh.
+    const out = openSync(this.logFile(id), this.started.has(id) ? 'a' : 'w');
+    this.started.add(id);
     const child = spawn(process.execPath, ['-r', REGISTER, join(ROOT, `apps/${name}/src/main.ts`)], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, ...this.env.get(name), ...extraEnv },
+      env: { PATH: process.env.PATH, ...this.env.get(name), PORT: String(port), ...options.env },
       stdio: ['ignore', out, out],
     });
     running.add(child);
     child.once('exit', () => running.delete(child));
-    this.children.set(name, child);
+    this.children.set(id, child);
 
     const exited = new Promise<never>((_, reject) =>
-      child.once('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${this.logs(name).slice(-3000)}`))),
+      child.once('exit', (code) => reject(new Error(`${id} exited with ${code}:\n${this.logs(id).slice(-3000)}`))),
     );
     exited.catch(() => undefined);
-    const port = this.ports.get(name)!;
-    await Promise.race([waitFor(`${name} on port ${port}`, () => canConnect(port), 60_000), exited]);
+    await Promise.race([waitFor(`${id} on port ${port}`, () => canConnect(port), 60_000), exited]);
   }
 
-  /** Stops one app; SIGTERM lets it shut down cleanly, SIGKILL does not. */
-  async stopApp(name: AppName, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    const child = this.children.get(name);
-    this.children.delete(name);
+  /** Stops one instance; SIGTERM lets it shut down cleanly, SIGKILL does not. */
+  async stopApp(id: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const child = this.children.get(id);
+    this.children.delete(id);
     if (!child || child.exitCode !== null) return child?.exitCode ?? null;
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill(signal);
@@ -100,7 +118,7 @@ export class TestSystem {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.children.keys()].map((name) => this.stopApp(name, 'SIGKILL')));
+    await Promise.all([...this.children.keys()].map((id) => this.stopApp(id, 'SIGKILL')));
     await Promise.all(this.databases.map((database) => database.drop()));
   }
 
@@ -129,7 +147,29 @@ export class TestSystem {
     });
   }
 
-  private logFile(name: AppName): string {
-    return join(LOG_DIR, `${this.label}-${name}.log`);
+  private logFile(id: string): string {
+    return join(LOG_DIR, `${this.label}-${id}.log`);
   }
+}
+
+/** Runs an app's entry point to its exit, for start-up checks that must fail. */
+export function runUntilExit(name: AppName, env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', REGISTER, join(ROOT, `apps/${name}/src/main.ts`)], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not exit within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
 }

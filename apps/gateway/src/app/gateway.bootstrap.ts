@@ -1,4 +1,3 @@
-import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { validationPipe } from '@shop/service-defaults';
@@ -16,11 +15,13 @@ export async function startGateway(config: GatewayConfig): Promise<NestFastifyAp
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, genReqId: requestIdFor });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     bufferLogs: true,
+    // Fastify's JSON parser stays, wrapped by installFastifyHooks; Nest must not add its own.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.useGlobalPipes(validationPipe());
-  installFastifyHooks(app.getHttpAdapter().getInstance(), new NestLogger('HTTP'));
+  installFastifyHooks(app.getHttpAdapter().getInstance());
   setupSwagger(app);
   await app.listen(config.address.port, config.address.host);
   return app;

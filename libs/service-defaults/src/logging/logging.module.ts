@@ -1,4 +1,4 @@
-import type { DynamicModule } from '@nestjs/common';
+import { type DynamicModule, RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { currentRequestId } from './request-context';
@@ -13,6 +13,7 @@ export interface LoggingOptions {
 /** JSON logs (pino) tagged with the service name and the current request id. */
 export function loggingModule({ service, level, accessLog = false }: LoggingOptions): DynamicModule {
   return LoggerModule.forRoot({
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level,
       base: { service },
@@ -22,6 +23,7 @@ export function loggingModule({ service, level, accessLog = false }: LoggingOpti
       },
       autoLogging: accessLog,
       genReqId: (req: IncomingMessage) => req.headers['x-request-id'] as string,
+      customAttributeKeys: { reqId: 'requestId' },
       customProps: () => ({}),
       serializers: {
         req: (req: IncomingMessage & { method: string; url: string }) => ({ method: req.method, url: req.url }),

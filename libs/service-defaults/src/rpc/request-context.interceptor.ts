@@ -1,16 +1,31 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
 import type { RpcRequest } from '@shop/contracts';
-import { Observable } from 'rxjs';
+import { Observable, tap } from 'rxjs';
 import { requestContext } from '../logging/request-context';
 
-/** Runs each message handler inside the request context the gateway sent along. */
+/**
+ * Runs each message handler inside the request context the gateway sent along, and logs one
+ * line per message (pattern, outcome, duration), the TCP twin of the gateway's access log.
+ */
 @Injectable()
 export class RequestContextInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Rpc');
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const message = context.switchToRpc().getData<Partial<RpcRequest>>();
     const requestId = typeof message?.meta?.requestId === 'string' ? message.meta.requestId : 'internal';
+    const pattern = context.switchToRpc().getContext<{ getPattern?(): string }>().getPattern?.() ?? 'unknown';
+    const started = performance.now();
+    const done = (outcome: string) => () =>
+      this.logger.log(`${pattern} ${outcome} in ${Math.round(performance.now() - started)} ms`);
+
     return new Observable((subscriber) =>
-      requestContext.run({ requestId }, () => next.handle().subscribe(subscriber)),
+      requestContext.run({ requestId }, () =>
+        next
+          .handle()
+          .pipe(tap({ complete: done('ok'), error: done('failed') }))
+          .subscribe(subscriber),
+      ),
     );
   }
 }

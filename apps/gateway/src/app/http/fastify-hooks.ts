@@ -1,14 +1,15 @@
-import type { Logger } from '@nestjs/common';
+import { ErrorCode } from '@shop/contracts';
+import { AppError } from '@shop/problem-details';
 import { requestContext } from '@shop/service-defaults';
 import type { FastifyInstance } from 'fastify';
 import { REQUEST_ID_HEADER } from './request-id';
-import { describeError, INTERNAL_ERROR, sendProblem } from './problem-response';
 
 /**
  * Wires what Nest does not see: the request id echoed on every response and held in the
- * logging context, and errors raised by Fastify itself (body parsing) before any route runs.
+ * logging context, and a JSON parser whose failures are ours to name (Nest would turn
+ * Fastify's into a bare 400).
  */
-export function installFastifyHooks(fastify: FastifyInstance, logger: Logger): void {
+export function installFastifyHooks(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     requestContext.run({ requestId: String(request.id) }, done);
@@ -17,9 +18,16 @@ export function installFastifyHooks(fastify: FastifyInstance, logger: Logger): v
   fastify.addHook('preHandler', (request, _reply, done) => {
     requestContext.run({ requestId: String(request.id) }, done);
   });
-  fastify.setErrorHandler((error, _request, reply) => {
-    const described = describeError(error);
-    if (!described) logger.error({ err: error }, 'Unhandled error');
-    sendProblem(reply, described ?? INTERNAL_ERROR);
-  });
+
+  // JSON is the only body this API takes (anything else is 415). Fastify's own parser is kept
+  // for its guard against prototype poisoning.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    parseJson(request, body as string, (error: Error | null, value?: unknown) =>
+      error
+        ? done(new AppError(400, ErrorCode.MalformedJson, `The body is not valid JSON: ${error.message}`), undefined)
+        : done(null, value),
+    ),
+  );
 }

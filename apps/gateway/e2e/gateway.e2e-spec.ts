@@ -1,0 +1,167 @@
+import { PROBLEM_CONTENT_TYPE } from '@shop/problem-details';
+import { type ApiResponse, TestSystem } from '@shop/testing';
+
+let system: TestSystem;
+
+beforeAll(async () => {
+  system = await TestSystem.start({
+    label: 'gateway',
+    env: { gateway: { AUTH_THROTTLE_LIMIT: '1000', RPC_TIMEOUT_MS: '1500' } },
+  });
+});
+afterAll(() => system?.stop());
+
+const validUser = () => ({ email: `u${Math.random().toString(36).slice(2)}@example.com`, password: 'password123', name: 'U' });
+
+function expectProblem(response: ApiResponse, status: number, code: string) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toContain(PROBLEM_CONTENT_TYPE);
+  expect(response.body).toEqual(
+    expect.objectContaining({
+      type: expect.stringMatching(/^urn:shop:problem:/),
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+      code,
+      requestId: response.headers.get('x-request-id'),
+    }),
+  );
+}
+
+describe('errors are problem+json', () => {
+  it('malformed JSON is 400 MALFORMED_JSON', async () => {
+    expectProblem(await system.http.request('POST', '/api/v1/auth/login', { rawBody: '{"email":' }), 400, 'MALFORMED_JSON');
+  });
+
+  it('an empty JSON body is 400 MALFORMED_JSON', async () => {
+    expectProblem(await system.http.request('POST', '/api/v1/auth/login', { rawBody: '' }), 400, 'MALFORMED_JSON');
+  });
+
+  it('an oversized body is 413 PAYLOAD_TOO_LARGE', async () => {
+    const response = await system.http.post('/api/v1/auth/register', { ...validUser(), name: 'x'.repeat(200_000) });
+    expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('a body that is not JSON is 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+    const response = await system.http.request('POST', '/api/v1/auth/login', {
+      rawBody: 'email=a',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('an unknown route is 404 ROUTE_NOT_FOUND', async () => {
+    expectProblem(await system.http.get('/api/v1/nothing-here'), 404, 'ROUTE_NOT_FOUND');
+  });
+
+  it('invalid fields are 400 VALIDATION_FAILED with messages per field', async () => {
+    const response = await system.http.post('/api/v1/auth/register', { email: 'not-an-email', password: 'short' });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(Object.keys(response.body.errors).sort()).toEqual(['email', 'name', 'password']);
+  });
+
+  it('unknown fields are rejected, not ignored', async () => {
+    const response = await system.http.post('/api/v1/auth/login', { email: 'a@b.co', password: 'x', admin: true });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(response.body.errors).toHaveProperty('admin');
+  });
+
+  it('a protected route without a token is 401 UNAUTHORIZED', async () => {
+    expectProblem(await system.http.get('/api/v1/auth/me'), 401, 'UNAUTHORIZED');
+  });
+});
+
+describe('request id', () => {
+  it('echoes the client id and carries it into the logs of the gateway and of the app', async () => {
+    const requestId = `trace-${Date.now()}`;
+    const response = await system.http.post('/api/v1/auth/register', validUser(), { headers: { 'x-request-id': requestId } });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+
+    const linesWith = (app: string) =>
+      system
+        .logs(app)
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+        .filter((entry) => entry.requestId === requestId);
+    expect(linesWith('gateway').length).toBeGreaterThan(0);
+    expect(linesWith('auth')).toEqual([expect.objectContaining({ service: 'auth', msg: expect.stringContaining('auth.register ok') })]);
+  });
+
+  it('mints an id when the client sends none, or an unusable one', async () => {
+    const plain = await system.http.get('/health/live');
+    const unusable = await system.http.get('/health/live', { headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(plain.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(unusable.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('logs JSON lines', () => {
+    for (const line of system.logs('gateway').split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
+
+describe('documentation', () => {
+  it('serves Swagger UI at /docs', async () => {
+    const response = await system.http.get('/docs');
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('swagger-ui');
+  });
+
+  it('serves an OpenAPI 3 document covering routes, bodies and problem responses', async () => {
+    const { status, body } = await system.http.get('/docs-json');
+    expect(status).toBe(200);
+    expect(body.openapi).toMatch(/^3\./);
+    for (const path of ['register', 'login', 'refresh', 'logout', 'me']) expect(body.paths).toHaveProperty(`/api/v1/auth/${path}`);
+    const register = body.paths['/api/v1/auth/register'].post;
+    expect(register.requestBody.content['application/json'].schema.$ref).toContain('RegisterDto');
+    expect(register.responses['409'].content['application/problem+json']).toBeDefined();
+    expect(body.components.schemas.ProblemDto.required).toEqual(expect.arrayContaining(['code', 'requestId']));
+  });
+});
+
+describe('downstream failures', () => {
+  it('reports readiness per service while liveness stays up', async () => {
+    expect((await system.http.get('/health/ready')).status).toBe(200);
+    await system.stopApp('catalog');
+    try {
+      const ready = await system.http.get('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.services.catalog.status).toBe('down');
+      expect(ready.body.services.auth.status).toBe('up');
+      expect((await system.http.get('/health/live')).status).toBe(200);
+    } finally {
+      await system.startApp('catalog');
+    }
+    await system.waitUntilReady();
+  });
+
+  it('answers 503 while an app is down, and recovers once it is back', async () => {
+    const user = validUser();
+    await system.stopApp('auth');
+    const started = Date.now();
+    const down = await system.http.post('/api/v1/auth/register', user);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expectProblem(down, 503, 'SERVICE_UNAVAILABLE');
+
+    await system.startApp('auth');
+    expect((await system.http.post('/api/v1/auth/register', user)).status).toBe(201);
+  });
+
+  it('answers 504 when an app does not answer in time', async () => {
+    await system.http.get('/health/ready'); // an open connection to every app
+    system.pauseApp('auth');
+    try {
+      expectProblem(await system.http.post('/api/v1/auth/register', validUser()), 504, 'UPSTREAM_TIMEOUT');
+    } finally {
+      system.resumeApp('auth');
+    }
+    expect((await system.http.post('/api/v1/auth/register', validUser())).status).toBe(201);
+  });
+
+  it("keeps an app's own error status", async () => {
+    const user = validUser();
+    await system.http.post('/api/v1/auth/register', user);
+    expectProblem(await system.http.post('/api/v1/auth/register', user), 409, 'EMAIL_TAKEN');
+  });
+});
