@@ -1,0 +1,17 @@
+import { loadCatalogConfig } from './catalog.config';
+
+describe('loadCatalogConfig', () => {
+  it('runs on embedded PGlite under .data/catalog by default', () => {
+    expect(loadCatalogConfig({})).toEqual({
+      service: 'catalog',
+      logLevel: 'info',
+      address: { host: '127.0.0.1', port: 4002 },
+      database: { url: undefined, dataDir: '.data/catalog' },
+    });
+  });
+
+  it('reads its own database URL, never another app\'s', () => {
+    const url = 'postgres://db.internal:5432/catalog';
+    expect(loadCatalogConfig({ CATALOG_DATABASE_URL: url, AUTH_DATABASE_URL: 'postgres://x/auth' }).database.url).toBe(url);
+  });
+});
