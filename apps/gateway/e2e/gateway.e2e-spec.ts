@@ -1,5 +1,5 @@
 import { PROBLEM_CONTENT_TYPE } from '@shop/problem-details';
-import { type ApiResponse, TestSystem } from '@shop/testing';
+import { type ApiResponse, TestSystem, waitFor } from '@shop/testing';
 
 let system: TestSystem;
 
@@ -85,7 +85,8 @@ describe('request id', () => {
         .filter(Boolean)
         .map((line) => JSON.parse(line))
         .filter((entry) => entry.requestId === requestId);
-    expect(linesWith('gateway').length).toBeGreaterThan(0);
+    // The access log line is written as the response finishes, possibly after the client has it.
+    await waitFor('the access log line', async () => linesWith('gateway').length > 0, 5_000);
     expect(linesWith('auth')).toEqual([expect.objectContaining({ service: 'auth', msg: expect.stringContaining('auth.register ok') })]);
   });
 
