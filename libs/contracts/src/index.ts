@@ -9,3 +9,7 @@ export * from './auth/refresh-token.dto';
 export * from './auth/register.dto';
 export * from './auth/token-pair.dto';
 export * from './auth/user.dto';
+export * from './catalog/catalog.patterns';
+export * from './catalog/get-products.request';
+export * from './catalog/product.dto';
+export * from './catalog/reservation.dto';

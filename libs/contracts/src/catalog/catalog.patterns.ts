@@ -1,0 +1,16 @@
+export const CatalogPattern = {
+  ListProducts: 'catalog.products.list',
+  GetProduct: 'catalog.products.get',
+  GetProducts: 'catalog.products.get-many',
+  CreateProduct: 'catalog.products.create',
+  UpdateProduct: 'catalog.products.update',
+  DeleteProduct: 'catalog.products.delete',
+  AdjustStock: 'catalog.products.adjust-stock',
+  ListCategories: 'catalog.categories.list',
+  CreateCategory: 'catalog.categories.create',
+  UpdateCategory: 'catalog.categories.update',
+  DeleteCategory: 'catalog.categories.delete',
+  Reserve: 'catalog.stock.reserve',
+  Release: 'catalog.stock.release',
+  Commit: 'catalog.stock.commit',
+} as const;

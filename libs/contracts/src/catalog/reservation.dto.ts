@@ -1,0 +1,71 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+
+/** Most units of one product a single order may hold. */
+export const MAX_LINE_QUANTITY = 1000;
+export const MAX_ORDER_LINES = 100;
+
+export class StockLineDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  productId: string;
+
+  @ApiProperty({ minimum: 1, maximum: MAX_LINE_QUANTITY, example: 2 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LINE_QUANTITY)
+  quantity: number;
+}
+
+/** `catalog.stock.reserve`: all lines or none; idempotent per order id. */
+export class ReserveStockDto {
+  @IsUUID()
+  orderId: string;
+
+  @ValidateNested({ each: true })
+  @Type(() => StockLineDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ORDER_LINES)
+  lines: StockLineDto[];
+}
+
+/** `catalog.stock.release` and `catalog.stock.commit`. */
+export class ReservationRefDto {
+  @IsUUID()
+  orderId: string;
+
+  /**
+   * Release only: also give back the stock of a committed (paid) reservation. Without it a
+   * committed reservation is never released, so a late expiry or recovery job cannot undo a sale.
+   */
+  @IsOptional()
+  @IsBoolean()
+  restockCommitted?: boolean;
+}
+
+export type ReservationStatus = 'reserved' | 'released' | 'committed';
+
+/** A reserved line with the catalog's authoritative price and name at the time of reserving. */
+export interface ReservedLine {
+  productId: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  /** Minor units. */
+  unitPrice: number;
+  currency: string;
+}
+
+export interface ReservationDto {
+  orderId: string;
+  status: ReservationStatus;
+  lines: ReservedLine[];
+}
+
+/** In the problem body of INSUFFICIENT_STOCK, under `products`. */
+export interface StockShortage {
+  productId: string;
+  requested: number;
+  available: number;
+}
