@@ -10,4 +10,5 @@ export * from './logging/logging.module';
 export * from './logging/request-context';
 export * from './microservice-defaults.module';
 export * from './rpc/rpc-data.decorator';
+export * from './rpc/service-client';
 export * from './validation/validation.pipe';

@@ -12,7 +12,7 @@ import {
 } from '@shop/contracts';
 import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { AUTH_SERVICE } from '../rpc/service-clients.module';
-import type { ServiceClient } from '../rpc/service-client';
+import type { ServiceClient } from '@shop/service-defaults';
 import { StrictThrottle } from '../throttling/gateway-throttler.guard';
 
 const BAD_BODY = { 400: 'VALIDATION_FAILED, MALFORMED_JSON', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };

@@ -5,7 +5,7 @@ import { Public } from '@shop/auth-guard';
 import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
 import type { FastifyReply } from 'fastify';
 import { ALL_SERVICES } from '../rpc/service-clients.module';
-import type { ServiceClient } from '../rpc/service-client';
+import type { ServiceClient } from '@shop/service-defaults';
 
 /** Readiness answers fast even when a service hangs: a probe must not time out itself. */
 const CHECK_TIMEOUT_MS = 2_000;

@@ -1,7 +1,6 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import type { GatewayConfig, ServiceName } from '../gateway.config';
-import { ServiceClient } from './service-client';
+import { ServiceClient } from '@shop/service-defaults';
 
 export const AUTH_SERVICE = Symbol('AUTH_SERVICE');
 export const CATALOG_SERVICE = Symbol('CATALOG_SERVICE');
@@ -16,13 +15,8 @@ export class ServiceClientsModule implements OnApplicationShutdown {
   constructor(@Inject(ALL_SERVICES) private readonly clients: ServiceClient[]) {}
 
   static forRoot(config: Pick<GatewayConfig, 'services' | 'rpcTimeoutMs'>): DynamicModule {
-    const clients = (Object.keys(TOKENS) as ServiceName[]).map(
-      (name) =>
-        new ServiceClient(
-          name,
-          ClientProxyFactory.create({ transport: Transport.TCP, options: config.services[name] }),
-          config.rpcTimeoutMs,
-        ),
+    const clients = (Object.keys(TOKENS) as ServiceName[]).map((name) =>
+      ServiceClient.tcp(name, config.services[name], config.rpcTimeoutMs),
     );
     const providers = [
       ...clients.map((client) => ({ provide: TOKENS[client.name as ServiceName], useValue: client })),

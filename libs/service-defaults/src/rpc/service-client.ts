@@ -1,7 +1,7 @@
-import type { ClientProxy } from '@nestjs/microservices';
+import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { ErrorCode, type RpcRequest } from '@shop/contracts';
 import { AppError, isErrorPayload } from '@shop/problem-details';
-import { currentRequestId } from '@shop/service-defaults';
+import { currentRequestId } from '../logging/request-context';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 
 /** Socket errors that mean "nobody is answering at that address". */
@@ -17,6 +17,11 @@ export class ServiceClient {
     private readonly proxy: ClientProxy,
     private readonly timeoutMs: number,
   ) {}
+
+  /** A client for the app listening at `address`; it connects on first use and reconnects after a drop. */
+  static tcp(name: string, address: { host: string; port: number }, timeoutMs: number): ServiceClient {
+    return new ServiceClient(name, ClientProxyFactory.create({ transport: Transport.TCP, options: address }), timeoutMs);
+  }
 
   async send<TResult, TData = unknown>(pattern: string, data: TData, timeoutMs = this.timeoutMs): Promise<TResult> {
     const message: RpcRequest<TData> = { meta: { requestId: currentRequestId() ?? 'internal' }, data };
