@@ -9,6 +9,8 @@ export const microserviceEnv = (defaultPort: number) => ({
   PORT: port(defaultPort),
   DATABASE_URL: optionalUrl,
   DATA_DIR: z.string().optional(),
+  /** Unset: no HTTP health server (probes need one; `npm start` and the tests do not). */
+  HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 
 type MicroserviceEnv = z.output<z.ZodObject<ReturnType<typeof microserviceEnv>>>;
@@ -26,6 +28,7 @@ export function microserviceSettings(service: string, values: MicroserviceEnv) {
     service,
     logLevel: values.LOG_LEVEL,
     address: { host: values.HOST, port: values.PORT },
+    healthPort: values.HEALTH_PORT,
     database: { url: values.DATABASE_URL, dataDir: values.DATA_DIR ?? `.data/${service}` },
   };
 }

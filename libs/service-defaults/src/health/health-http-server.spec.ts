@@ -1,0 +1,105 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { freePort } from '@shop/testing';
+import { startMicroservice } from '../bootstrap';
+import { microserviceEnv, microserviceSettings } from '../config/microservice-env';
+import { loadConfig } from '../config/load-config';
+import { DATABASE_HANDLE } from '../database/database.module';
+import { loggingModule } from '../logging/logging.module';
+import { type HealthHttpServer, startHealthHttpServer } from './health-http-server';
+import { z } from 'zod';
+
+async function get(port: number, path: string, method = 'GET') {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, { method });
+  return { status: response.status, body: await response.json() };
+}
+
+describe('startHealthHttpServer', () => {
+  let database: 'up' | 'down' | 'hung';
+  let server: HealthHttpServer;
+
+  beforeEach(async () => {
+    database = 'up';
+    server = await startHealthHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      ping: () =>
+        database === 'up'
+          ? Promise.resolve()
+          : database === 'down'
+            ? Promise.reject(new Error('connection refused'))
+            : new Promise(() => undefined),
+    });
+  });
+
+  afterEach(() => server.close());
+
+  it('is live whatever the database does', async () => {
+    database = 'down';
+    expect(await get(server.port, '/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('is ready while the database answers', async () => {
+    expect(await get(server.port, '/health/ready')).toEqual({ status: 200, body: { status: 'ok', database: 'up' } });
+    expect((await get(server.port, '/health/ready?probe=1')).status).toBe(200);
+  });
+
+  it('is not ready when the database fails', async () => {
+    database = 'down';
+    expect(await get(server.port, '/health/ready')).toEqual({
+      status: 503,
+      body: { status: 'unavailable', database: 'down' },
+    });
+  });
+
+  it('is not ready, in time for the probe, when the database hangs', async () => {
+    database = 'hung';
+    const started = Date.now();
+    expect((await get(server.port, '/health/ready')).status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('answers nothing else', async () => {
+    expect((await get(server.port, '/health')).status).toBe(404);
+    expect((await get(server.port, '/health/live', 'POST')).status).toBe(404);
+  });
+
+  it('stops answering once closed, even with a kept-alive connection open', async () => {
+    await get(server.port, '/health/live');
+    await server.close();
+    await expect(fetch(`http://127.0.0.1:${server.port}/health/live`)).rejects.toThrow();
+    server = { port: 0, close: () => Promise.resolve() };
+  });
+});
+
+describe('startMicroservice with a health port', () => {
+  const ping = jest.fn<Promise<void>, []>();
+
+  @Module({})
+  class TestAppModule {}
+  const testApp: DynamicModule = {
+    module: TestAppModule,
+    imports: [loggingModule({ service: 'test', level: 'silent' })],
+    providers: [{ provide: DATABASE_HANDLE, useValue: { ping } }],
+  };
+
+  it('probes the app database over HTTP until the app closes', async () => {
+    const [port, healthPort] = [await freePort(), await freePort()];
+    const app = await startMicroservice(testApp, { host: '127.0.0.1', port }, { healthPort });
+
+    ping.mockResolvedValue(undefined);
+    expect((await get(healthPort, '/health/ready')).status).toBe(200);
+    ping.mockRejectedValue(new Error('down'));
+    expect((await get(healthPort, '/health/ready')).status).toBe(503);
+
+    await app.close();
+    await expect(fetch(`http://127.0.0.1:${healthPort}/health/live`)).rejects.toThrow();
+  });
+
+  it('reads HEALTH_PORT from the environment, unset by default', () => {
+    const settings = (env: Record<string, string>) =>
+      microserviceSettings('test', loadConfig(z.object(microserviceEnv(4001)), env));
+    expect(settings({}).healthPort).toBeUndefined();
+    expect(settings({ HEALTH_PORT: '9000' }).healthPort).toBe(9000);
+    expect(() => settings({ HEALTH_PORT: '70000' })).toThrow(/HEALTH_PORT/);
+  });
+});
