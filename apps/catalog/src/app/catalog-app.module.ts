@@ -1,8 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
-import { CATALOG_CONFIG, type CatalogConfig } from './catalog.config';
+import { ProductCacheModule } from './cache/product-cache.module';
+import type { CatalogConfig } from './catalog.config';
+import { CategoriesController } from './categories/categories.controller';
+import { CategoryService } from './categories/category.service';
 import { schema } from './db/schema';
+import { ProductService } from './products/product.service';
+import { ProductsController } from './products/products.controller';
+import { ReservationService } from './stock/reservation.service';
+import { ReservationsController } from './stock/reservations.controller';
+import { StockAdjustmentService } from './stock/stock-adjustment.service';
 
 @Module({})
 export class CatalogAppModule {
@@ -10,9 +18,20 @@ export class CatalogAppModule {
     return {
       module: CatalogAppModule,
       imports: [
-        MicroserviceDefaultsModule.forRoot({ settings: config, schema, migrationsFolder: join(__dirname, 'db/migrations') }),
+        MicroserviceDefaultsModule.forRoot({
+          settings: config,
+          schema,
+          migrationsFolder: join(__dirname, 'db/migrations'),
+        }),
+        ProductCacheModule.forRoot(config.cache),
       ],
-      providers: [{ provide: CATALOG_CONFIG, useValue: config }],
+      controllers: [ProductsController, CategoriesController, ReservationsController],
+      providers: [
+        ProductService,
+        CategoryService,
+        StockAdjustmentService,
+        ReservationService,
+      ],
     };
   }
 }

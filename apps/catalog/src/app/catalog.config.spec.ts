@@ -7,11 +7,14 @@ describe('loadCatalogConfig', () => {
       logLevel: 'info',
       address: { host: '127.0.0.1', port: 4002 },
       database: { url: undefined, dataDir: '.data/catalog' },
+      cache: { redisUrl: undefined, ttlSeconds: 60 },
     });
   });
 
-  it('reads its own database URL, never another app\'s', () => {
+  it("reads its own database URL, never another app's", () => {
     const url = 'postgres://db.internal:5432/catalog';
-    expect(loadCatalogConfig({ CATALOG_DATABASE_URL: url, AUTH_DATABASE_URL: 'postgres://x/auth' }).database.url).toBe(url);
+    expect(loadCatalogConfig({ CATALOG_DATABASE_URL: url, AUTH_DATABASE_URL: 'postgres://x/auth' }).database.url).toBe(
+      url,
+    );
   });
 });

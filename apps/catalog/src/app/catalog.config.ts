@@ -1,13 +1,25 @@
-import { loadConfig, microserviceEnv, microserviceSettings, withDatabaseUrl } from '@shop/service-defaults';
+import {
+  loadConfig,
+  microserviceEnv,
+  microserviceSettings,
+  optionalUrl,
+  positiveInt,
+  withDatabaseUrl,
+} from '@shop/service-defaults';
 import { z } from 'zod';
 
 const schema = z.object({
   ...microserviceEnv(4002),
+  REDIS_URL: optionalUrl,
+  PRODUCT_CACHE_TTL_SECONDS: positiveInt(60),
 });
 
 export function loadCatalogConfig(env: Record<string, string | undefined>) {
-  return microserviceSettings('catalog', loadConfig(schema, withDatabaseUrl('catalog', env)));
+  const values = loadConfig(schema, withDatabaseUrl('catalog', env));
+  return {
+    ...microserviceSettings('catalog', values),
+    cache: { redisUrl: values.REDIS_URL, ttlSeconds: values.PRODUCT_CACHE_TTL_SECONDS },
+  };
 }
 
 export type CatalogConfig = ReturnType<typeof loadCatalogConfig>;
-export const CATALOG_CONFIG = Symbol('CATALOG_CONFIG');

@@ -5,11 +5,9 @@ import { Logger } from 'nestjs-pino';
 import { setupSwagger } from './docs/swagger';
 import type { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
+import { API_PREFIX } from './http/api-prefix';
 import { installFastifyHooks } from './http/fastify-hooks';
 import { requestIdFor } from './http/request-id';
-
-/** Health and docs stay at fixed paths for probes and people; the API is versioned. */
-export const API_PREFIX = 'api/v1';
 
 export async function startGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, genReqId: requestIdFor });

@@ -4,6 +4,8 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuardModule, JwtAuthGuard } from '@shop/auth-guard';
 import { loggingModule } from '@shop/service-defaults';
 import { AuthController } from './auth/auth.controller';
+import { CategoriesController } from './catalog/categories.controller';
+import { ProductsController } from './catalog/products.controller';
 import type { GatewayConfig } from './gateway.config';
 import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
@@ -27,7 +29,7 @@ export class GatewayModule {
         AuthGuardModule.forRoot({ jwtSecret: config.jwtSecret }),
         ServiceClientsModule.forRoot(config),
       ],
-      controllers: [AuthController, HealthController],
+      controllers: [AuthController, HealthController, ProductsController, CategoriesController],
       providers: [
         // Order matters: a flood of bad tokens is rate limited before it is verified.
         { provide: APP_GUARD, useClass: GatewayThrottlerGuard },

@@ -3,9 +3,7 @@ import { z } from 'zod';
 /** Fields and rules every service's environment schema is built from. */
 export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
 
-export const logLevel = z
-  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  .default('info');
+export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 

@@ -85,3 +85,8 @@ async function openPglite<TSchema extends Record<string, unknown>>(
     close: () => client.close(),
   };
 }
+
+/** The handle a `db.transaction(async (tx) => …)` callback receives. */
+export type Transaction<TSchema extends Record<string, unknown>> = Parameters<
+  Parameters<Database<TSchema>['transaction']>[0]
+>[0];

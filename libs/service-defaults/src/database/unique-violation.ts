@@ -6,3 +6,16 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   }
   return false;
 }
+
+/** Runs `write`; if it breaks the unique `constraint`, throws `conflict()` instead (say, a 409). */
+export async function onUniqueViolation<T>(
+  constraint: string,
+  conflict: () => Error,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw isUniqueViolation(error, constraint) ? conflict() : error;
+  }
+}

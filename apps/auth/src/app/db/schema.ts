@@ -8,7 +8,9 @@ export const users = pgTable(
     /** Stored trimmed and lower-cased, so uniqueness ignores case. */
     email: text('email').notNull().unique('users_email_key'),
     name: text('name').notNull(),
-    role: text('role', { enum: ['customer', 'admin'] }).notNull().default('customer'),
+    role: text('role', { enum: ['customer', 'admin'] })
+      .notNull()
+      .default('customer'),
     passwordHash: text('password_hash').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -6,10 +6,13 @@ describe('refresh token format', () => {
     expect(parseRefreshToken(formatRefreshToken(token))).toEqual(token);
   });
 
-  it.each(['', 'abc', 'not-a-uuid.secret', `${newRefreshToken().id}.short`, `${formatRefreshToken(newRefreshToken())}.extra`])(
-    'rejects %p',
-    (value) => expect(parseRefreshToken(value)).toBeNull(),
-  );
+  it.each([
+    '',
+    'abc',
+    'not-a-uuid.secret',
+    `${newRefreshToken().id}.short`,
+    `${formatRefreshToken(newRefreshToken())}.extra`,
+  ])('rejects %p', (value) => expect(parseRefreshToken(value)).toBeNull());
 
   it('hashes secrets deterministically without revealing them', () => {
     const { secret } = newRefreshToken();

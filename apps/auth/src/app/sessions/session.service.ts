@@ -47,7 +47,14 @@ export class SessionService {
       const [consumed] = await tx
         .update(refreshTokens)
         .set({ usedAt: sql`now()` })
-        .where(and(this.matches(token), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, sql`now()`)))
+        .where(
+          and(
+            this.matches(token),
+            isNull(refreshTokens.usedAt),
+            isNull(refreshTokens.revokedAt),
+            gt(refreshTokens.expiresAt, sql`now()`),
+          ),
+        )
         .returning({ userId: refreshTokens.userId, familyId: refreshTokens.familyId });
       if (!consumed) return null;
       const user = await tx.query.users.findFirst({ where: eq(users.id, consumed.userId) });

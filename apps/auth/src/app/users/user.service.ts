@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, type RegisterDto, Role, type UserDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
+import { DATABASE, type Database, onUniqueViolation } from '@shop/service-defaults';
 import { eq, ne } from 'drizzle-orm';
 import { PasswordHasher } from '../credentials/password-hasher';
 import { type AuthSchema, refreshTokens, users } from '../db/schema';
 import { normalizeEmail, toUserDto } from './user.mapper';
+
+const emailTaken = () => new AppError(409, ErrorCode.EmailTaken, 'An account with this email already exists');
 
 @Injectable()
 export class UserService {
@@ -17,18 +19,13 @@ export class UserService {
   /** Self-registration always creates a customer; the role is not the caller's to choose. */
   async register(dto: RegisterDto): Promise<UserDto> {
     const passwordHash = await this.hasher.hash(dto.password);
-    try {
-      const [user] = await this.db
+    const [user] = await onUniqueViolation('users_email_key', emailTaken, () =>
+      this.db
         .insert(users)
         .values({ email: normalizeEmail(dto.email), name: dto.name, role: Role.Customer, passwordHash })
-        .returning();
-      return toUserDto(user);
-    } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key')) {
-        throw new AppError(409, ErrorCode.EmailTaken, 'An account with this email already exists');
-      }
-      throw error;
-    }
+        .returning(),
+    );
+    return toUserDto(user);
   }
 
   async profile(userId: string): Promise<UserDto> {

@@ -44,12 +44,15 @@ export const products = pgTable(
     currency: text('currency').notNull().default('USD'),
     stock: integer('stock').notNull(),
     categoryId: uuid('category_id').references(() => categories.id, { onDelete: 'set null' }),
-    /** Optimistic lock: every write is `… WHERE version = $expected` and bumps it. */
+    /**
+     * Counts every change to the product as clients see it (stock and category included), so it
+     * is an exact ETag. Admin edits are `… WHERE version = $expected`; every write bumps it.
+     */
     version: integer('version').notNull().default(1),
     /** Ranked full-text search: name weighs more than description. */
     search: tsvector('search').generatedAlwaysAs(
       (): SQL =>
-        sql`setweight(to_tsvector('simple', ${products.name}), 'A') || setweight(to_tsvector('simple', ${products.description}), 'B')`,
+        sql`setweight(to_tsvector('english', ${products.name}), 'A') || setweight(to_tsvector('english', ${products.description}), 'B')`,
     ),
     ...timestamps,
     /** Soft delete: orders keep their own copy of name and price. */
@@ -59,12 +62,22 @@ export const products = pgTable(
     check('products_price_check', sql`${table.price} >= 0`),
     check('products_stock_check', sql`${table.stock} >= 0`),
     check('products_currency_check', sql`${table.currency} ~ '^[A-Z]{3}$'`),
-    uniqueIndex('products_sku_key').on(table.sku).where(sql`${table.deletedAt} is null`),
+    uniqueIndex('products_sku_key')
+      .on(table.sku)
+      .where(sql`${table.deletedAt} is null`),
     index('products_search_idx').using('gin', table.search),
-    index('products_price_idx').on(table.price).where(sql`${table.deletedAt} is null`),
-    index('products_name_idx').on(table.name).where(sql`${table.deletedAt} is null`),
-    index('products_created_at_idx').on(table.createdAt).where(sql`${table.deletedAt} is null`),
-    index('products_category_idx').on(table.categoryId).where(sql`${table.deletedAt} is null`),
+    index('products_price_idx')
+      .on(table.price)
+      .where(sql`${table.deletedAt} is null`),
+    index('products_name_idx')
+      .on(table.name)
+      .where(sql`${table.deletedAt} is null`),
+    index('products_created_at_idx')
+      .on(table.createdAt)
+      .where(sql`${table.deletedAt} is null`),
+    index('products_category_idx')
+      .on(table.categoryId)
+      .where(sql`${table.deletedAt} is null`),
   ],
 );
 
@@ -110,7 +123,10 @@ export const reservationLines = pgTable(
     unitPrice: integer('unit_price').notNull(),
     currency: text('currency').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.orderId, table.productId] }), check('reservation_lines_quantity_check', sql`${table.quantity} > 0`)],
+  (table) => [
+    primaryKey({ columns: [table.orderId, table.productId] }),
+    check('reservation_lines_quantity_check', sql`${table.quantity} > 0`),
+  ],
 );
 
 export const schema = { categories, products, stockAdjustments, reservations, reservationLines };

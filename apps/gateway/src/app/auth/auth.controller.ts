@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Public } from '@shop/auth-guard';
 import {
   AuthPattern,
@@ -25,7 +32,10 @@ export class AuthController {
   @Post('register')
   @Public()
   @StrictThrottle()
-  @ApiOperation({ summary: 'Create a customer account', description: 'Email is trimmed and unique regardless of case.' })
+  @ApiOperation({
+    summary: 'Create a customer account',
+    description: 'Email is trimmed and unique regardless of case.',
+  })
   @ApiCreatedResponse({ type: UserDto })
   @ApiProblems({ ...BAD_BODY, 409: 'EMAIL_TAKEN', ...COMMON_PROBLEMS })
   register(@Body() dto: RegisterDto): Promise<UserDto> {
@@ -48,7 +58,8 @@ export class AuthController {
   @Public()
   @ApiOperation({
     summary: 'Rotate a refresh token',
-    description: 'Returns a new pair; the presented token stops working. Presenting it again revokes every token issued from the same login.',
+    description:
+      'Returns a new pair; the presented token stops working. Presenting it again revokes every token issued from the same login.',
   })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiProblems({ ...BAD_BODY, 401: 'INVALID_REFRESH_TOKEN', ...COMMON_PROBLEMS })

@@ -18,7 +18,7 @@ CREATE TABLE "products" (
 	"stock" integer NOT NULL,
 	"category_id" uuid,
 	"version" integer DEFAULT 1 NOT NULL,
-	"search" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('simple', "products"."name"), 'A') || setweight(to_tsvector('simple', "products"."description"), 'B')) STORED,
+	"search" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('english', "products"."name"), 'A') || setweight(to_tsvector('english', "products"."description"), 'B')) STORED,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"deleted_at" timestamp with time zone,

@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type CategoryDto, type CreateCategoryDto, ErrorCode, type UpdateCategoryDto } from '@shop/contracts';
+import { AppError } from '@shop/problem-details';
+import { DATABASE, type Database, onUniqueViolation, type Transaction } from '@shop/service-defaults';
+import { asc, eq, sql } from 'drizzle-orm';
+import { ProductCache } from '../cache/product-cache';
+import { type CatalogSchema, categories, products } from '../db/schema';
+import { slugify } from './slugify';
+
+const categoryNotFound = () => new AppError(404, ErrorCode.NotFound, 'Category not found');
+const slugTaken = () => new AppError(409, ErrorCode.SlugTaken, 'Another category has this slug');
+
+const toCategoryDto = (row: typeof categories.$inferSelect): CategoryDto => ({
+  id: row.id,
+  name: row.name,
+  slug: row.slug,
+  parentId: row.parentId,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+@Injectable()
+export class CategoryService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database<CatalogSchema>,
+    private readonly cache: ProductCache,
+  ) {}
+
+  async list(): Promise<CategoryDto[]> {
+    return (await this.db.select().from(categories).orderBy(asc(categories.name), asc(categories.id))).map(
+      toCategoryDto,
+    );
+  }
+
+  async create(dto: CreateCategoryDto): Promise<CategoryDto> {
+    const slug = dto.slug ?? slugify(dto.name);
+    if (!slug) {
+      throw new AppError(400, ErrorCode.ValidationFailed, 'No slug can be made from this name', {
+        errors: { slug: ['give a slug: the name has no letters or digits to make one'] },
+      });
+    }
+    return this.db.transaction(async (tx) => {
+      if (dto.parentId) await this.assertParent(tx, dto.parentId);
+      const [row] = await onUniqueViolation('categories_slug_key', slugTaken, () =>
+        tx
+          .insert(categories)
+          .values({ name: dto.name, slug, parentId: dto.parentId ?? null })
+          .returning(),
+      );
+      return toCategoryDto(row);
+    });
+  }
+
+  async update(id: string, changes: UpdateCategoryDto): Promise<CategoryDto> {
+    const { row, touched } = await this.db.transaction(async (tx) => {
+      if (changes.parentId) await this.assertParent(tx, changes.parentId, id);
+      const [row] = await onUniqueViolation('categories_slug_key', slugTaken, () =>
+        tx
+          .update(categories)
+          .set({ ...changes, updatedAt: sql`now()` })
+          .where(eq(categories.id, id))
+          .returning(),
+      );
+      if (!row) throw categoryNotFound();
+      // Products show their category's name and slug, so their representation changed too.
+      const touched = changes.name || changes.slug ? await this.touchProducts(tx, id) : [];
+      return { row, touched };
+    });
+    await this.cache.invalidateMany(touched);
+    return toCategoryDto(row);
+  }
+
+  /** Refused while it has subcategories; its products simply lose their category. */
+  async delete(id: string): Promise<void> {
+    const touched = await this.db.transaction(async (tx) => {
+      const child = await tx.query.categories.findFirst({ where: eq(categories.parentId, id), columns: { id: true } });
+      if (child)
+        throw new AppError(409, ErrorCode.CategoryInUse, 'The category has subcategories; move or delete them first');
+      const touched = await this.touchProducts(tx, id, { categoryId: null });
+      const [deleted] = await tx.delete(categories).where(eq(categories.id, id)).returning({ id: categories.id });
+      if (!deleted) throw categoryNotFound();
+      return touched;
+    });
+    await this.cache.invalidateMany(touched);
+  }
+
+  /** The parent must exist and, when moving `id`, must not be `id` itself or one of its descendants. */
+  private async assertParent(tx: Transaction<CatalogSchema>, parentId: string, id?: string): Promise<void> {
+    // Walk up from the new parent; category trees are shallow, so a query per level is cheap.
+    for (let current: string | null = parentId; current;) {
+      if (current === id) {
+        throw new AppError(409, ErrorCode.CategoryCycle, 'A category cannot be placed under itself or its descendants');
+      }
+      const row: { parentId: string | null } | undefined = await tx.query.categories.findFirst({
+        where: eq(categories.id, current),
+        columns: { parentId: true },
+      });
+      if (!row && current === parentId) {
+        throw new AppError(400, ErrorCode.ValidationFailed, 'No such parent category', {
+          errors: { parentId: ['category not found'] },
+        });
+      }
+      current = row?.parentId ?? null;
+    }
+  }
+
+  private touchProducts(tx: Transaction<CatalogSchema>, categoryId: string, set: { categoryId?: null } = {}) {
+    return tx
+      .update(products)
+      .set({ ...set, version: sql`${products.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(products.categoryId, categoryId))
+      .returning({ id: products.id, version: products.version });
+  }
+}

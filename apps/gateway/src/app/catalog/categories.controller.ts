@@ -1,0 +1,69 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Public, Roles } from '@shop/auth-guard';
+import { CatalogPattern, CategoryDto, CreateCategoryDto, Role, UpdateCategoryDto } from '@shop/contracts';
+import type { ServiceClient } from '@shop/service-defaults';
+import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import { UuidPipe } from '../http/uuid.pipe';
+import { CATALOG_SERVICE } from '../rpc/service-clients.module';
+
+const ADMIN_WRITE = { 400: 'VALIDATION_FAILED, MALFORMED_JSON', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN' };
+
+@ApiTags('categories')
+@Controller('categories')
+export class CategoriesController {
+  constructor(@Inject(CATALOG_SERVICE) private readonly catalog: ServiceClient) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'Every category, by name; `parentId` gives the tree' })
+  @ApiOkResponse({ type: [CategoryDto] })
+  @ApiProblems(COMMON_PROBLEMS)
+  list(): Promise<CategoryDto[]> {
+    return this.catalog.send(CatalogPattern.ListCategories, {});
+  }
+
+  @Post()
+  @Roles(Role.Admin)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Create a category (admin)',
+    description: 'The slug is derived from the name when omitted.',
+  })
+  @ApiCreatedResponse({ type: CategoryDto })
+  @ApiProblems({ ...ADMIN_WRITE, 409: 'SLUG_TAKEN', ...COMMON_PROBLEMS })
+  create(@Body() dto: CreateCategoryDto): Promise<CategoryDto> {
+    return this.catalog.send(CatalogPattern.CreateCategory, dto);
+  }
+
+  @Patch(':id')
+  @Roles(Role.Admin)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Rename or move a category (admin)' })
+  @ApiOkResponse({ type: CategoryDto })
+  @ApiProblems({ ...ADMIN_WRITE, 404: 'NOT_FOUND', 409: 'SLUG_TAKEN, CATEGORY_CYCLE', ...COMMON_PROBLEMS })
+  update(@Param('id', UuidPipe) id: string, @Body() changes: UpdateCategoryDto): Promise<CategoryDto> {
+    return this.catalog.send(CatalogPattern.UpdateCategory, { id, changes });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles(Role.Admin)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Delete a category (admin)',
+    description: 'Refused while it has subcategories; its products lose their category.',
+  })
+  @ApiNoContentResponse()
+  @ApiProblems({ ...ADMIN_WRITE, 404: 'NOT_FOUND', 409: 'CATEGORY_IN_USE', ...COMMON_PROBLEMS })
+  async delete(@Param('id', UuidPipe) id: string): Promise<void> {
+    await this.catalog.send(CatalogPattern.DeleteCategory, { id });
+  }
+}

@@ -1,0 +1,68 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { trimmed } from '../transforms';
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export class CategoryDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'Coffee' })
+  name: string;
+
+  @ApiProperty({ example: 'coffee' })
+  slug: string;
+
+  @ApiProperty({ format: 'uuid', nullable: true })
+  parentId: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
+export class CreateCategoryDto {
+  @ApiProperty({ example: 'Coffee', maxLength: 100 })
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name: string;
+
+  @ApiPropertyOptional({ description: 'Derived from the name when omitted.', example: 'coffee' })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: 'slug must be lower-case words joined by dashes' })
+  @MaxLength(100)
+  slug?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID()
+  parentId?: string | null;
+}
+
+export class UpdateCategoryDto extends PartialType(CreateCategoryDto) {}
+
+/** `catalog.categories.update`. */
+export class UpdateCategoryRequest {
+  @IsUUID()
+  id: string;
+
+  @ValidateNested()
+  @Type(() => UpdateCategoryDto)
+  changes: UpdateCategoryDto;
+}

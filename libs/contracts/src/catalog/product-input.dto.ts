@@ -1,0 +1,86 @@
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsInt,
+  IsISO4217CurrencyCode,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { trimmed } from '../transforms';
+
+/** Prices and stock are int4 in the database. */
+export const MAX_PRICE = 1_000_000_000;
+export const MAX_STOCK = 1_000_000_000;
+
+/** The fields an admin edits. Stock is not among them: it changes only by adjustments and orders. */
+export class ProductFieldsDto {
+  @ApiProperty({ example: 'COF-001', pattern: '^[A-Za-z0-9._-]{1,64}$' })
+  @Transform(trimmed)
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'sku must be 1-64 letters, digits, dots, dashes or underscores' })
+  sku: string;
+
+  @ApiProperty({ example: 'Espresso beans, 1 kg', maxLength: 200 })
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'Dark roast.', maxLength: 5000, default: '' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string;
+
+  @ApiProperty({ description: 'Minor units (cents), integer ≥ 0.', example: 2490 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PRICE)
+  price: number;
+
+  @ApiPropertyOptional({ description: 'ISO 4217.', example: 'USD', default: 'USD' })
+  @IsOptional()
+  @IsISO4217CurrencyCode()
+  currency?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID()
+  categoryId?: string | null;
+}
+
+export class CreateProductDto extends ProductFieldsDto {
+  @ApiProperty({ description: 'Initial stock, integer ≥ 0.', example: 12 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_STOCK)
+  stock: number;
+}
+
+/** The editable fields as they travel to the catalog: any subset, without the version. */
+export class ProductChangesDto extends PartialType(ProductFieldsDto) {}
+
+class ExpectedVersionDto {
+  @ApiPropertyOptional({
+    description: 'The version you read. Required unless sent as `If-Match: "<version>"`.',
+    example: 3,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+/** PUT: every editable field; omitted optional ones are reset to their defaults. */
+export class ReplaceProductDto extends IntersectionType(ProductFieldsDto, ExpectedVersionDto) {}
+
+/** PATCH: any subset of the editable fields. */
+export class UpdateProductDto extends IntersectionType(ProductChangesDto, ExpectedVersionDto) {}

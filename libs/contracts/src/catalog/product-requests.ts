@@ -1,0 +1,23 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsUUID, Min, ValidateNested } from 'class-validator';
+import { ProductChangesDto } from './product-input.dto';
+
+/** Messages that address one product. */
+export class ProductIdRequest {
+  @IsUUID()
+  id: string;
+}
+
+/** `catalog.products.update`: applied only if the product is still at `expectedVersion`. */
+export class UpdateProductRequest {
+  @IsUUID()
+  id: string;
+
+  @IsInt()
+  @Min(1)
+  expectedVersion: number;
+
+  @ValidateNested()
+  @Type(() => ProductChangesDto)
+  changes: ProductChangesDto;
+}
