@@ -1,3 +1,4 @@
+export * from './accounts';
 export * from './http-client';
 export * from './net';
 export * from './test-database';

@@ -36,6 +36,7 @@ export class TestSystem {
   private readonly env = new Map<AppName, Record<string, string>>();
   private readonly ports = new Map<AppName, number>();
   private readonly databases: { drop(): Promise<void> }[] = [];
+  private readonly databaseUrls = new Map<BackendName, string>();
   private readonly started = new Set<string>();
 
   private constructor(
@@ -61,6 +62,16 @@ export class TestSystem {
 
   get baseUrl(): string {
     return this.http.baseUrl;
+  }
+
+  /** Where an app listens, for tests that speak its TCP patterns directly. */
+  address(name: AppName): { host: string; port: number } {
+    return { host: '127.0.0.1', port: this.ports.get(name)! };
+  }
+
+  /** An app's own database, for tests that check what it stored or how it plans a query. */
+  databaseUrl(name: BackendName): string {
+    return this.databaseUrls.get(name)!;
   }
 
   /** Everything an instance logged so far (one JSON object per line). */
@@ -129,6 +140,7 @@ export class TestSystem {
     for (const name of BACKENDS) {
       const database = await createTestDatabase(`${options.label}_${name}`);
       this.databases.push(database);
+      this.databaseUrls.set(name, database.url);
       this.ports.set(name, await freePort());
       this.env.set(name, {
         ...common,

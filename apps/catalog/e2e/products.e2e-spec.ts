@@ -1,0 +1,236 @@
+import { accessToken, ADMIN_ENV, newCustomer, TEST_ADMIN, TestSystem } from '@shop/testing';
+import { randomUUID } from 'node:crypto';
+
+let system: TestSystem;
+let admin: string;
+
+beforeAll(async () => {
+  system = await TestSystem.start({ label: 'catalog_products', env: { auth: ADMIN_ENV } });
+  admin = await accessToken(system, TEST_ADMIN);
+});
+afterAll(() => system?.stop());
+
+const sku = () => `SKU-${randomUUID().slice(0, 8)}`;
+const create = (body: object, token = admin) => system.http.post('/api/v1/products', body, { token });
+const newProduct = async (overrides: object = {}) => {
+  const response = await create({ sku: sku(), name: 'Thing', price: 1000, stock: 5, ...overrides });
+  expect(response.status).toBe(201);
+  return response.body;
+};
+
+describe('create and read', () => {
+  it('creates a product with Location and ETag, readable by anyone', async () => {
+    const response = await create({ sku: sku(), name: 'Espresso beans', description: 'Dark roast', price: 2490, stock: 12 });
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual({
+      id: expect.any(String),
+      sku: expect.any(String),
+      name: 'Espresso beans',
+      description: 'Dark roast',
+      price: 2490,
+      currency: 'USD',
+      stock: 12,
+      category: null,
+      version: 1,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+    expect(response.headers.get('location')).toBe(`/api/v1/products/${response.body.id}`);
+    const read = await system.http.get(response.headers.get('location')!);
+    expect(read.status).toBe(200);
+    expect(read.headers.get('etag')).toBe('"1"');
+    expect(read.body).toEqual(response.body);
+  });
+
+  it('answers If-None-Match with the current ETag with 304', async () => {
+    const product = await newProduct();
+    const notModified = await system.http.get(`/api/v1/products/${product.id}`, { headers: { 'if-none-match': '"1"' } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.text).toBe('');
+    const modified = await system.http.get(`/api/v1/products/${product.id}`, { headers: { 'if-none-match': '"0"' } });
+    expect(modified.status).toBe(200);
+  });
+
+  it('refuses a duplicate SKU with 409 SKU_TAKEN', async () => {
+    const product = await newProduct();
+    const again = await create({ sku: product.sku, name: 'Other', price: 1, stock: 1 });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('SKU_TAKEN');
+  });
+
+  it.each([
+    ['a negative price', { price: -1 }],
+    ['a fractional price', { price: 10.5 }],
+    ['a price as a string', { price: '100' }],
+    ['negative stock', { stock: -1 }],
+    ['a bad currency', { currency: 'XYZ' }],
+    ['an unknown field', { color: 'red' }],
+    ['a malformed category id', { categoryId: 'nope' }],
+    ['an unknown category', { categoryId: randomUUID() }],
+  ])('refuses %s with 400', async (_, override) => {
+    const response = await create({ sku: sku(), name: 'Thing', price: 1000, stock: 5, ...override });
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('lets only admins write: 401 without a token, 403 for a customer', async () => {
+    const customer = await newCustomer(system);
+    expect((await create({ sku: sku(), name: 'x', price: 1, stock: 1 }, '')).status).toBe(401);
+    expect((await create({ sku: sku(), name: 'x', price: 1, stock: 1 }, customer.token)).body.code).toBe('FORBIDDEN');
+  });
+
+  it('answers an unknown id with 404 and a malformed one with 400', async () => {
+    expect((await system.http.get(`/api/v1/products/${randomUUID()}`)).status).toBe(404);
+    const malformed = await system.http.get('/api/v1/products/not-a-uuid');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors).toHaveProperty('id');
+  });
+});
+
+describe('optimistic locking', () => {
+  const patch = (id: string, body: object, headers: Record<string, string> = {}) =>
+    system.http.patch(`/api/v1/products/${id}`, body, { token: admin, headers });
+
+  it('applies a write at the current version and bumps it by one', async () => {
+    const product = await newProduct();
+    const response = await patch(product.id, { name: 'Renamed', version: 1 });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(expect.objectContaining({ name: 'Renamed', version: 2, price: 1000 }));
+    expect(response.headers.get('etag')).toBe('"2"');
+    const viaHeader = await patch(product.id, { price: 1500 }, { 'if-match': '"2"' });
+    expect(viaHeader.body).toEqual(expect.objectContaining({ price: 1500, version: 3 }));
+  });
+
+  it('refuses a stale version: 409 with a body version, 412 with If-Match, and writes nothing', async () => {
+    const product = await newProduct();
+    await patch(product.id, { name: 'First', version: 1 });
+    const stale = await patch(product.id, { name: 'Lost', version: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toEqual(expect.objectContaining({ code: 'VERSION_CONFLICT', currentVersion: 2 }));
+    const staleHeader = await patch(product.id, { name: 'Lost' }, { 'if-match': '"1"' });
+    expect(staleHeader.status).toBe(412);
+    expect(staleHeader.body).toEqual(expect.objectContaining({ code: 'VERSION_CONFLICT', currentVersion: 2 }));
+    expect((await system.http.get(`/api/v1/products/${product.id}`)).body).toEqual(
+      expect.objectContaining({ name: 'First', version: 2 }),
+    );
+  });
+
+  it('requires a version: 428 VERSION_REQUIRED', async () => {
+    const product = await newProduct();
+    const response = await patch(product.id, { name: 'No version' });
+    expect(response.status).toBe(428);
+    expect(response.body.code).toBe('VERSION_REQUIRED');
+  });
+
+  it('PUT replaces every editable field, resetting what is left out', async () => {
+    const product = await newProduct({ description: 'old', currency: 'EUR' });
+    const response = await system.http.put(
+      `/api/v1/products/${product.id}`,
+      { sku: product.sku, name: 'Replaced', price: 42, version: 1 },
+      { token: admin },
+    );
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(
+      expect.objectContaining({ name: 'Replaced', price: 42, description: '', currency: 'USD', stock: 5, version: 2 }),
+    );
+  });
+
+  it('never lets PATCH or PUT set stock', async () => {
+    const product = await newProduct();
+    expect((await patch(product.id, { stock: 999, version: 1 })).status).toBe(400);
+  });
+});
+
+describe('delete', () => {
+  it('hides the product from reads and listings', async () => {
+    const product = await newProduct({ name: `Doomed ${randomUUID()}` });
+    expect((await system.http.delete(`/api/v1/products/${product.id}`, { token: admin })).status).toBe(204);
+    expect((await system.http.get(`/api/v1/products/${product.id}`)).status).toBe(404);
+    const listed = await system.http.get(`/api/v1/products?q=${encodeURIComponent(product.name)}`);
+    expect(listed.body.items.map((p: { id: string }) => p.id)).not.toContain(product.id);
+    expect((await system.http.delete(`/api/v1/products/${product.id}`, { token: admin })).status).toBe(404);
+  });
+
+  it('frees the SKU for a new product', async () => {
+    const product = await newProduct();
+    await system.http.delete(`/api/v1/products/${product.id}`, { token: admin });
+    expect((await create({ sku: product.sku, name: 'Again', price: 1, stock: 1 })).status).toBe(201);
+  });
+});
+
+describe('stock adjustments', () => {
+  const adjust = (id: string, delta: number) =>
+    system.http.post(`/api/v1/products/${id}/stock-adjustments`, { delta, reason: 'count' }, { token: admin });
+
+  it('restocks and writes off atomically, recording each adjustment', async () => {
+    const product = await newProduct({ stock: 5 });
+    const restock = await adjust(product.id, 10);
+    expect(restock.status).toBe(201);
+    expect(restock.body).toEqual(expect.objectContaining({ delta: 10, stockAfter: 15, reason: 'count', version: 2 }));
+    expect((await adjust(product.id, -15)).body.stockAfter).toBe(0);
+    expect((await system.http.get(`/api/v1/products/${product.id}`)).body).toEqual(expect.objectContaining({ stock: 0, version: 3 }));
+  });
+
+  it('never takes stock below zero: 409 INSUFFICIENT_STOCK, nothing written', async () => {
+    const product = await newProduct({ stock: 3 });
+    const response = await adjust(product.id, -4);
+    expect(response.status).toBe(409);
+    expect(response.body.code).toBe('INSUFFICIENT_STOCK');
+    expect(response.body.products).toEqual([{ productId: product.id, requested: 4, available: 3 }]);
+    expect((await system.http.get(`/api/v1/products/${product.id}`)).body.stock).toBe(3);
+  });
+
+  it('keeps concurrent write-offs from overselling', async () => {
+    const product = await newProduct({ stock: 10 });
+    const results = await Promise.all(Array.from({ length: 25 }, () => adjust(product.id, -1)));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(10);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(15);
+    expect((await system.http.get(`/api/v1/products/${product.id}`)).body.stock).toBe(0);
+  });
+
+  it('refuses a zero delta', async () => {
+    const product = await newProduct();
+    expect((await adjust(product.id, 0)).status).toBe(400);
+  });
+});
+
+describe('categories', () => {
+  const createCategory = (body: object) => system.http.post('/api/v1/categories', body, { token: admin });
+
+  it('creates categories with derived or given slugs, unique', async () => {
+    const tea = await createCategory({ name: `Green Tea ${randomUUID().slice(0, 6)}` });
+    expect(tea.status).toBe(201);
+    expect(tea.body.slug).toMatch(/^green-tea-[a-z0-9]+$/);
+    const clash = await createCategory({ name: 'Other', slug: tea.body.slug });
+    expect(clash.status).toBe(409);
+    expect(clash.body.code).toBe('SLUG_TAKEN');
+    const child = await createCategory({ name: 'Sencha', slug: `sencha-${randomUUID().slice(0, 6)}`, parentId: tea.body.id });
+    expect(child.body.parentId).toBe(tea.body.id);
+    const list = await system.http.get('/api/v1/categories');
+    expect(list.body.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([tea.body.id, child.body.id]));
+  });
+
+  it('refuses cycles and deleting a category that has children', async () => {
+    const parent = await createCategory({ name: 'Parent', slug: `parent-${randomUUID().slice(0, 6)}` });
+    const child = await createCategory({ name: 'Child', slug: `child-${randomUUID().slice(0, 6)}`, parentId: parent.body.id });
+    const cycle = await system.http.patch(`/api/v1/categories/${parent.body.id}`, { parentId: child.body.id }, { token: admin });
+    expect(cycle.status).toBe(409);
+    expect(cycle.body.code).toBe('CATEGORY_CYCLE');
+    const blocked = await system.http.delete(`/api/v1/categories/${parent.body.id}`, { token: admin });
+    expect(blocked.body.code).toBe('CATEGORY_IN_USE');
+  });
+
+  it('shows a renamed category on its products, with a new product version', async () => {
+    const category = await createCategory({ name: 'Before', slug: `before-${randomUUID().slice(0, 6)}` });
+    const product = await newProduct({ categoryId: category.body.id });
+    await system.http.get(`/api/v1/products/${product.id}`); // cached now
+    await system.http.patch(`/api/v1/categories/${category.body.id}`, { name: 'After' }, { token: admin });
+    const read = await system.http.get(`/api/v1/products/${product.id}`);
+    expect(read.body.category.name).toBe('After');
+    expect(read.body.version).toBe(2);
+    expect((await system.http.delete(`/api/v1/categories/${category.body.id}`, { token: admin })).status).toBe(204);
+    expect((await system.http.get(`/api/v1/products/${product.id}`)).body).toEqual(
+      expect.objectContaining({ category: null, version: 3 }),
+    );
+  });
+});
