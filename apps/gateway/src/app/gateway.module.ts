@@ -4,11 +4,14 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuardModule, JwtAuthGuard } from '@shop/auth-guard';
 import { loggingModule } from '@shop/service-defaults';
 import { AuthController } from './auth/auth.controller';
+import { CartController } from './cart/cart.controller';
 import { CategoriesController } from './catalog/categories.controller';
 import { ProductsController } from './catalog/products.controller';
 import type { GatewayConfig } from './gateway.config';
 import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { OrdersController } from './orders/orders.controller';
+import { PaymentsController } from './payments/payments.controller';
 import { ServiceClientsModule } from './rpc/service-clients.module';
 import { GatewayThrottlerGuard, isStrictRoute } from './throttling/gateway-throttler.guard';
 
@@ -29,7 +32,7 @@ export class GatewayModule {
         AuthGuardModule.forRoot({ jwtSecret: config.jwtSecret }),
         ServiceClientsModule.forRoot(config),
       ],
-      controllers: [AuthController, HealthController, ProductsController, CategoriesController],
+      controllers: [AuthController, HealthController, ProductsController, CategoriesController, OrdersController, CartController, PaymentsController],
       providers: [
         // Order matters: a flood of bad tokens is rate limited before it is verified.
         { provide: APP_GUARD, useClass: GatewayThrottlerGuard },

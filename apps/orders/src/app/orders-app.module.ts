@@ -1,8 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { MicroserviceDefaultsModule } from '@shop/service-defaults';
+import { MicroserviceDefaultsModule, ServiceClient } from '@shop/service-defaults';
 import { join } from 'node:path';
-import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
+import { CartController } from './cart/cart.controller';
+import { CartService } from './cart/cart.service';
+import { CatalogClient } from './catalog/catalog.client';
 import { schema } from './db/schema';
+import { IdempotencyService } from './idempotency/idempotency.service';
+import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
+import { OrderLifecycle } from './orders/order-lifecycle.service';
+import { OrderPlacement } from './orders/order-placement.service';
+import { OrderRepository } from './orders/order.repository';
+import { OrdersController } from './orders/orders.controller';
+import { PAYMENT_PROVIDER } from './payments/payment-provider';
+import { PaymentService } from './payments/payment.service';
+import { PaymentsController } from './payments/payments.controller';
+import { RefundService } from './payments/refund.service';
+import { TestPaymentProvider } from './payments/test-payment.provider';
+import { OrderRecovery } from './recovery/order-recovery.service';
 
 @Module({})
 export class OrdersAppModule {
@@ -12,7 +26,23 @@ export class OrdersAppModule {
       imports: [
         MicroserviceDefaultsModule.forRoot({ settings: config, schema, migrationsFolder: join(__dirname, 'db/migrations') }),
       ],
-      providers: [{ provide: ORDERS_CONFIG, useValue: config }],
+      controllers: [OrdersController, CartController, PaymentsController],
+      providers: [
+        { provide: ORDERS_CONFIG, useValue: config },
+        {
+          provide: CatalogClient,
+          useFactory: () => new CatalogClient(ServiceClient.tcp('catalog', config.catalog.address, config.catalog.timeoutMs)),
+        },
+        { provide: PAYMENT_PROVIDER, useValue: new TestPaymentProvider() },
+        IdempotencyService,
+        OrderRepository,
+        OrderLifecycle,
+        OrderPlacement,
+        OrderRecovery,
+        CartService,
+        PaymentService,
+        RefundService,
+      ],
     };
   }
 }

@@ -6,8 +6,27 @@ describe('loadOrdersConfig', () => {
       service: 'orders',
       logLevel: 'info',
       address: { host: '127.0.0.1', port: 4003 },
+      healthPort: undefined,
       database: { url: undefined, dataDir: '.data/orders' },
+      catalog: { address: { host: '127.0.0.1', port: 4002 }, timeoutMs: 5000 },
+      recovery: { intervalMs: 15_000, orderTtlSeconds: 1800, stuckAfterSeconds: 60 },
     });
+  });
+
+  it('reads where the catalog listens and how long orders and stuck requests may last', () => {
+    const config = loadOrdersConfig({
+      CATALOG_SERVICE_URL: 'tcp://catalog.internal:7000',
+      RPC_TIMEOUT_MS: '1500',
+      ORDER_TTL_SECONDS: '600',
+      RECOVERY_INTERVAL_MS: '250',
+      STUCK_ORDER_SECONDS: '5',
+    });
+    expect(config.catalog).toEqual({ address: { host: 'catalog.internal', port: 7000 }, timeoutMs: 1500 });
+    expect(config.recovery).toEqual({ intervalMs: 250, orderTtlSeconds: 600, stuckAfterSeconds: 5 });
+  });
+
+  it('refuses a catalog address that is not tcp://host:port', () => {
+    expect(() => loadOrdersConfig({ CATALOG_SERVICE_URL: 'http://catalog' })).toThrow(/CATALOG_SERVICE_URL/);
   });
 
   it('reads its own database URL, never another app\'s', () => {

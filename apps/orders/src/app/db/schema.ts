@@ -1,22 +1,42 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
+/**
+ * `status` holds the public statuses and one internal one, `reserving`: the row exists before
+ * the catalog is asked for stock, so a crash half-way leaves a trace the recovery job finds.
+ * `stock` is what the catalog holds for the order; the recovery job moves it to what the
+ * status calls for when a call to the catalog failed (see order-status.machine.ts).
+ */
 export const orders = pgTable(
   'orders',
   {
     id: uuid('id').primaryKey(),
     userId: uuid('user_id').notNull(),
     status: text('status').notNull(),
-    /** Minor units, computed by the server from the catalog's prices. */
-    total: integer('total').notNull(),
-    currency: text('currency').notNull(),
+    stock: text('stock').notNull(),
+    /** Minor units, computed by the server from the catalog's prices. 0 while reserving. */
+    total: integer('total').notNull().default(0),
+    /** Null while reserving. */
+    currency: text('currency'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     check('orders_total_check', sql`${table.total} >= 0`),
     index('orders_user_created_idx').on(table.userId, table.createdAt),
-    index('orders_status_idx').on(table.status),
+    index('orders_status_created_idx').on(table.status, table.createdAt),
   ],
 );
 
@@ -37,5 +57,74 @@ export const orderItems = pgTable(
   (table) => [primaryKey({ columns: [table.orderId, table.productId] })],
 );
 
-export const schema = { orders, orderItems };
+/** Every status change: who, when, from and to. `from` is null for the order being placed. */
+export const orderTransitions = pgTable(
+  'order_transitions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    actorId: uuid('actor_id'),
+    actorRole: text('actor_role').notNull(),
+    reason: text('reason'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('order_transitions_order_idx').on(table.orderId, table.id)],
+);
+
+/**
+ * One row per (user, Idempotency-Key): claimed by an insert before the work starts, completed
+ * with the response (or the error) it produced, which every repeat then gets.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    response: jsonb('response'),
+    error: jsonb('error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.key] }), index('idempotency_keys_created_idx').on(table.createdAt)],
+);
+
+export const cartItems = pgTable(
+  'cart_items',
+  {
+    userId: uuid('user_id').notNull(),
+    productId: uuid('product_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.productId] }), check('cart_items_quantity_check', sql`${table.quantity} > 0`)],
+);
+
+/** A charge attempt. At most one attempt per order is ever live or captured (the unique index). */
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid('id').primaryKey(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    providerRef: text('provider_ref'),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check('payments_amount_check', sql`${table.amount} > 0`),
+    uniqueIndex('payments_one_live_per_order').on(table.orderId).where(sql`${table.status} <> 'declined'`),
+  ],
+);
+
+export const schema = { orders, orderItems, orderTransitions, idempotencyKeys, cartItems, payments };
 export type OrdersSchema = typeof schema;
+export type OrderRow = typeof orders.$inferSelect;

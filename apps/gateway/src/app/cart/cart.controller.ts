@@ -1,0 +1,73 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AuthenticatedUser, CurrentUser } from '@shop/auth-guard';
+import {
+  type AddCartItemRequest,
+  CartDto,
+  type CartItemRefRequest,
+  type CartRequest,
+  OrdersPattern,
+  SetCartQuantityDto,
+  type SetCartItemRequest,
+  StockLineDto,
+} from '@shop/contracts';
+import type { ServiceClient } from '@shop/service-defaults';
+import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import { uuidParam } from '../orders/request-params';
+import { ORDERS_SERVICE } from '../rpc/service-clients.module';
+
+const BAD_BODY = { 400: 'VALIDATION_FAILED, MALFORMED_JSON', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+
+@ApiTags('cart')
+@ApiBearerAuth()
+@Controller('cart')
+export class CartController {
+  constructor(@Inject(ORDERS_SERVICE) private readonly orders: ServiceClient) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Your cart, at current catalog prices and stock' })
+  @ApiOkResponse({ type: CartDto })
+  @ApiProblems({ 401: 'UNAUTHORIZED', ...COMMON_PROBLEMS })
+  get(@CurrentUser() user: AuthenticatedUser): Promise<CartDto> {
+    return this.orders.send<CartDto, CartRequest>(OrdersPattern.GetCart, { actor: user });
+  }
+
+  @Post('items')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add units of a product to your cart', description: 'Adds to any quantity already there (at most 1000 per product).' })
+  @ApiOkResponse({ type: CartDto })
+  @ApiProblems({ ...BAD_BODY, 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
+  add(@CurrentUser() user: AuthenticatedUser, @Body() dto: StockLineDto): Promise<CartDto> {
+    return this.orders.send<CartDto, AddCartItemRequest>(OrdersPattern.AddCartItem, { ...dto, actor: user });
+  }
+
+  @Put('items/:productId')
+  @ApiOperation({ summary: 'Set the quantity of a product in your cart', description: '0 removes it.' })
+  @ApiOkResponse({ type: CartDto })
+  @ApiProblems({ ...BAD_BODY, 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
+  set(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('productId', uuidParam('productId')) productId: string,
+    @Body() dto: SetCartQuantityDto,
+  ): Promise<CartDto> {
+    return this.orders.send<CartDto, SetCartItemRequest>(OrdersPattern.SetCartItem, { ...dto, productId, actor: user });
+  }
+
+  @Delete('items/:productId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a product from your cart' })
+  @ApiNoContentResponse({ description: 'Removed.' })
+  @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND (not in your cart)', ...COMMON_PROBLEMS })
+  async remove(@CurrentUser() user: AuthenticatedUser, @Param('productId', uuidParam('productId')) productId: string): Promise<void> {
+    await this.orders.send<null, CartItemRefRequest>(OrdersPattern.RemoveCartItem, { productId, actor: user });
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Empty your cart' })
+  @ApiNoContentResponse({ description: 'Emptied.' })
+  @ApiProblems({ 401: 'UNAUTHORIZED', ...COMMON_PROBLEMS })
+  async clear(@CurrentUser() user: AuthenticatedUser): Promise<void> {
+    await this.orders.send<null, CartRequest>(OrdersPattern.ClearCart, { actor: user });
+  }
+}

@@ -1,0 +1,99 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AuthenticatedUser, CurrentUser, Roles } from '@shop/auth-guard';
+import {
+  CreateOrderDto,
+  type CreateOrderRequest,
+  ListOrdersQuery,
+  type ListOrdersRequest,
+  OrderDto,
+  OrderPageDto,
+  type OrderRefRequest,
+  OrdersPattern,
+  Role,
+  SetOrderStatusDto,
+  type SetOrderStatusRequest,
+} from '@shop/contracts';
+import type { ServiceClient } from '@shop/service-defaults';
+import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import { ORDERS_SERVICE } from '../rpc/service-clients.module';
+import { IDEMPOTENCY_HEADER, IdempotencyHeaderDoc, idempotencyKey, uuidParam } from './request-params';
+
+const BAD_BODY = { 400: 'VALIDATION_FAILED, MALFORMED_JSON', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+
+@ApiTags('orders')
+@ApiBearerAuth()
+@Controller('orders')
+export class OrdersController {
+  constructor(@Inject(ORDERS_SERVICE) private readonly orders: ServiceClient) {}
+
+  @Post()
+  @IdempotencyHeaderDoc()
+  @ApiOperation({
+    summary: 'Place an order',
+    description:
+      'Reserves the stock and prices every line from the catalog. Without `items`, checks out your cart and empties it. ' +
+      'Prices or totals in the body are refused. The order stays `pending` until paid, and expires if unpaid.',
+  })
+  @ApiCreatedResponse({ type: OrderDto })
+  @ApiProblems({
+    ...BAD_BODY,
+    401: 'UNAUTHORIZED',
+    404: 'NOT_FOUND (extensions.products: unknown product ids)',
+    409: 'INSUFFICIENT_STOCK (extensions.products: [{productId, requested, available}]), IDEMPOTENCY_KEY_IN_USE',
+    422: 'CART_EMPTY, MIXED_CURRENCIES, IDEMPOTENCY_KEY_REUSED',
+    ...COMMON_PROBLEMS,
+  })
+  create(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() dto: CreateOrderDto = {},
+    @Headers(IDEMPOTENCY_HEADER) key?: string,
+  ): Promise<OrderDto> {
+    return this.orders.send<OrderDto, CreateOrderRequest>(OrdersPattern.CreateOrder, {
+      ...dto,
+      actor: user,
+      idempotencyKey: idempotencyKey(key),
+    });
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List orders, newest first', description: 'Your own orders; admins see everyone’s and may filter by userId.' })
+  @ApiOkResponse({ type: OrderPageDto })
+  @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', ...COMMON_PROBLEMS })
+  list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListOrdersQuery): Promise<OrderPageDto> {
+    return this.orders.send<OrderPageDto, ListOrdersRequest>(OrdersPattern.ListOrders, { ...query, actor: user });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One order with its status history', description: 'Its owner or an admin; anyone else gets 404.' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
+  get(@CurrentUser() user: AuthenticatedUser, @Param('id', uuidParam('id')) orderId: string): Promise<OrderDto> {
+    return this.orders.send<OrderDto, OrderRefRequest>(OrdersPattern.GetOrder, { orderId, actor: user });
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel an order',
+    description: 'The owner while pending or paid, an admin any time before shipping. The stock goes back once; a paid order is refunded.',
+  })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 409: 'INVALID_TRANSITION', ...COMMON_PROBLEMS })
+  cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', uuidParam('id')) orderId: string): Promise<OrderDto> {
+    return this.orders.send<OrderDto, OrderRefRequest>(OrdersPattern.CancelOrder, { orderId, actor: user });
+  }
+
+  @Patch(':id/status')
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Move an order along fulfilment (admin)', description: 'paid → shipped → delivered; anything else is 409 INVALID_TRANSITION.' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiProblems({ ...BAD_BODY, 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'INVALID_TRANSITION', ...COMMON_PROBLEMS })
+  setStatus(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', uuidParam('id')) orderId: string,
+    @Body() dto: SetOrderStatusDto,
+  ): Promise<OrderDto> {
+    return this.orders.send<OrderDto, SetOrderStatusRequest>(OrdersPattern.SetOrderStatus, { ...dto, orderId, actor: user });
+  }
+}

@@ -1,0 +1,31 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import { ErrorCode, IDEMPOTENCY_KEY_PATTERN } from '@shop/contracts';
+import { AppError } from '@shop/problem-details';
+
+/** A path id that is not a UUID is a 400 naming the parameter. */
+export const uuidParam = (name: string) =>
+  new ParseUUIDPipe({
+    exceptionFactory: () =>
+      new AppError(400, ErrorCode.ValidationFailed, 'The request is not valid', { errors: { [name]: [`${name} must be a UUID`] } }),
+  });
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+
+/** The Idempotency-Key header, checked here so a bad one never reaches an app. */
+export function idempotencyKey(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY_PATTERN.test(value)) {
+    throw new AppError(400, ErrorCode.ValidationFailed, 'The request is not valid', {
+      errors: { 'Idempotency-Key': ['must be 1-100 letters, digits, dots, dashes, underscores or colons'] },
+    });
+  }
+  return value;
+}
+
+export const IdempotencyHeaderDoc = () =>
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Repeats with the same key (kept 24 h) get the first response and change nothing; another body with it is 422.',
+  });

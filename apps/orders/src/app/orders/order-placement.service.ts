@@ -1,0 +1,125 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  type ActorDto,
+  type CreateOrderRequest,
+  ErrorCode,
+  type OrderDto,
+  OrderStatus,
+  type ReservationDto,
+  type StockLineDto,
+} from '@shop/contracts';
+import { AppError } from '@shop/problem-details';
+import { DATABASE, type Database } from '@shop/service-defaults';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { CatalogClient } from '../catalog/catalog.client';
+import { cartItems, orderItems, orders, type OrdersSchema, orderTransitions } from '../db/schema';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { mergeLines } from './order-lines';
+import { InternalStatus } from './order-status.machine';
+import { OrderRepository } from './order.repository';
+
+/** Totals are int4 minor units. */
+const MAX_TOTAL = 2_147_483_647;
+
+/**
+ * Places orders. The row is written as `reserving` before the catalog is asked, so whatever
+ * happens next leaves a trace: success turns it `pending` in one transaction with its items;
+ * a failure releases the reservation and deletes it; a crash leaves it to the recovery job.
+ */
+@Injectable()
+export class OrderPlacement {
+  private readonly logger = new Logger(OrderPlacement.name);
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
+    private readonly catalog: CatalogClient,
+    private readonly idempotency: IdempotencyService,
+    private readonly repository: OrderRepository,
+  ) {}
+
+  create({ actor, idempotencyKey, items }: CreateOrderRequest): Promise<OrderDto> {
+    return this.idempotency.run(actor.id, idempotencyKey, { operation: 'create-order', items: items ?? null }, () =>
+      this.place(actor, items),
+    );
+  }
+
+  private async place(actor: ActorDto, items: StockLineDto[] | undefined): Promise<OrderDto> {
+    const fromCart = items === undefined;
+    const lines = mergeLines(fromCart ? await this.cartLines(actor.id) : items);
+    if (!lines.length) throw new AppError(422, ErrorCode.CartEmpty, 'Your cart is empty');
+
+    const orderId = randomUUID();
+    await this.db.insert(orders).values({ id: orderId, userId: actor.id, status: InternalStatus.Reserving, stock: 'unknown' });
+    let reservation: ReservationDto;
+    try {
+      reservation = await this.catalog.reserve({ orderId, lines });
+    } catch (error) {
+      // A refusal (no stock, unknown product) reserved nothing; anything else may have.
+      await this.undo(orderId, !(error instanceof AppError && error.status < 500));
+      throw error;
+    }
+    try {
+      return await this.confirm(orderId, actor, reservation, fromCart);
+    } catch (error) {
+      await this.undo(orderId, true);
+      throw error;
+    }
+  }
+
+  private async confirm(orderId: string, actor: ActorDto, reservation: ReservationDto, fromCart: boolean): Promise<OrderDto> {
+    const currencies = new Set(reservation.lines.map((line) => line.currency));
+    if (currencies.size !== 1) {
+      throw new AppError(422, ErrorCode.MixedCurrencies, 'All products of one order must share a currency', {
+        extensions: { currencies: [...currencies] },
+      });
+    }
+    const items = reservation.lines.map(({ productId, sku, name, unitPrice, quantity }) => ({
+      orderId,
+      productId,
+      sku,
+      name,
+      unitPrice,
+      quantity,
+      lineTotal: unitPrice * quantity,
+    }));
+    const total = items.reduce((sum, item) => sum + item.lineTotal, 0);
+    if (total > MAX_TOTAL) throw new AppError(422, ErrorCode.ValidationFailed, 'The order total is too large');
+
+    const order = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(orders)
+        .set({ status: OrderStatus.Pending, stock: 'held', total, currency: [...currencies][0], updatedAt: sql`now()` })
+        .where(and(eq(orders.id, orderId), eq(orders.status, InternalStatus.Reserving)))
+        .returning();
+      // The recovery job judged this request dead and is releasing its stock.
+      if (!row) throw new AppError(503, ErrorCode.ServiceUnavailable, 'The order could not be completed in time; try again');
+      await tx.insert(orderItems).values(items);
+      await tx.insert(orderTransitions).values({ orderId, fromStatus: null, toStatus: OrderStatus.Pending, actorId: actor.id, actorRole: actor.role });
+      if (fromCart) {
+        const ordered = items.map((item) => item.productId);
+        await tx.delete(cartItems).where(and(eq(cartItems.userId, actor.id), inArray(cartItems.productId, ordered)));
+      }
+      return row;
+    });
+    return this.repository.toDto(order);
+  }
+
+  /** Gives back what may have been reserved and forgets the order; on failure the recovery job does both. */
+  private async undo(orderId: string, release: boolean): Promise<void> {
+    try {
+      if (release) await this.catalog.release({ orderId });
+      await this.db.delete(orders).where(and(eq(orders.id, orderId), eq(orders.status, InternalStatus.Reserving)));
+    } catch (error) {
+      this.logger.warn({ orderId, error: (error as Error).message }, 'Could not undo a failed order; recovery will');
+    }
+  }
+
+  private async cartLines(userId: string): Promise<StockLineDto[]> {
+    return this.db
+      .select({ productId: cartItems.productId, quantity: cartItems.quantity })
+      .from(cartItems)
+      .where(eq(cartItems.userId, userId))
+      .orderBy(asc(cartItems.addedAt));
+  }
+}

@@ -1,0 +1,62 @@
+import { ErrorCode, OrderStatus } from '@shop/contracts';
+import { AppError } from '@shop/problem-details';
+
+/** Who moves an order: its owner, an admin, or the system itself (payments, expiry). */
+export type ActorKind = 'owner' | 'admin' | 'system';
+
+/** What the catalog holds for an order. `unknown` only while the order is still reserving. */
+export type StockState = 'unknown' | 'held' | 'committed' | 'released';
+
+/**
+ * The whole order lifecycle as data: for each status, the statuses it may move to and who may
+ * move it there. Anything not listed is refused. Paid is reached only through a captured payment.
+ */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<OrderStatus, readonly ActorKind[]>>>> = {
+  pending: { paid: ['system'], cancelled: ['owner', 'admin', 'system'] },
+  paid: { shipped: ['admin'], cancelled: ['owner', 'admin'] },
+  shipped: { delivered: ['admin'] },
+  delivered: {},
+  cancelled: {},
+};
+
+/**
+ * What the catalog must hold in each status. After a transition the orders app brings the
+ * catalog there (reserve → commit or release); the recovery job retries whatever failed.
+ */
+export const STOCK_FOR_STATUS: Readonly<Record<OrderStatus, StockState>> = {
+  pending: 'held',
+  paid: 'committed',
+  shipped: 'committed',
+  delivered: 'committed',
+  cancelled: 'released',
+};
+
+export interface TransitionEffects {
+  /** The stock state the catalog must reach, when it changes. */
+  stock?: StockState;
+  /** The captured payment must be refunded. */
+  refund: boolean;
+}
+
+export function allowedTransitions(from: OrderStatus, actor: ActorKind): OrderStatus[] {
+  return (Object.entries(ORDER_TRANSITIONS[from]) as [OrderStatus, readonly ActorKind[]][])
+    .filter(([, actors]) => actors.includes(actor))
+    .map(([to]) => to);
+}
+
+/** The side effects of moving `from` → `to` by `actor`; 409 INVALID_TRANSITION when the table forbids it. */
+export function planTransition(from: OrderStatus, to: OrderStatus, actor: ActorKind): TransitionEffects {
+  if (!ORDER_TRANSITIONS[from][to]?.includes(actor)) {
+    throw new AppError(409, ErrorCode.InvalidTransition, `An order cannot go from ${from} to ${to} this way`, {
+      extensions: { from, to, allowed: allowedTransitions(from, actor) },
+    });
+  }
+  const stock = STOCK_FOR_STATUS[to] === STOCK_FOR_STATUS[from] ? undefined : STOCK_FOR_STATUS[to];
+  return { stock, refund: from === OrderStatus.Paid && to === OrderStatus.Cancelled };
+}
+
+/**
+ * Statuses clients never see. `reserving`: the row exists, the catalog is being asked for stock.
+ * `abandoned`: the recovery job took over a reserving order whose request died, and is undoing it.
+ */
+export const InternalStatus = { Reserving: 'reserving', Abandoned: 'abandoned' } as const;

@@ -1,0 +1,26 @@
+import type { OrderDto, OrderStatus } from '@shop/contracts';
+import type { orderItems, OrderRow, orderTransitions } from '../db/schema';
+
+type ItemRow = typeof orderItems.$inferSelect;
+type TransitionRow = typeof orderTransitions.$inferSelect;
+
+export function toOrderDto(order: OrderRow, items: ItemRow[], transitions: TransitionRow[]): OrderDto {
+  return {
+    id: order.id,
+    userId: order.userId,
+    status: order.status as OrderStatus,
+    items: items.map(({ productId, sku, name, unitPrice, quantity, lineTotal }) => ({ productId, sku, name, unitPrice, quantity, lineTotal })),
+    total: order.total,
+    currency: order.currency ?? '',
+    transitions: transitions.map((transition) => ({
+      from: transition.fromStatus as OrderStatus | null,
+      to: transition.toStatus as OrderStatus,
+      actorRole: transition.actorRole,
+      actorId: transition.actorId,
+      reason: transition.reason,
+      at: transition.at.toISOString(),
+    })),
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}

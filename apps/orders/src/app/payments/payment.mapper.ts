@@ -1,0 +1,12 @@
+import type { PaymentDto, PaymentStatus } from '@shop/contracts';
+import type { payments } from '../db/schema';
+
+export const toPaymentDto = (payment: typeof payments.$inferSelect): PaymentDto => ({
+  id: payment.id,
+  orderId: payment.orderId,
+  provider: payment.provider,
+  status: payment.status as PaymentStatus,
+  amount: payment.amount,
+  currency: payment.currency,
+  createdAt: payment.createdAt.toISOString(),
+});

@@ -1,0 +1,108 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ErrorCode, OrderStatus, type PayOrderRequest, type PaymentDto } from '@shop/contracts';
+import { AppError } from '@shop/problem-details';
+import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
+import { and, eq, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { type OrderRow, type OrdersSchema, payments } from '../db/schema';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
+import { planTransition } from '../orders/order-status.machine';
+import { OrderRepository } from '../orders/order.repository';
+import { toPaymentDto } from './payment.mapper';
+import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
+import { RefundService } from './refund.service';
+
+type PaymentRow = typeof payments.$inferSelect;
+
+/**
+ * Charges an order's total. A payment row is claimed before the provider is called, and a
+ * unique index allows one live or captured payment per order, so two requests can never both
+ * charge it; a declined attempt frees the order for another try.
+ */
+@Injectable()
+export class PaymentService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    private readonly idempotency: IdempotencyService,
+    private readonly repository: OrderRepository,
+    private readonly lifecycle: OrderLifecycle,
+    private readonly refunds: RefundService,
+  ) {}
+
+  pay({ actor, orderId, paymentMethod, idempotencyKey }: PayOrderRequest): Promise<PaymentDto> {
+    return this.idempotency.run(actor.id, idempotencyKey, { operation: 'pay', orderId, paymentMethod }, async () => {
+      const order = await this.repository.visibleRow(orderId, actor);
+      // Only the buyer pays; to anyone else the order does not exist.
+      if (order.userId !== actor.id) throw new AppError(404, ErrorCode.NotFound, 'Order not found');
+      planTransition(order.status as OrderStatus, OrderStatus.Paid, 'system');
+      return this.charge(order, paymentMethod);
+    });
+  }
+
+  /** Stripe said the payment intent succeeded (the webhook); idempotent. */
+  async captured(orderId: string, reference: string): Promise<void> {
+    const [payment] = await this.db
+      .update(payments)
+      .set({ status: 'succeeded', providerRef: reference, updatedAt: sql`now()` })
+      .where(and(eq(payments.orderId, orderId), eq(payments.status, 'processing')))
+      .returning();
+    if (payment) await this.markPaid(payment);
+  }
+
+  private async charge(order: OrderRow, paymentMethod: string): Promise<PaymentDto> {
+    const payment = await this.claim(order);
+    let result;
+    try {
+      result = await this.provider.charge({ orderId: order.id, amount: order.total, currency: order.currency ?? '', paymentMethod });
+    } catch (error) {
+      // Nothing is known to be captured; the provider's own idempotency covers a retry.
+      await this.db.delete(payments).where(eq(payments.id, payment.id));
+      throw error instanceof AppError ? error : new AppError(502, ErrorCode.UpstreamError, 'The payment provider failed; try again');
+    }
+    if (result.status === 'declined') {
+      await this.settle(payment.id, 'declined', null);
+      throw new AppError(402, ErrorCode.PaymentDeclined, 'The payment was declined', { extensions: { reason: result.reason } });
+    }
+    if (result.status === 'processing') return toPaymentDto(await this.settle(payment.id, 'processing', result.reference));
+    const captured = await this.settle(payment.id, 'succeeded', result.reference);
+    await this.markPaid(captured);
+    return toPaymentDto((await this.db.query.payments.findFirst({ where: eq(payments.id, payment.id) }))!);
+  }
+
+  private async claim(order: OrderRow): Promise<PaymentRow> {
+    try {
+      const [payment] = await this.db
+        .insert(payments)
+        .values({ id: randomUUID(), orderId: order.id, provider: this.provider.name, amount: order.total, currency: order.currency ?? '', status: 'processing' })
+        .returning();
+      return payment;
+    } catch (error) {
+      if (isUniqueViolation(error, 'payments_one_live_per_order')) {
+        throw new AppError(409, ErrorCode.PaymentInProgress, 'This order already has a payment in progress or captured');
+      }
+      throw error;
+    }
+  }
+
+  private async settle(id: string, status: PaymentRow['status'], reference: string | null): Promise<PaymentRow> {
+    const [payment] = await this.db
+      .update(payments)
+      .set({ status, providerRef: reference, updatedAt: sql`now()` })
+      .where(eq(payments.id, id))
+      .returning();
+    return payment;
+  }
+
+  /** Captured money for an order that was cancelled meanwhile (e.g. it expired) goes straight back. */
+  private async markPaid(payment: PaymentRow): Promise<void> {
+    try {
+      await this.lifecycle.transition(payment.orderId, OrderStatus.Paid, SYSTEM, `payment ${payment.id}`);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === ErrorCode.InvalidTransition)) throw error;
+      await this.refunds.refundPayment(payment);
+      throw new AppError(409, ErrorCode.InvalidTransition, 'The order was cancelled before the payment completed; it was refunded');
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import { TestPaymentProvider } from './test-payment.provider';
+
+const charge = (paymentMethod: string) =>
+  new TestPaymentProvider().charge({ orderId: 'o1', amount: 100, currency: 'USD', paymentMethod });
+
+describe('TestPaymentProvider', () => {
+  it('approves 4242 4242 4242 4242 however it is spaced', async () => {
+    await expect(charge('4242 4242 4242 4242')).resolves.toEqual({ status: 'succeeded', reference: 'test_o1' });
+    await expect(charge('4242-4242-4242-4242')).resolves.toMatchObject({ status: 'succeeded' });
+  });
+
+  it('declines 4000 0000 0000 0002 and any other number', async () => {
+    await expect(charge('4000 0000 0000 0002')).resolves.toEqual({ status: 'declined', reason: 'card_declined' });
+    await expect(charge('1234')).resolves.toMatchObject({ status: 'declined' });
+  });
+});

@@ -1,0 +1,21 @@
+import type { ChargeRequest, ChargeResult, PaymentProvider } from './payment-provider';
+
+export const TEST_CARDS = { approved: '4242424242424242', declined: '4000000000000002' } as const;
+
+/**
+ * The development provider: approves 4242 4242 4242 4242, declines everything else (the
+ * documented decline card is 4000 0000 0000 0002). No money moves, so refunds always succeed.
+ */
+export class TestPaymentProvider implements PaymentProvider {
+  readonly name = 'test';
+
+  async charge({ orderId, paymentMethod }: ChargeRequest): Promise<ChargeResult> {
+    const card = paymentMethod.replace(/[\s-]/g, '');
+    if (card === TEST_CARDS.approved) return { status: 'succeeded', reference: `test_${orderId}` };
+    return { status: 'declined', reason: card === TEST_CARDS.declined ? 'card_declined' : 'unknown test card' };
+  }
+
+  async refund(): Promise<void> {
+    // Nothing was captured anywhere.
+  }
+}

@@ -1,0 +1,119 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ORDER_STATUSES, OrderStatus } from '@shop/contracts';
+import { DATABASE, type Database } from '@shop/service-defaults';
+import { and, eq, lt, ne, or, sql } from 'drizzle-orm';
+import { CatalogClient } from '../catalog/catalog.client';
+import { orders, type OrdersSchema } from '../db/schema';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
+import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
+import { RefundService } from '../payments/refund.service';
+import { InternalStatus, STOCK_FOR_STATUS } from '../orders/order-status.machine';
+
+/** Orders handled per step and round, so one round stays short. */
+const BATCH = 100;
+
+/**
+ * Finishes or undoes what requests left half-way, on a timer. Every step is safe to run on
+ * several replicas at once: rows are claimed by conditional updates, and the catalog's release
+ * and commit are idempotent.
+ */
+@Injectable()
+export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OrderRecovery.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
+    @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig,
+    private readonly catalog: CatalogClient,
+    private readonly lifecycle: OrderLifecycle,
+    private readonly idempotency: IdempotencyService,
+    private readonly refunds: RefundService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.runOnce(), this.config.recovery.intervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One round; a round still running is not started twice. */
+  runOnce(): Promise<void> {
+    this.running ??= this.round().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async round(): Promise<void> {
+    for (const step of [this.undoAbandoned, this.expireUnpaid, this.syncStock, this.refundCancelled, this.purgeKeys]) {
+      try {
+        await step.call(this);
+      } catch (error) {
+        this.logger.warn({ step: step.name, error: (error as Error).message }, 'Recovery step failed; retrying next round');
+      }
+    }
+  }
+
+  /**
+   * Orders reserving for longer than any request lives lost their request. Each is claimed
+   * (`abandoned`), so a late confirmation cannot slip in, then released (which also refuses a
+   * reserve still in flight) and deleted. A failed release is retried next round.
+   */
+  private async undoAbandoned(): Promise<void> {
+    await this.db
+      .update(orders)
+      .set({ status: InternalStatus.Abandoned, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(orders.status, InternalStatus.Reserving),
+          lt(orders.createdAt, sql`now() - make_interval(secs => ${this.config.recovery.stuckAfterSeconds})`),
+        ),
+      );
+    const abandoned = await this.db.select({ id: orders.id }).from(orders).where(eq(orders.status, InternalStatus.Abandoned)).limit(BATCH);
+    for (const { id } of abandoned) {
+      await this.catalog.release({ orderId: id });
+      await this.db.delete(orders).where(and(eq(orders.id, id), eq(orders.status, InternalStatus.Abandoned)));
+      this.logger.log({ orderId: id }, 'Undid an abandoned order');
+    }
+  }
+
+  private async expireUnpaid(): Promise<void> {
+    const expired = await this.db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(
+        and(
+          eq(orders.status, OrderStatus.Pending),
+          lt(orders.createdAt, sql`now() - make_interval(secs => ${this.config.recovery.orderTtlSeconds})`),
+        ),
+      )
+      .limit(BATCH);
+    for (const { id } of expired) {
+      // Refused (409) when a payment or the customer moved it first; that is fine.
+      await this.lifecycle.transition(id, OrderStatus.Cancelled, SYSTEM, 'expired').catch(() => undefined);
+    }
+  }
+
+  /** Orders whose stock call to the catalog failed after their status changed. */
+  private async syncStock(): Promise<void> {
+    const behind = await this.db
+      .select()
+      .from(orders)
+      .where(or(...ORDER_STATUSES.map((status) => and(eq(orders.status, status), ne(orders.stock, STOCK_FOR_STATUS[status])))))
+      .limit(BATCH);
+    for (const order of behind) await this.lifecycle.syncStock(order);
+  }
+
+  private refundCancelled(): Promise<void> {
+    return this.refunds.refundOutstanding();
+  }
+
+  private purgeKeys(): Promise<void> {
+    return this.idempotency.purge(this.config.recovery.stuckAfterSeconds);
+  }
+}

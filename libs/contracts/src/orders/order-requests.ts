@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { MAX_ORDER_LINES, StockLineDto } from '../catalog/reservation.dto';
+import { ActorDto } from './actor.dto';
+import { ORDER_STATUSES, type OrderStatus } from './order-status';
+
+/** What the `Idempotency-Key` header may hold: short and plain, so it is safe to store and log. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** POST /orders. No `items` (or an empty body) checks out the caller's cart. Prices are never taken from the client. */
+export class CreateOrderDto {
+  @ApiPropertyOptional({ type: [StockLineDto], description: 'Omit to check out your cart.' })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => StockLineDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ORDER_LINES)
+  items?: StockLineDto[];
+}
+
+export class CreateOrderRequest extends CreateOrderDto {
+  @ValidateNested()
+  @Type(() => ActorDto)
+  actor: ActorDto;
+
+  @IsOptional()
+  @IsString()
+  @Matches(IDEMPOTENCY_KEY_PATTERN)
+  idempotencyKey?: string;
+}
+
+export class OrderRefRequest {
+  @ValidateNested()
+  @Type(() => ActorDto)
+  actor: ActorDto;
+
+  @IsUUID()
+  orderId: string;
+}
+
+export class ListOrdersQuery {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  page?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ enum: ORDER_STATUSES })
+  @IsOptional()
+  @IsIn(ORDER_STATUSES)
+  status?: OrderStatus;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Admins only; customers always see their own orders.' })
+  @IsOptional()
+  @IsUUID()
+  userId?: string;
+}
+
+export class ListOrdersRequest extends ListOrdersQuery {
+  @ValidateNested()
+  @Type(() => ActorDto)
+  actor: ActorDto;
+}
+
+export class SetOrderStatusDto {
+  @ApiProperty({ enum: ORDER_STATUSES, example: 'shipped' })
+  @IsIn(ORDER_STATUSES)
+  status: OrderStatus;
+}
+
+export class SetOrderStatusRequest extends SetOrderStatusDto {
+  @ValidateNested()
+  @Type(() => ActorDto)
+  actor: ActorDto;
+
+  @IsUUID()
+  orderId: string;
+}

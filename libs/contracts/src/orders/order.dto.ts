@@ -1,0 +1,85 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ORDER_STATUSES, type OrderStatus } from './order-status';
+
+export class OrderItemDto {
+  @ApiProperty({ format: 'uuid' })
+  productId: string;
+
+  @ApiProperty({ example: 'COF-001' })
+  sku: string;
+
+  @ApiProperty({ example: 'Espresso beans, 1 kg' })
+  name: string;
+
+  @ApiProperty({ description: 'Minor units, the catalog price when the stock was reserved.', example: 2490 })
+  unitPrice: number;
+
+  @ApiProperty({ example: 2 })
+  quantity: number;
+
+  @ApiProperty({ description: 'unitPrice × quantity, minor units.', example: 4980 })
+  lineTotal: number;
+}
+
+export class OrderTransitionDto {
+  @ApiPropertyOptional({ enum: ORDER_STATUSES, nullable: true, description: 'null for the order being placed.' })
+  from: OrderStatus | null;
+
+  @ApiProperty({ enum: ORDER_STATUSES })
+  to: OrderStatus;
+
+  @ApiProperty({ enum: ['customer', 'admin', 'system'] })
+  actorRole: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null when the system acted (expiry, payment webhook).' })
+  actorId: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: 'expired' })
+  reason: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  at: string;
+}
+
+export class OrderDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  userId: string;
+
+  @ApiProperty({ enum: ORDER_STATUSES })
+  status: OrderStatus;
+
+  @ApiProperty({ type: [OrderItemDto] })
+  items: OrderItemDto[];
+
+  @ApiProperty({ description: 'Sum of the line totals, minor units.', example: 4980 })
+  total: number;
+
+  @ApiProperty({ description: 'ISO 4217.', example: 'USD' })
+  currency: string;
+
+  @ApiProperty({ type: [OrderTransitionDto], description: 'Every status change, oldest first.' })
+  transitions: OrderTransitionDto[];
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
+export class OrderPageDto {
+  @ApiProperty({ type: [OrderDto] })
+  items: OrderDto[];
+
+  @ApiProperty({ example: 42 })
+  total: number;
+
+  @ApiProperty({ example: 1 })
+  page: number;
+
+  @ApiProperty({ example: 20 })
+  limit: number;
+}

@@ -1,0 +1,67 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { trimmed } from '../transforms';
+import { ActorDto } from './actor.dto';
+import { IDEMPOTENCY_KEY_PATTERN } from './order-requests';
+
+/** POST /orders/:id/payments. The amount is never the client's: it is the order's total. */
+export class PayOrderDto {
+  @ApiProperty({
+    description: 'A card number with the test provider; a Stripe PaymentMethod id with Stripe.',
+    example: '4242 4242 4242 4242',
+  })
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  paymentMethod: string;
+}
+
+export class PayOrderRequest extends PayOrderDto {
+  @ValidateNested()
+  @Type(() => ActorDto)
+  actor: ActorDto;
+
+  @IsUUID()
+  orderId: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(IDEMPOTENCY_KEY_PATTERN)
+  idempotencyKey?: string;
+}
+
+export type PaymentStatus = 'processing' | 'succeeded' | 'declined' | 'refunded';
+
+export class PaymentDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  orderId: string;
+
+  @ApiProperty({ enum: ['test', 'stripe'] })
+  provider: string;
+
+  @ApiProperty({ enum: ['processing', 'succeeded', 'declined', 'refunded'] })
+  status: PaymentStatus;
+
+  @ApiProperty({ description: 'Minor units: the order total.', example: 4980 })
+  amount: number;
+
+  @ApiProperty({ example: 'USD' })
+  currency: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+/** `orders.payments.stripe-webhook`: the raw body exactly as Stripe sent it, and its signature header. */
+export class StripeWebhookRequest {
+  @IsString()
+  payload: string;
+
+  @IsString()
+  signature: string;
+}
