@@ -1,0 +1,219 @@
+import { CatalogPattern, type ReservationDto } from '@shop/contracts';
+import { AppError } from '@shop/problem-details';
+import { ServiceClient } from '@shop/service-defaults';
+import { accessToken, ADMIN_ENV, TEST_ADMIN, TestSystem } from '@shop/testing';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+
+let system: TestSystem;
+let admin: string;
+/** Several connections, so requests reach the catalog side by side, not queued on one socket. */
+let catalogClients: ServiceClient[];
+
+beforeAll(async () => {
+  system = await TestSystem.start({
+    label: 'catalog_concurrency',
+    env: { auth: ADMIN_ENV, catalog: { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' } },
+  });
+  admin = await accessToken(system, TEST_ADMIN);
+  catalogClients = Array.from({ length: 4 }, () => ServiceClient.tcp('catalog', system.address('catalog'), 20_000));
+});
+afterAll(async () => {
+  catalogClients?.forEach((client) => client.close());
+  await system?.stop();
+});
+
+const catalog = (i = 0) => catalogClients[i % catalogClients.length];
+const newProduct = async (stock: number) => {
+  const response = await system.http.post(
+    '/api/v1/products',
+    { sku: `C-${randomUUID().slice(0, 8)}`, name: 'Contended', price: 500, stock },
+    { token: admin },
+  );
+  return response.body as { id: string; version: number };
+};
+const stockOf = async (id: string) => (await system.http.get(`/api/v1/products/${id}`)).body.stock as number;
+const reserve = (orderId: string, lines: { productId: string; quantity: number }[], i = 0) =>
+  catalog(i).send<ReservationDto>(CatalogPattern.Reserve, { orderId, lines });
+const release = (orderId: string, restockCommitted?: boolean, i = 0) =>
+  catalog(i).send<ReservationDto>(CatalogPattern.Release, { orderId, restockCommitted });
+const outcome = <T>(promise: Promise<T>) =>
+  promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: AppError) => ({ ok: false as const, error }),
+  );
+
+describe('two admins editing one product', () => {
+  it('20 concurrent PATCHes at one version: exactly one wins, nineteen get 409, nothing is lost', async () => {
+    const product = await newProduct(1);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        system.http.patch(`/api/v1/products/${product.id}`, { name: `Edit ${i}`, version: 1 }, { token: admin }),
+      ),
+    );
+    const winners = results.filter((r) => r.status === 200);
+    expect(winners).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409 && r.body.code === 'VERSION_CONFLICT')).toHaveLength(19);
+    const final = await system.http.get(`/api/v1/products/${product.id}`);
+    expect(final.body).toEqual(winners[0].body);
+    expect(final.body.version).toBe(2);
+  });
+});
+
+describe('buyers racing for stock', () => {
+  it('200 concurrent reservations against 50 units: never oversold, every unit accounted for', async () => {
+    const products = await Promise.all(Array.from({ length: 5 }, () => newProduct(10)));
+    const orders = Array.from({ length: 200 }, (_, i) => {
+      const first = products[i % 5].id;
+      const second = products[(i + 2) % 5].id;
+      // One order in four takes two products: all its lines or none.
+      const lines = i % 4 === 0 ? [{ productId: first, quantity: 1 }, { productId: second, quantity: 1 }] : [{ productId: first, quantity: 1 }];
+      return { orderId: randomUUID(), lines };
+    });
+
+    const results = await Promise.all(orders.map((order, i) => outcome(reserve(order.orderId, order.lines, i))));
+
+    const finalStock = new Map(await Promise.all(products.map(async (p) => [p.id, await stockOf(p.id)] as const)));
+    const reserved = new Map(products.map((p) => [p.id, 0]));
+    results.forEach((result, i) => {
+      if (result.ok) {
+        expect(result.value.lines.map((l) => l.productId).sort()).toEqual(orders[i].lines.map((l) => l.productId).sort());
+        for (const line of result.value.lines) reserved.set(line.productId, reserved.get(line.productId)! + line.quantity);
+      } else {
+        // A refusal is only ever for want of stock, and names a product that really ran out.
+        expect(result.error.code).toBe('INSUFFICIENT_STOCK');
+        const short = result.error.options.extensions!.products as { productId: string }[];
+        expect(short.some((s) => finalStock.get(s.productId) === 0)).toBe(true);
+      }
+    });
+    for (const product of products) {
+      expect(finalStock.get(product.id)).toBeGreaterThanOrEqual(0);
+      expect(reserved.get(product.id)! + finalStock.get(product.id)!).toBe(10);
+    }
+    const succeeded = results.filter((r) => r.ok).length;
+    expect(succeeded).toBeGreaterThan(0);
+    expect(results.length - succeeded).toBeGreaterThanOrEqual(150);
+
+    // The catalog's own ledger agrees with what the callers were told.
+    const db = new Client({ connectionString: system.databaseUrl('catalog') });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ product_id: string; reserved: string; stock: number }>(
+        `select p.id as product_id, coalesce(sum(l.quantity), 0) as reserved, p.stock
+           from products p left join reservation_lines l on l.product_id = p.id
+          where p.id = any($1) group by p.id`,
+        [products.map((p) => p.id)],
+      );
+      for (const row of rows) expect(Number(row.reserved) + row.stock).toBe(10);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('a multi-line order short on one product changes nothing and names that product', async () => {
+    const plenty = await newProduct(5);
+    const scarce = await newProduct(1);
+    const result = await outcome(
+      reserve(randomUUID(), [
+        { productId: plenty.id, quantity: 2 },
+        { productId: scarce.id, quantity: 2 },
+      ]),
+    );
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.options.extensions).toEqual({
+      products: [{ productId: scarce.id, requested: 2, available: 1 }],
+    });
+    expect(await stockOf(plenty.id)).toBe(5);
+    expect(await stockOf(scarce.id)).toBe(1);
+  });
+
+  it('names unknown products with 404', async () => {
+    const known = await newProduct(5);
+    const unknown = randomUUID();
+    const result = await outcome(reserve(randomUUID(), [{ productId: known.id, quantity: 1 }, { productId: unknown, quantity: 1 }]));
+    expect(!result.ok && [result.error.status, result.error.options.extensions]).toEqual([404, { products: [unknown] }]);
+    expect(await stockOf(known.id)).toBe(5);
+  });
+
+  it('returns the authoritative price, currency and name of each line', async () => {
+    const product = await newProduct(3);
+    const reservation = await reserve(randomUUID(), [{ productId: product.id, quantity: 2 }]);
+    expect(reservation.lines).toEqual([
+      { productId: product.id, sku: expect.any(String), name: 'Contended', quantity: 2, unitPrice: 500, currency: 'USD' },
+    ]);
+  });
+});
+
+describe('retries', () => {
+  it('a retried reserve, even ten at once, returns the same result and reserves once', async () => {
+    const product = await newProduct(10);
+    const orderId = randomUUID();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => reserve(orderId, [{ productId: product.id, quantity: 3 }], i)),
+    );
+    for (const result of results) expect(result).toEqual(results[0]);
+    expect(await reserve(orderId, [{ productId: product.id, quantity: 3 }])).toEqual(results[0]);
+    expect(await stockOf(product.id)).toBe(7);
+  });
+
+  it('a release, even ten at once, gives the stock back exactly once', async () => {
+    const product = await newProduct(10);
+    const orderId = randomUUID();
+    await reserve(orderId, [{ productId: product.id, quantity: 4 }]);
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => release(orderId, false, i)));
+    for (const result of results) expect(result.status).toBe('released');
+    expect(await release(orderId)).toEqual(expect.objectContaining({ status: 'released' }));
+    expect(await stockOf(product.id)).toBe(10);
+  });
+
+  it('a release that overtakes its reserve makes the late reserve fail, holding nothing', async () => {
+    const product = await newProduct(10);
+    const orderId = randomUUID();
+    expect((await release(orderId)).status).toBe('released');
+    const late = await outcome(reserve(orderId, [{ productId: product.id, quantity: 1 }]));
+    expect(!late.ok && late.error.code).toBe('RESERVATION_RELEASED');
+    expect(await stockOf(product.id)).toBe(10);
+  });
+
+  it('a committed reservation is released only by an explicit restock, once', async () => {
+    const product = await newProduct(10);
+    const orderId = randomUUID();
+    await reserve(orderId, [{ productId: product.id, quantity: 2 }]);
+    expect((await catalog().send<ReservationDto>(CatalogPattern.Commit, { orderId })).status).toBe('committed');
+    expect((await catalog().send<ReservationDto>(CatalogPattern.Commit, { orderId })).status).toBe('committed');
+    const refused = await outcome(release(orderId));
+    expect(!refused.ok && refused.error.code).toBe('RESERVATION_COMMITTED');
+    expect(await stockOf(product.id)).toBe(8);
+    await Promise.all([release(orderId, true, 0), release(orderId, true, 1)]);
+    expect(await stockOf(product.id)).toBe(10);
+  });
+});
+
+describe('product cache (Redis)', () => {
+  it('never serves a version older than the last write that returned', async () => {
+    const product = await newProduct(1);
+    let stop = false;
+    const readers = Array.from({ length: 4 }, async () => {
+      while (!stop) await system.http.get(`/api/v1/products/${product.id}`);
+    });
+    try {
+      for (let version = 1; version <= 15; version++) {
+        const written = await system.http.patch(`/api/v1/products/${product.id}`, { price: version, version }, { token: admin });
+        expect(written.status).toBe(200);
+        const read = await system.http.get(`/api/v1/products/${product.id}`);
+        expect(read.body.version).toBeGreaterThanOrEqual(version + 1);
+        expect(read.body.price).toBe(read.body.version - 1);
+      }
+    } finally {
+      stop = true;
+      await Promise.all(readers);
+    }
+  });
+
+  it('shows stock taken by a reservation on the next read', async () => {
+    const product = await newProduct(5);
+    expect(await stockOf(product.id)).toBe(5); // cached
+    await reserve(randomUUID(), [{ productId: product.id, quantity: 2 }]);
+    expect(await stockOf(product.id)).toBe(3);
+  });
+});
