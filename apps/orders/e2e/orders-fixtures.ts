@@ -1,0 +1,50 @@
+import { accessToken, ADMIN_ENV, type ApiResponse, TEST_ADMIN, TestSystem } from '@shop/testing';
+import { randomUUID } from 'node:crypto';
+
+/** A system whose orders app runs its recovery rounds often, plus an admin token. */
+export async function startShop(label: string, orders: Record<string, string> = {}) {
+  const system = await TestSystem.start({
+    label,
+    env: {
+      auth: ADMIN_ENV,
+      gateway: { THROTTLE_LIMIT: '100000' },
+      orders: { RECOVERY_INTERVAL_MS: '200', ...orders },
+    },
+  });
+  await restartOrders(system);
+  return { system, admin: await accessToken(system, TEST_ADMIN) };
+}
+
+/**
+ * (Re)starts the orders app pointed at this system's catalog: the harness gives only the
+ * gateway the other apps' addresses, and orders must call the catalog too.
+ */
+export async function restartOrders(system: TestSystem, signal: NodeJS.Signals = 'SIGTERM') {
+  await system.stopApp('orders', signal);
+  const { port } = system.address('catalog');
+  await system.startApp('orders', { env: { CATALOG_SERVICE_URL: `tcp://127.0.0.1:${port}` } });
+  await system.waitUntilReady();
+}
+
+export async function newProduct(system: TestSystem, admin: string, fields: { price?: number; stock?: number; currency?: string } = {}) {
+  const response = await system.http.post(
+    '/api/v1/products',
+    { sku: `SKU-${randomUUID().slice(0, 8)}`, name: 'Thing', price: 1000, stock: 10, ...fields },
+    { token: admin },
+  );
+  if (response.status !== 201) throw new Error(`product: ${response.status} ${response.text}`);
+  return response.body as { id: string; sku: string; name: string; price: number; stock: number; currency: string };
+}
+
+export async function stockOf(system: TestSystem, productId: string): Promise<number> {
+  const response = await system.http.get(`/api/v1/products/${productId}`);
+  if (response.status !== 200) throw new Error(`product ${productId}: ${response.status} ${response.text}`);
+  return response.body.stock;
+}
+
+export const placeOrder = (system: TestSystem, token: string, body: object = {}, headers: Record<string, string> = {}) =>
+  system.http.post('/api/v1/orders', body, { token, headers });
+
+export function expectProblem(response: ApiResponse, status: number, code: string) {
+  expect({ status: response.status, code: response.body?.code }).toEqual({ status, code });
+}

@@ -1,0 +1,359 @@
+import { newCustomer, signedToken, type TestSystem } from '@shop/testing';
+import { randomUUID } from 'node:crypto';
+import { expectProblem, newProduct, placeOrder, startShop, stockOf } from './orders-fixtures';
+
+let system: TestSystem;
+let admin: string;
+
+beforeAll(async () => {
+  ({ system, admin } = await startShop('orders'));
+});
+afterAll(() => system?.stop());
+
+const buyer = () => signedToken(system);
+const getOrder = (id: string, token: string) => system.http.get(`/api/v1/orders/${id}`, { token });
+const cancel = (id: string, token: string) => system.http.post(`/api/v1/orders/${id}/cancel`, undefined, { token });
+const setStatus = (id: string, status: string, token = admin) => system.http.patch(`/api/v1/orders/${id}/status`, { status }, { token });
+const pay = (id: string, token: string, paymentMethod = '4242 4242 4242 4242', headers: Record<string, string> = {}) =>
+  system.http.post(`/api/v1/orders/${id}/payments`, { paymentMethod }, { token, headers });
+
+async function pendingOrder(token: string, quantity = 1, price = 1000) {
+  const product = await newProduct(system, admin, { price, stock: 10 });
+  const response = await placeOrder(system, token, { items: [{ productId: product.id, quantity }] });
+  expect(response.status).toBe(201);
+  return { product, order: response.body };
+}
+
+describe('placing an order', () => {
+  it('prices every line from the catalog and reserves the stock', async () => {
+    const { id: userId, token } = buyer();
+    const coffee = await newProduct(system, admin, { price: 2490, stock: 5 });
+    const mug = await newProduct(system, admin, { price: 899, stock: 3 });
+    const response = await placeOrder(system, token, {
+      items: [
+        { productId: coffee.id, quantity: 2 },
+        { productId: mug.id, quantity: 1 },
+      ],
+    });
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      userId,
+      status: 'pending',
+      items: expect.arrayContaining([
+        { productId: coffee.id, sku: coffee.sku, name: coffee.name, unitPrice: 2490, quantity: 2, lineTotal: 4980 },
+        { productId: mug.id, sku: mug.sku, name: mug.name, unitPrice: 899, quantity: 1, lineTotal: 899 },
+      ]),
+      total: 5879,
+      currency: 'USD',
+      transitions: [{ from: null, to: 'pending', actorRole: 'customer', actorId: userId, reason: null, at: expect.any(String) }],
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+    expect(await stockOf(system, coffee.id)).toBe(3);
+    expect(await stockOf(system, mug.id)).toBe(2);
+    expect((await getOrder(response.body.id, token)).body).toEqual(response.body);
+  });
+
+  it('sums a product listed twice into one line', async () => {
+    const product = await newProduct(system, admin, { stock: 5 });
+    const response = await placeOrder(system, buyer().token, {
+      items: [
+        { productId: product.id, quantity: 1 },
+        { productId: product.id, quantity: 2 },
+      ],
+    });
+    expect(response.status).toBe(201);
+    expect(response.body.items).toEqual([expect.objectContaining({ productId: product.id, quantity: 3 })]);
+    expect(await stockOf(system, product.id)).toBe(2);
+  });
+
+  it.each([
+    ['a unit price', { unitPrice: 1 }],
+    ['a line total', { lineTotal: 1 }],
+  ])('refuses %s sent by the client', async (_, extra) => {
+    const product = await newProduct(system, admin);
+    const response = await placeOrder(system, buyer().token, { items: [{ productId: product.id, quantity: 1, ...extra }] });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(await stockOf(system, product.id)).toBe(10);
+  });
+
+  it('refuses a total sent by the client', async () => {
+    const product = await newProduct(system, admin);
+    const response = await placeOrder(system, buyer().token, { items: [{ productId: product.id, quantity: 1 }], total: 1 });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(response.body.errors).toHaveProperty('total');
+  });
+
+  it.each([0, -1, 1.5, 1001])('refuses quantity %p', async (quantity) => {
+    const product = await newProduct(system, admin);
+    expectProblem(await placeOrder(system, buyer().token, { items: [{ productId: product.id, quantity }] }), 400, 'VALIDATION_FAILED');
+  });
+
+  it('refuses missing stock with 409 INSUFFICIENT_STOCK naming the product, leaving no order and no reservation', async () => {
+    const { token } = buyer();
+    const plenty = await newProduct(system, admin, { stock: 10 });
+    const scarce = await newProduct(system, admin, { stock: 1 });
+    const response = await placeOrder(system, token, {
+      items: [
+        { productId: plenty.id, quantity: 1 },
+        { productId: scarce.id, quantity: 2 },
+      ],
+    });
+    expectProblem(response, 409, 'INSUFFICIENT_STOCK');
+    expect(response.body.products).toEqual([{ productId: scarce.id, requested: 2, available: 1 }]);
+    expect(await stockOf(system, plenty.id)).toBe(10);
+    expect(await stockOf(system, scarce.id)).toBe(1);
+    expect((await system.http.get('/api/v1/orders', { token })).body.total).toBe(0);
+  });
+
+  it('refuses an unknown product with 404 naming it', async () => {
+    const missing = randomUUID();
+    const response = await placeOrder(system, buyer().token, { items: [{ productId: missing, quantity: 1 }] });
+    expectProblem(response, 404, 'NOT_FOUND');
+    expect(response.body.products).toEqual([missing]);
+  });
+
+  it('refuses to check out an empty cart with 422 CART_EMPTY', async () => {
+    expectProblem(await placeOrder(system, buyer().token), 422, 'CART_EMPTY');
+  });
+
+  it('needs a token', async () => {
+    expectProblem(await system.http.post('/api/v1/orders', { items: [] }), 401, 'UNAUTHORIZED');
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('answers ten concurrent requests with one key with one order and ten identical responses', async () => {
+    const { token } = buyer();
+    const product = await newProduct(system, admin, { stock: 100 });
+    const body = { items: [{ productId: product.id, quantity: 3 }] };
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => placeOrder(system, token, body, { 'idempotency-key': 'checkout-1' })),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(10).fill(201));
+    const ids = new Set(responses.map((response) => response.body.id));
+    expect(ids.size).toBe(1);
+    for (const response of responses) expect(response.body).toEqual(responses[0].body);
+    expect((await system.http.get('/api/v1/orders', { token })).body.total).toBe(1);
+    expect(await stockOf(system, product.id)).toBe(97);
+  });
+
+  it('returns the original response to a later repeat and refuses the key with another body with 422', async () => {
+    const { token } = buyer();
+    const product = await newProduct(system, admin);
+    const first = await placeOrder(system, token, { items: [{ productId: product.id, quantity: 1 }] }, { 'idempotency-key': 'k-2' });
+    const again = await placeOrder(system, token, { items: [{ productId: product.id, quantity: 1 }] }, { 'idempotency-key': 'k-2' });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    const other = await placeOrder(system, token, { items: [{ productId: product.id, quantity: 2 }] }, { 'idempotency-key': 'k-2' });
+    expectProblem(other, 422, 'IDEMPOTENCY_KEY_REUSED');
+    expect(await stockOf(system, product.id)).toBe(9);
+  });
+
+  it('repeats a refusal too, and keeps keys apart per user', async () => {
+    const product = await newProduct(system, admin, { stock: 1 });
+    const body = { items: [{ productId: product.id, quantity: 2 }] };
+    const { token } = buyer();
+    expectProblem(await placeOrder(system, token, body, { 'idempotency-key': 'same' }), 409, 'INSUFFICIENT_STOCK');
+    expectProblem(await placeOrder(system, token, body, { 'idempotency-key': 'same' }), 409, 'INSUFFICIENT_STOCK');
+    const other = await placeOrder(system, buyer().token, { items: [{ productId: product.id, quantity: 1 }] }, { 'idempotency-key': 'same' });
+    expect(other.status).toBe(201);
+  });
+
+  it('refuses a malformed key with 400', async () => {
+    const response = await placeOrder(system, buyer().token, {}, { 'idempotency-key': 'not a key!' });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(response.body.errors).toHaveProperty('Idempotency-Key');
+  });
+});
+
+describe('reading orders', () => {
+  it('lists only your own orders, newest first, paginated and filtered by status', async () => {
+    const { token } = buyer();
+    const first = (await pendingOrder(token)).order;
+    const second = (await pendingOrder(token)).order;
+    const third = (await pendingOrder(token)).order;
+    await pendingOrder(buyer().token);
+    expect((await cancel(second.id, token)).status).toBe(200);
+
+    const page1 = await system.http.get('/api/v1/orders?limit=2', { token });
+    expect(page1.status).toBe(200);
+    expect(page1.body).toMatchObject({ total: 3, page: 1, limit: 2 });
+    expect(page1.body.items.map((order: { id: string }) => order.id)).toEqual([third.id, second.id]);
+    const page2 = await system.http.get('/api/v1/orders?limit=2&page=2', { token });
+    expect(page2.body.items.map((order: { id: string }) => order.id)).toEqual([first.id]);
+    const pending = await system.http.get('/api/v1/orders?status=pending', { token });
+    expect(pending.body.items.map((order: { id: string }) => order.id)).toEqual([third.id, first.id]);
+  });
+
+  it('ignores a customer’s userId filter but lets an admin see and filter everyone’s', async () => {
+    const alice = buyer();
+    const bob = buyer();
+    const bobs = (await pendingOrder(bob.token)).order;
+    await pendingOrder(alice.token);
+    const sneaky = await system.http.get(`/api/v1/orders?userId=${bob.id}`, { token: alice.token });
+    expect(sneaky.body.items.every((order: { userId: string }) => order.userId === alice.id)).toBe(true);
+    const asAdmin = await system.http.get(`/api/v1/orders?userId=${bob.id}`, { token: admin });
+    expect(asAdmin.body.items.map((order: { id: string }) => order.id)).toEqual([bobs.id]);
+    const all = await system.http.get('/api/v1/orders?limit=100', { token: admin });
+    expect(all.body.total).toBeGreaterThanOrEqual(2);
+    expect((await getOrder(bobs.id, admin)).status).toBe(200);
+  });
+
+  it('refuses bad paging and filters with 400', async () => {
+    const { token } = buyer();
+    for (const query of ['limit=0', 'limit=101', 'page=0', 'status=reserving', 'userId=x']) {
+      expectProblem(await system.http.get(`/api/v1/orders?${query}`, { token }), 400, 'VALIDATION_FAILED');
+    }
+  });
+
+  it('answers an id that is not a UUID with 400 and an unknown one with 404', async () => {
+    const { token } = buyer();
+    expectProblem(await getOrder('nope', token), 400, 'VALIDATION_FAILED');
+    expectProblem(await getOrder(randomUUID(), token), 404, 'NOT_FOUND');
+  });
+});
+
+describe("another customer's order", () => {
+  it('is 404 to read, cancel or pay, and stays untouched', async () => {
+    const owner = buyer();
+    const { order, product } = await pendingOrder(owner.token);
+    const stranger = await newCustomer(system);
+    expectProblem(await getOrder(order.id, stranger.token), 404, 'NOT_FOUND');
+    expectProblem(await cancel(order.id, stranger.token), 404, 'NOT_FOUND');
+    expectProblem(await pay(order.id, stranger.token), 404, 'NOT_FOUND');
+    expect((await system.http.get('/api/v1/orders', { token: stranger.token })).body.total).toBe(0);
+    expect((await getOrder(order.id, owner.token)).body.status).toBe('pending');
+    expect(await stockOf(system, product.id)).toBe(9);
+  });
+
+  it('is not the customer’s to move along fulfilment (403)', async () => {
+    const owner = buyer();
+    const { order } = await pendingOrder(owner.token);
+    expectProblem(await setStatus(order.id, 'shipped', owner.token), 403, 'FORBIDDEN');
+  });
+});
+
+describe('status machine through the API', () => {
+  it('walks pending → paid → shipped → delivered and records who, when and from/to', async () => {
+    const owner = buyer();
+    const { order } = await pendingOrder(owner.token, 2, 1500);
+    const payment = await pay(order.id, owner.token);
+    expect(payment.status).toBe(201);
+    expect(payment.body).toMatchObject({ orderId: order.id, status: 'succeeded', amount: 3000, currency: 'USD', provider: 'test' });
+    expect((await setStatus(order.id, 'shipped')).body.status).toBe('shipped');
+    const delivered = await setStatus(order.id, 'delivered');
+    expect(delivered.status).toBe(200);
+    expect(delivered.body.transitions.map(({ from, to, actorRole }: Record<string, string>) => [from, to, actorRole])).toEqual([
+      [null, 'pending', 'customer'],
+      ['pending', 'paid', 'system'],
+      ['paid', 'shipped', 'admin'],
+      ['shipped', 'delivered', 'admin'],
+    ]);
+    const times = delivered.body.transitions.map((transition: { at: string }) => Date.parse(transition.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it.each([
+    ['pending', 'shipped'],
+    ['pending', 'delivered'],
+    ['pending', 'paid'],
+    ['pending', 'pending'],
+  ])('refuses %s → %s by an admin with 409 INVALID_TRANSITION and changes nothing', async (_, to) => {
+    const { order } = await pendingOrder(buyer().token);
+    const response = await setStatus(order.id, to);
+    expectProblem(response, 409, 'INVALID_TRANSITION');
+    expect(response.body).toMatchObject({ from: 'pending', to });
+    const after = await getOrder(order.id, admin);
+    expect(after.body.status).toBe('pending');
+    expect(after.body.transitions).toHaveLength(1);
+  });
+
+  it('refuses anything after delivered, and cancelling a shipped order, for admins too', async () => {
+    const owner = buyer();
+    const { order } = await pendingOrder(owner.token);
+    await pay(order.id, owner.token);
+    await setStatus(order.id, 'shipped');
+    expectProblem(await cancel(order.id, admin), 409, 'INVALID_TRANSITION');
+    expectProblem(await cancel(order.id, owner.token), 409, 'INVALID_TRANSITION');
+    expectProblem(await setStatus(order.id, 'paid'), 409, 'INVALID_TRANSITION');
+    await setStatus(order.id, 'delivered');
+    for (const to of ['pending', 'paid', 'shipped', 'cancelled']) expectProblem(await setStatus(order.id, to), 409, 'INVALID_TRANSITION');
+    expectProblem(await setStatus(order.id, 'lost'), 400, 'VALIDATION_FAILED');
+  });
+
+  it('lets the owner cancel a pending order: its stock comes back and nothing more is allowed', async () => {
+    const owner = buyer();
+    const { order, product } = await pendingOrder(owner.token, 4);
+    expect(await stockOf(system, product.id)).toBe(6);
+    const cancelled = await cancel(order.id, owner.token);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(cancelled.body.transitions.at(-1)).toMatchObject({ from: 'pending', to: 'cancelled', actorRole: 'customer' });
+    expect(await stockOf(system, product.id)).toBe(10);
+    expectProblem(await pay(order.id, owner.token), 409, 'INVALID_TRANSITION');
+    expectProblem(await setStatus(order.id, 'shipped'), 409, 'INVALID_TRANSITION');
+  });
+
+  it('lets the owner cancel a paid order: stock returns and the payment is refunded', async () => {
+    const owner = buyer();
+    const { order, product } = await pendingOrder(owner.token, 3);
+    expect((await pay(order.id, owner.token)).status).toBe(201);
+    const cancelled = await cancel(order.id, owner.token);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(await stockOf(system, product.id)).toBe(10);
+  });
+
+  it('returns the stock once when the same order is cancelled twice at the same time', async () => {
+    const owner = buyer();
+    const { order, product } = await pendingOrder(owner.token, 5);
+    const [a, b, c] = await Promise.all([cancel(order.id, owner.token), cancel(order.id, owner.token), cancel(order.id, admin)]);
+    expect([a.status, b.status, c.status].sort()).toEqual([200, 409, 409]);
+    expect(await stockOf(system, product.id)).toBe(10);
+    const after = await getOrder(order.id, owner.token);
+    expect(after.body.transitions.filter((transition: { to: string }) => transition.to === 'cancelled')).toHaveLength(1);
+  });
+});
+
+describe('payments with the test provider', () => {
+  it('declines 4000 0000 0000 0002 with 402, leaves the order pending, and accepts a good card afterwards', async () => {
+    const owner = buyer();
+    const { order } = await pendingOrder(owner.token);
+    const declined = await pay(order.id, owner.token, '4000 0000 0000 0002');
+    expectProblem(declined, 402, 'PAYMENT_DECLINED');
+    expect((await getOrder(order.id, owner.token)).body.status).toBe('pending');
+    expect((await pay(order.id, owner.token)).status).toBe(201);
+    expect((await getOrder(order.id, owner.token)).body.status).toBe('paid');
+  });
+
+  it('never charges an order twice, even for concurrent requests with different keys', async () => {
+    const owner = buyer();
+    const { order } = await pendingOrder(owner.token);
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, (_, index) => pay(order.id, owner.token, undefined, { 'idempotency-key': `pay-${index}` })),
+    );
+    expect(responses.filter((response) => response.status === 201)).toHaveLength(1);
+    for (const response of responses.filter((response) => response.status !== 201)) {
+      expect(response.status).toBe(409);
+      expect(['PAYMENT_IN_PROGRESS', 'INVALID_TRANSITION']).toContain(response.body.code);
+    }
+  });
+
+  it('answers a repeated Idempotency-Key with the same payment', async () => {
+    const owner = buyer();
+    const { order } = await pendingOrder(owner.token);
+    const headers = { 'idempotency-key': 'pay-once' };
+    const responses = await Promise.all(Array.from({ length: 5 }, () => pay(order.id, owner.token, undefined, headers)));
+    expect(responses.map((response) => response.status)).toEqual(Array(5).fill(201));
+    for (const response of responses) expect(response.body).toEqual(responses[0].body);
+    expectProblem(await pay(order.id, owner.token, '4000 0000 0000 0002', headers), 422, 'IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('refuses an amount sent by the client', async () => {
+    const owner = buyer();
+    const { order } = await pendingOrder(owner.token);
+    const response = await system.http.post(`/api/v1/orders/${order.id}/payments`, { paymentMethod: '4242424242424242', amount: 1 }, { token: owner.token });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+  });
+});
