@@ -3,3 +3,4 @@ export * from './http-client';
 export * from './net';
 export * from './test-database';
 export * from './test-system';
+export * from './signed-token';
