@@ -1,0 +1,224 @@
+// Renders the chart with the helm binary `.ci/run` builds into .tools/bin and checks the objects
+// Kubernetes would get. No cluster is needed; a missing helm fails the suite rather than skip it.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+
+const root = join(__dirname, '..');
+const helm = join(root, '.tools/bin/helm');
+const chart = join(root, 'helm/shop');
+const run = promisify(execFile);
+// A binary built with `go install` assumes Kubernetes 1.20 unless told; the chart needs ≥ 1.25.
+const KUBE_VERSION = '1.30.0';
+
+const TCP_APPS = ['auth', 'catalog', 'orders'];
+const APPS = ['gateway', ...TCP_APPS];
+
+type K8sObject = { kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec: any };
+type Container = {
+  name: string;
+  image: string;
+  command?: string[];
+  volumeMounts?: { name: string; mountPath: string }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }[];
+  ports?: { name: string; containerPort: number }[];
+  livenessProbe?: { httpGet: { path: string; port: string } };
+  readinessProbe?: { httpGet: { path: string; port: string } };
+  startupProbe?: { httpGet: { path: string; port: string } };
+  resources?: { limits?: { cpu?: unknown; memory?: unknown }; requests?: { cpu?: unknown; memory?: unknown } };
+  securityContext?: Record<string, any>;
+};
+
+async function render(valuesFile: string, ...extra: string[]): Promise<K8sObject[]> {
+  const { stdout } = await run(helm, [
+    'template', 'shop', chart, '--kube-version', KUBE_VERSION, '-f', join(chart, 'ci', valuesFile), ...extra,
+  ]);
+  const documents = parseAllDocuments(stdout);
+  for (const document of documents) expect(document.errors).toEqual([]);
+  return documents.map((document) => document.toJS()).filter(Boolean);
+}
+
+const ofKind = (objects: K8sObject[], kind: string) => objects.filter((object) => object.kind === kind);
+const named = (objects: K8sObject[], kind: string, name: string) => {
+  const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} rendered`);
+  return found;
+};
+const containersOf = (object: K8sObject): Container[] => object.spec.template.spec.containers;
+const envOf = (container: Container) => Object.fromEntries((container.env ?? []).map((entry) => [entry.name, entry]));
+const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
+  Object.entries(selector).every(([key, value]) => labels[key] === value);
+
+it('finds helm at .tools/bin/helm (.ci/run builds it)', () => {
+  expect(existsSync(helm)).toBe(true);
+});
+
+it.each(['default-values.yaml', 'production-values.yaml'])('passes helm lint --strict with ci/%s', async (values) => {
+  const { stdout } = await run(helm, ['lint', '--strict', chart, '--kube-version', KUBE_VERSION, '-f', join(chart, 'ci', values)]);
+  expect(stdout).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+});
+
+it('refuses to render without secrets: they have no defaults', async () => {
+  await expect(run(helm, ['template', 'shop', chart, '--kube-version', KUBE_VERSION])).rejects.toMatchObject({
+    stderr: expect.stringMatching(/set secrets\.jwtSecret .* or existingSecret/),
+  });
+});
+
+it('rejects a JWT key shorter than 32 characters and an unknown value', async () => {
+  await expect(render('default-values.yaml', '--set', 'secrets.jwtSecret=too-short')).rejects.toMatchObject({
+    stderr: expect.stringMatching(/\/secrets\/jwtSecret/),
+  });
+  await expect(render('default-values.yaml', '--set', 'apps.auth.replica=3')).rejects.toMatchObject({
+    stderr: expect.stringMatching(/additional properties 'replica' not allowed/),
+  });
+});
+
+describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with ci/%s', (values) => {
+  let objects: K8sObject[];
+  const deployment = (app: string) => named(objects, 'Deployment', `shop-${app}`);
+  const podLabels = (app: string): Record<string, string> => deployment(app).spec.template.metadata.labels;
+
+  beforeAll(async () => {
+    objects = await render(values);
+  });
+
+  it('has a Deployment and a Service per app, each Service selecting its pods on its named port', () => {
+    expect(ofKind(objects, 'Deployment').map((object) => object.metadata.name).sort()).toEqual(APPS.map((app) => `shop-${app}`).sort());
+    for (const app of APPS) {
+      const service = named(objects, 'Service', `shop-${app}`);
+      expect(matches(service.spec.selector, podLabels(app))).toBe(true);
+      expect(matches(deployment(app).spec.selector.matchLabels, podLabels(app))).toBe(true);
+      const port = service.spec.ports[0];
+      expect(containersOf(deployment(app))[0].ports).toContainEqual({ name: port.targetPort, containerPort: port.port });
+    }
+  });
+
+  it('runs every container non-root, read-only, unprivileged, with resource limits', () => {
+    const workloads = [...ofKind(objects, 'Deployment'), ...ofKind(objects, 'Job')];
+    for (const workload of workloads) {
+      const pod = workload.spec.template.spec;
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.volumes).toContainEqual(expect.objectContaining({ name: 'tmp', emptyDir: expect.any(Object) }));
+      for (const container of containersOf(workload)) {
+        const where = `${workload.metadata.name}/${container.name}`;
+        expect({ where, ...container.securityContext }).toMatchObject({
+          where,
+          runAsNonRoot: true,
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+        });
+        expect({ where, ...container.resources?.limits }).toEqual({ where, cpu: expect.anything(), memory: expect.anything() });
+        expect(container.resources?.requests).toEqual({ cpu: expect.anything(), memory: expect.anything() });
+        expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+      }
+    }
+  });
+
+  it('probes the gateway on its HTTP port and the TCP apps on their health port', () => {
+    for (const app of APPS) {
+      const [container] = containersOf(deployment(app));
+      const port = TCP_APPS.includes(app) ? 'health' : 'http';
+      expect(container.startupProbe?.httpGet).toEqual({ path: '/health/live', port });
+      expect(container.livenessProbe?.httpGet).toEqual({ path: '/health/live', port });
+      expect(container.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port });
+      if (port === 'health') {
+        const healthPort = container.ports?.find((entry) => entry.name === 'health')?.containerPort;
+        expect(envOf(container).HEALTH_PORT.value).toBe(String(healthPort));
+      }
+    }
+  });
+
+  it('keeps at least two replicas of everything, and autoscales the gateway', () => {
+    for (const app of TCP_APPS) expect(deployment(app).spec.replicas).toBeGreaterThanOrEqual(2);
+    // With an HPA the Deployment must not set replicas, or every upgrade would reset the scale.
+    expect(deployment('gateway').spec.replicas).toBeUndefined();
+    const [hpa, ...others] = ofKind(objects, 'HorizontalPodAutoscaler');
+    expect(others).toEqual([]);
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop-gateway' });
+    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
+  });
+
+  it('has a PodDisruptionBudget per app that keeps a pod up', () => {
+    const budgets = ofKind(objects, 'PodDisruptionBudget');
+    expect(budgets).toHaveLength(APPS.length);
+    for (const app of APPS) {
+      const budget = named(objects, 'PodDisruptionBudget', `shop-${app}`);
+      expect(budget.spec.minAvailable).toBeGreaterThanOrEqual(1);
+      expect(matches(budget.spec.selector.matchLabels, podLabels(app))).toBe(true);
+    }
+  });
+
+  it('lets only the gateway (and orders, for catalog) reach the TCP ports', () => {
+    const callers: Record<string, string[]> = { auth: ['gateway'], catalog: ['gateway', 'orders'], orders: ['gateway'] };
+    for (const app of TCP_APPS) {
+      const policy = named(objects, 'NetworkPolicy', `shop-${app}`);
+      expect(matches(policy.spec.podSelector.matchLabels, podLabels(app))).toBe(true);
+      expect(policy.spec.policyTypes).toEqual(['Ingress']);
+      expect(policy.spec.ingress).toHaveLength(1);
+      const [rule] = policy.spec.ingress;
+      expect(rule.ports).toEqual([{ port: 'rpc', protocol: 'TCP' }]);
+      const allowed = APPS.filter((caller) =>
+        rule.from.some((peer: { podSelector: { matchLabels: Record<string, string> } }) =>
+          matches(peer.podSelector.matchLabels, podLabels(caller))),
+      );
+      expect(allowed).toEqual(callers[app]);
+    }
+    const gateway = named(objects, 'NetworkPolicy', 'shop-gateway');
+    expect(gateway.spec.ingress.map((rule: { ports: unknown }) => rule.ports)).toEqual([[{ port: 'http', protocol: 'TCP' }]]);
+  });
+
+  it('points the gateway and orders at the apps\' Services', () => {
+    const gatewayEnv = envOf(containersOf(deployment('gateway'))[0]);
+    for (const app of TCP_APPS) {
+      const port = named(objects, 'Service', `shop-${app}`).spec.ports[0].port;
+      expect(gatewayEnv[`${app.toUpperCase()}_SERVICE_URL`].value).toBe(`tcp://shop-${app}:${port}`);
+    }
+    expect(envOf(containersOf(deployment('orders'))[0]).CATALOG_SERVICE_URL.value).toBe('tcp://shop-catalog:4002');
+  });
+
+  it('reads every secret from a Secret, each app only its own', () => {
+    const secretKeys = (app: string) =>
+      (containersOf(deployment(app))[0].env ?? []).filter((entry) => entry.valueFrom).map((entry) => entry.name).sort();
+    expect(secretKeys('gateway')).toEqual(['JWT_SECRET']);
+    expect(secretKeys('auth')).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'AUTH_DATABASE_URL', 'JWT_SECRET']);
+    expect(secretKeys('catalog')).toEqual(['CATALOG_DATABASE_URL', 'REDIS_URL']);
+    expect(secretKeys('orders')).toEqual(['ORDERS_DATABASE_URL']);
+  });
+
+  it('migrates every app database in a pre-install/pre-upgrade hook Job', () => {
+    const [job, ...others] = ofKind(objects, 'Job');
+    expect(others).toEqual([]);
+    expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+    expect(job.metadata.annotations?.['helm.sh/hook-delete-policy']).toContain('before-hook-creation');
+    expect(job.spec.template.spec.restartPolicy).toBe('Never');
+    const containers = containersOf(job);
+    expect(containers.map((container) => container.name)).toEqual(TCP_APPS);
+    for (const container of containers) {
+      const app = container.name;
+      expect(container.command).toEqual(['node', '-r', './tools/register.cjs', 'docker/migrate.cjs']);
+      expect(container.image).toBe(containersOf(deployment(app))[0].image);
+      const env = envOf(container);
+      expect(env.APP.value).toBe(app);
+      const url = env[`${app.toUpperCase()}_DATABASE_URL`].valueFrom?.secretKeyRef;
+      expect(url?.key).toBe(`${app.toUpperCase()}_DATABASE_URL`);
+      // A pre-install hook runs before the release's Secret exists: it must read one that does.
+      const hookSecret = ofKind(objects, 'Secret').find((secret) => secret.metadata.name === url?.name);
+      if (hookSecret) expect(hookSecret.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+      else expect(values).toBe('production-values.yaml'); // its existingSecret is managed outside the chart
+    }
+  });
+});
+
+describe('the production-like values', () => {
+  it('use the existing Secret and an Ingress with TLS for the gateway', async () => {
+    const objects = await render('production-values.yaml');
+    expect(ofKind(objects, 'Secret')).toEqual([]);
+    const [ingress] = ofKind(objects, 'Ingress');
+    expect(ingress.spec.tls).toEqual([{ secretName: 'shop-tls', hosts: ['shop.example.com'] }]);
+    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'shop-gateway', port: { name: 'http' } });
+  });
+});
