@@ -67,7 +67,13 @@ describe('buyers racing for stock', () => {
       const first = products[i % 5].id;
       const second = products[(i + 2) % 5].id;
       // One order in four takes two products: all its lines or none.
-      const lines = i % 4 === 0 ? [{ productId: first, quantity: 1 }, { productId: second, quantity: 1 }] : [{ productId: first, quantity: 1 }];
+      const lines =
+        i % 4 === 0
+          ? [
+              { productId: first, quantity: 1 },
+              { productId: second, quantity: 1 },
+            ]
+          : [{ productId: first, quantity: 1 }];
       return { orderId: randomUUID(), lines };
     });
 
@@ -77,8 +83,11 @@ describe('buyers racing for stock', () => {
     const reserved = new Map(products.map((p) => [p.id, 0]));
     results.forEach((result, i) => {
       if (result.ok) {
-        expect(result.value.lines.map((l) => l.productId).sort()).toEqual(orders[i].lines.map((l) => l.productId).sort());
-        for (const line of result.value.lines) reserved.set(line.productId, reserved.get(line.productId)! + line.quantity);
+        expect(result.value.lines.map((l) => l.productId).sort()).toEqual(
+          orders[i].lines.map((l) => l.productId).sort(),
+        );
+        for (const line of result.value.lines)
+          reserved.set(line.productId, reserved.get(line.productId)! + line.quantity);
       } else {
         // A refusal is only ever for want of stock, and names a product that really ran out.
         expect(result.error.code).toBe('INSUFFICIENT_STOCK');
@@ -130,8 +139,16 @@ describe('buyers racing for stock', () => {
   it('names unknown products with 404', async () => {
     const known = await newProduct(5);
     const unknown = randomUUID();
-    const result = await outcome(reserve(randomUUID(), [{ productId: known.id, quantity: 1 }, { productId: unknown, quantity: 1 }]));
-    expect(!result.ok && [result.error.status, result.error.options.extensions]).toEqual([404, { products: [unknown] }]);
+    const result = await outcome(
+      reserve(randomUUID(), [
+        { productId: known.id, quantity: 1 },
+        { productId: unknown, quantity: 1 },
+      ]),
+    );
+    expect(!result.ok && [result.error.status, result.error.options.extensions]).toEqual([
+      404,
+      { products: [unknown] },
+    ]);
     expect(await stockOf(known.id)).toBe(5);
   });
 
@@ -139,7 +156,14 @@ describe('buyers racing for stock', () => {
     const product = await newProduct(3);
     const reservation = await reserve(randomUUID(), [{ productId: product.id, quantity: 2 }]);
     expect(reservation.lines).toEqual([
-      { productId: product.id, sku: expect.any(String), name: 'Contended', quantity: 2, unitPrice: 500, currency: 'USD' },
+      {
+        productId: product.id,
+        sku: expect.any(String),
+        name: 'Contended',
+        quantity: 2,
+        unitPrice: 500,
+        currency: 'USD',
+      },
     ]);
   });
 });
@@ -198,7 +222,11 @@ describe('product cache (Redis)', () => {
     });
     try {
       for (let version = 1; version <= 15; version++) {
-        const written = await system.http.patch(`/api/v1/products/${product.id}`, { price: version, version }, { token: admin });
+        const written = await system.http.patch(
+          `/api/v1/products/${product.id}`,
+          { price: version, version },
+          { token: admin },
+        );
         expect(written.status).toBe(200);
         const read = await system.http.get(`/api/v1/products/${product.id}`);
         expect(read.body.version).toBeGreaterThanOrEqual(version + 1);

@@ -20,7 +20,13 @@ const newProduct = async (overrides: object = {}) => {
 
 describe('create and read', () => {
   it('creates a product with Location and ETag, readable by anyone', async () => {
-    const response = await create({ sku: sku(), name: 'Espresso beans', description: 'Dark roast', price: 2490, stock: 12 });
+    const response = await create({
+      sku: sku(),
+      name: 'Espresso beans',
+      description: 'Dark roast',
+      price: 2490,
+      stock: 12,
+    });
     expect(response.status).toBe(201);
     expect(response.body).toEqual({
       id: expect.any(String),
@@ -44,7 +50,9 @@ describe('create and read', () => {
 
   it('answers If-None-Match with the current ETag with 304', async () => {
     const product = await newProduct();
-    const notModified = await system.http.get(`/api/v1/products/${product.id}`, { headers: { 'if-none-match': '"1"' } });
+    const notModified = await system.http.get(`/api/v1/products/${product.id}`, {
+      headers: { 'if-none-match': '"1"' },
+    });
     expect(notModified.status).toBe(304);
     expect(notModified.text).toBe('');
     const modified = await system.http.get(`/api/v1/products/${product.id}`, { headers: { 'if-none-match': '"0"' } });
@@ -168,7 +176,9 @@ describe('stock adjustments', () => {
     expect(restock.status).toBe(201);
     expect(restock.body).toEqual(expect.objectContaining({ delta: 10, stockAfter: 15, reason: 'count', version: 2 }));
     expect((await adjust(product.id, -15)).body.stockAfter).toBe(0);
-    expect((await system.http.get(`/api/v1/products/${product.id}`)).body).toEqual(expect.objectContaining({ stock: 0, version: 3 }));
+    expect((await system.http.get(`/api/v1/products/${product.id}`)).body).toEqual(
+      expect.objectContaining({ stock: 0, version: 3 }),
+    );
   });
 
   it('never takes stock below zero: 409 INSUFFICIENT_STOCK, nothing written', async () => {
@@ -204,7 +214,11 @@ describe('categories', () => {
     const clash = await createCategory({ name: 'Other', slug: tea.body.slug });
     expect(clash.status).toBe(409);
     expect(clash.body.code).toBe('SLUG_TAKEN');
-    const child = await createCategory({ name: 'Sencha', slug: `sencha-${randomUUID().slice(0, 6)}`, parentId: tea.body.id });
+    const child = await createCategory({
+      name: 'Sencha',
+      slug: `sencha-${randomUUID().slice(0, 6)}`,
+      parentId: tea.body.id,
+    });
     expect(child.body.parentId).toBe(tea.body.id);
     const list = await system.http.get('/api/v1/categories');
     expect(list.body.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([tea.body.id, child.body.id]));
@@ -212,8 +226,16 @@ describe('categories', () => {
 
   it('refuses cycles and deleting a category that has children', async () => {
     const parent = await createCategory({ name: 'Parent', slug: `parent-${randomUUID().slice(0, 6)}` });
-    const child = await createCategory({ name: 'Child', slug: `child-${randomUUID().slice(0, 6)}`, parentId: parent.body.id });
-    const cycle = await system.http.patch(`/api/v1/categories/${parent.body.id}`, { parentId: child.body.id }, { token: admin });
+    const child = await createCategory({
+      name: 'Child',
+      slug: `child-${randomUUID().slice(0, 6)}`,
+      parentId: parent.body.id,
+    });
+    const cycle = await system.http.patch(
+      `/api/v1/categories/${parent.body.id}`,
+      { parentId: child.body.id },
+      { token: admin },
+    );
     expect(cycle.status).toBe(409);
     expect(cycle.body.code).toBe('CATEGORY_CYCLE');
     const blocked = await system.http.delete(`/api/v1/categories/${parent.body.id}`, { token: admin });
