@@ -1,5 +1,6 @@
 import { accessToken, ADMIN_ENV, type ApiResponse, TEST_ADMIN, TestSystem } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
 
 /** A system whose orders app runs its recovery rounds often, plus an admin token. */
 export async function startShop(label: string, orders: Record<string, string> = {}) {
@@ -47,4 +48,15 @@ export const placeOrder = (system: TestSystem, token: string, body: object = {},
 
 export function expectProblem(response: ApiResponse, status: number, code: string) {
   expect({ status: response.status, code: response.body?.code }).toEqual({ status, code });
+}
+
+/** The statuses of an order's payments, oldest first, as the orders app stored them. */
+export async function paymentStatuses(system: TestSystem, orderId: string): Promise<string[]> {
+  const db = new Pool({ connectionString: system.databaseUrl('orders'), max: 1 });
+  try {
+    const { rows } = await db.query('select status from payments where order_id = $1 order by created_at', [orderId]);
+    return rows.map((row) => row.status);
+  } finally {
+    await db.end();
+  }
 }

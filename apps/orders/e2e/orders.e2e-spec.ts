@@ -1,6 +1,6 @@
 import { newCustomer, signedToken, type TestSystem } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
-import { expectProblem, newProduct, placeOrder, startShop, stockOf } from './orders-fixtures';
+import { expectProblem, newProduct, paymentStatuses, placeOrder, startShop, stockOf } from './orders-fixtures';
 
 let system: TestSystem;
 let admin: string;
@@ -303,6 +303,7 @@ describe('status machine through the API', () => {
     const cancelled = await cancel(order.id, owner.token);
     expect(cancelled.body.status).toBe('cancelled');
     expect(await stockOf(system, product.id)).toBe(10);
+    expect(await paymentStatuses(system, order.id)).toEqual(['refunded']);
   });
 
   it('returns the stock once when the same order is cancelled twice at the same time', async () => {
@@ -325,6 +326,7 @@ describe('payments with the test provider', () => {
     expect((await getOrder(order.id, owner.token)).body.status).toBe('pending');
     expect((await pay(order.id, owner.token)).status).toBe(201);
     expect((await getOrder(order.id, owner.token)).body.status).toBe('paid');
+    expect(await paymentStatuses(system, order.id)).toEqual(['declined', 'succeeded']);
   });
 
   it('never charges an order twice, even for concurrent requests with different keys', async () => {
@@ -334,6 +336,7 @@ describe('payments with the test provider', () => {
       Array.from({ length: 5 }, (_, index) => pay(order.id, owner.token, undefined, { 'idempotency-key': `pay-${index}` })),
     );
     expect(responses.filter((response) => response.status === 201)).toHaveLength(1);
+    expect(await paymentStatuses(system, order.id)).toEqual(['succeeded']);
     for (const response of responses.filter((response) => response.status !== 201)) {
       expect(response.status).toBe(409);
       expect(['PAYMENT_IN_PROGRESS', 'INVALID_TRANSITION']).toContain(response.body.code);

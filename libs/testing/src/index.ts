@@ -4,3 +4,4 @@ export * from './net';
 export * from './test-database';
 export * from './test-system';
 export * from './signed-token';
+export * from './stripe-mock';

@@ -15,6 +15,8 @@ import { PAYMENT_PROVIDER } from './payments/payment-provider';
 import { PaymentService } from './payments/payment.service';
 import { PaymentsController } from './payments/payments.controller';
 import { RefundService } from './payments/refund.service';
+import { StripePaymentProvider } from './payments/stripe-payment.provider';
+import { StripeWebhookService } from './payments/stripe-webhook.service';
 import { TestPaymentProvider } from './payments/test-payment.provider';
 import { OrderRecovery } from './recovery/order-recovery.service';
 
@@ -33,7 +35,10 @@ export class OrdersAppModule {
           provide: CatalogClient,
           useFactory: () => new CatalogClient(ServiceClient.tcp('catalog', config.catalog.address, config.catalog.timeoutMs)),
         },
-        { provide: PAYMENT_PROVIDER, useValue: new TestPaymentProvider() },
+        {
+          provide: PAYMENT_PROVIDER,
+          useFactory: () => (config.stripe ? new StripePaymentProvider(config.stripe) : new TestPaymentProvider()),
+        },
         IdempotencyService,
         OrderRepository,
         OrderLifecycle,
@@ -42,6 +47,7 @@ export class OrdersAppModule {
         CartService,
         PaymentService,
         RefundService,
+        StripeWebhookService,
       ],
     };
   }

@@ -10,7 +10,14 @@ describe('loadOrdersConfig', () => {
       database: { url: undefined, dataDir: '.data/orders' },
       catalog: { address: { host: '127.0.0.1', port: 4002 }, timeoutMs: 5000 },
       recovery: { intervalMs: 15_000, orderTtlSeconds: 1800, stuckAfterSeconds: 60 },
+      stripe: undefined,
     });
+  });
+
+  it('uses Stripe when its key and webhook secret are set, and refuses one without the other', () => {
+    const stripe = { STRIPE_SECRET_KEY: 'sk_test_1', STRIPE_WEBHOOK_SECRET: 'whsec_1', STRIPE_API_URL: 'http://127.0.0.1:12111' };
+    expect(loadOrdersConfig(stripe).stripe).toEqual({ secretKey: 'sk_test_1', webhookSecret: 'whsec_1', apiUrl: 'http://127.0.0.1:12111' });
+    expect(() => loadOrdersConfig({ STRIPE_SECRET_KEY: 'sk_test_1' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
   });
 
   it('reads where the catalog listens and how long orders and stuck requests may last', () => {

@@ -1,8 +1,11 @@
 import { ErrorCode } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { requestContext } from '@shop/service-defaults';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { REQUEST_ID_HEADER } from './request-id';
+
+/** A request whose JSON body also kept its raw text. */
+export type RawBodyRequest = FastifyRequest & { rawBody?: string };
 
 /**
  * Wires what Nest does not see: the request id echoed on every response and held in the
@@ -23,11 +26,13 @@ export function installFastifyHooks(fastify: FastifyInstance): void {
   // for its guard against prototype poisoning.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+  // The raw text is kept too: a signed webhook (Stripe's) is verified over the exact bytes sent.
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    (request as RawBodyRequest).rawBody = body as string;
     parseJson(request, body as string, (error: Error | null, value?: unknown) =>
       error
         ? done(new AppError(400, ErrorCode.MalformedJson, `The body is not valid JSON: ${error.message}`), undefined)
         : done(null, value),
-    ),
-  );
+    );
+  });
 }

@@ -1,9 +1,11 @@
-import { Body, Controller, Headers, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AuthenticatedUser, CurrentUser } from '@shop/auth-guard';
-import { OrdersPattern, PaymentDto, PayOrderDto, type PayOrderRequest } from '@shop/contracts';
+import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AuthenticatedUser, CurrentUser, Public } from '@shop/auth-guard';
+import { ErrorCode, OrdersPattern, PaymentDto, PayOrderDto, type PayOrderRequest, type StripeWebhookRequest } from '@shop/contracts';
+import { AppError } from '@shop/problem-details';
 import type { ServiceClient } from '@shop/service-defaults';
 import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import type { RawBodyRequest } from '../http/fastify-hooks';
 import { IDEMPOTENCY_HEADER, IdempotencyHeaderDoc, idempotencyKey, uuidParam } from '../orders/request-params';
 import { ORDERS_SERVICE } from '../rpc/service-clients.module';
 
@@ -41,5 +43,22 @@ export class PaymentsController {
       actor: user,
       idempotencyKey: idempotencyKey(key),
     });
+  }
+
+  @Post('payments/webhooks/stripe')
+  @Public()
+  @HttpCode(200)
+  @ApiHeader({ name: 'Stripe-Signature', required: true })
+  @ApiOperation({
+    summary: 'Stripe webhook',
+    description: 'Verifies the Stripe-Signature over the raw body; payment_intent.succeeded moves the order to paid (once, however often it is sent).',
+  })
+  @ApiOkResponse({ schema: { type: 'object', properties: { received: { type: 'boolean', example: true } } } })
+  @ApiProblems({ 400: 'INVALID_SIGNATURE, MALFORMED_JSON', 404: 'NOT_FOUND (Stripe not configured)', 415: 'UNSUPPORTED_MEDIA_TYPE', ...COMMON_PROBLEMS })
+  stripeWebhook(@Req() request: RawBodyRequest, @Headers('stripe-signature') signature?: string): Promise<{ received: true }> {
+    if (!signature || request.rawBody === undefined) {
+      throw new AppError(400, ErrorCode.InvalidSignature, 'A Stripe-Signature header and a JSON body are required');
+    }
+    return this.orders.send<{ received: true }, StripeWebhookRequest>(OrdersPattern.StripeWebhook, { payload: request.rawBody, signature });
   }
 }

@@ -4,6 +4,8 @@ export interface ChargeRequest {
   amount: number;
   currency: string;
   paymentMethod: string;
+  /** Earlier declined attempts for this order: a retry of the same attempt must not charge again. */
+  attempt: number;
 }
 
 export type ChargeResult =

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, OrderStatus, type PayOrderRequest, type PaymentDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { type OrderRow, type OrdersSchema, payments } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -41,21 +41,40 @@ export class PaymentService {
     });
   }
 
-  /** Stripe said the payment intent succeeded (the webhook); idempotent. */
+  /**
+   * The provider says a processing payment succeeded (Stripe's webhook). Only the first report
+   * moves anything: the payment leaves `processing` in one conditional update.
+   */
   async captured(orderId: string, reference: string): Promise<void> {
     const [payment] = await this.db
       .update(payments)
       .set({ status: 'succeeded', providerRef: reference, updatedAt: sql`now()` })
       .where(and(eq(payments.orderId, orderId), eq(payments.status, 'processing')))
       .returning();
-    if (payment) await this.markPaid(payment);
+    if (!payment) return;
+    // An order cancelled meanwhile has had this money refunded by markPaid; nothing else to do.
+    await this.markPaid(payment).catch((error) => {
+      if (!(error instanceof AppError && error.code === ErrorCode.InvalidTransition)) throw error;
+    });
+  }
+
+  /** The provider says a processing payment failed: the order is free to be paid again. */
+  async failed(orderId: string): Promise<void> {
+    await this.db
+      .update(payments)
+      .set({ status: 'declined', updatedAt: sql`now()` })
+      .where(and(eq(payments.orderId, orderId), eq(payments.status, 'processing')));
   }
 
   private async charge(order: OrderRow, paymentMethod: string): Promise<PaymentDto> {
     const payment = await this.claim(order);
+    const [{ declined }] = await this.db
+      .select({ declined: count() })
+      .from(payments)
+      .where(and(eq(payments.orderId, order.id), eq(payments.status, 'declined')));
     let result;
     try {
-      result = await this.provider.charge({ orderId: order.id, amount: order.total, currency: order.currency ?? '', paymentMethod });
+      result = await this.provider.charge({ orderId: order.id, amount: order.total, currency: order.currency ?? '', paymentMethod, attempt: declined });
     } catch (error) {
       // Nothing is known to be captured; the provider's own idempotency covers a retry.
       await this.db.delete(payments).where(eq(payments.id, payment.id));

@@ -1,0 +1,119 @@
+import { signedToken, startStripeMock, type StripeMock, type TestSystem } from '@shop/testing';
+import { randomUUID } from 'node:crypto';
+import Stripe from 'stripe';
+import { expectProblem, newProduct, paymentStatuses, placeOrder, startShop, stockOf } from './orders-fixtures';
+
+const WEBHOOK_SECRET = `whsec_${randomUUID().replace(/-/g, '')}`;
+const stripe = new Stripe('sk_test_helper');
+let mock: StripeMock;
+let system: TestSystem;
+let admin: string;
+
+beforeAll(async () => {
+  mock = await startStripeMock();
+  ({ system, admin } = await startShop('orders_stripe', {
+    STRIPE_SECRET_KEY: 'sk_test_123',
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    STRIPE_API_URL: mock.url,
+  }));
+});
+afterAll(async () => {
+  await system?.stop();
+  mock?.stop();
+});
+
+const pay = (orderId: string, token: string, paymentMethod = 'pm_card_visa') =>
+  system.http.post(`/api/v1/orders/${orderId}/payments`, { paymentMethod }, { token });
+const read = (orderId: string, token: string) => system.http.get(`/api/v1/orders/${orderId}`, { token });
+
+function intentEvent(type: string, orderId: string) {
+  return JSON.stringify({
+    id: `evt_${randomUUID().replace(/-/g, '')}`,
+    object: 'event',
+    type,
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: { object: { id: `pi_${randomUUID().replace(/-/g, '')}`, object: 'payment_intent', status: 'succeeded', metadata: { orderId } } },
+  });
+}
+
+const deliver = (payload: string, signature?: string) =>
+  system.http.request('POST', '/api/v1/payments/webhooks/stripe', {
+    rawBody: payload,
+    headers: signature === undefined ? {} : { 'stripe-signature': signature },
+  });
+const sign = (payload: string, options: { secret?: string; timestamp?: number } = {}) =>
+  stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp });
+
+async function pendingOrder() {
+  const buyer = signedToken(system);
+  const product = await newProduct(system, admin, { price: 1999, stock: 5 });
+  const order = (await placeOrder(system, buyer.token, { items: [{ productId: product.id, quantity: 2 }] })).body;
+  return { buyer, product, order };
+}
+
+it('creates a confirmed PaymentIntent for the order total and waits for the webhook', async () => {
+  const { buyer, order } = await pendingOrder();
+  const payment = await pay(order.id, buyer.token);
+  expect(payment.status).toBe(201);
+  // stripe-mock answers every intent with a fixture that is not yet succeeded: the webhook settles it.
+  expect(payment.body).toMatchObject({ orderId: order.id, provider: 'stripe', status: 'processing', amount: 3998, currency: 'USD' });
+  expect((await read(order.id, buyer.token)).body.status).toBe('pending');
+  expectProblem(await pay(order.id, buyer.token), 409, 'PAYMENT_IN_PROGRESS');
+});
+
+it('moves the order to paid on a signed payment_intent.succeeded, once however often it is delivered', async () => {
+  const { buyer, order } = await pendingOrder();
+  await pay(order.id, buyer.token);
+  const payload = intentEvent('payment_intent.succeeded', order.id);
+  const signature = sign(payload);
+  const deliveries = await Promise.all([deliver(payload, signature), deliver(payload, signature), deliver(payload, signature)]);
+  expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200, 200]);
+  expect(deliveries[0].body).toEqual({ received: true });
+  expect((await deliver(payload, sign(payload))).status).toBe(200);
+
+  const paid = (await read(order.id, buyer.token)).body;
+  expect(paid.status).toBe('paid');
+  expect(paid.transitions.filter((transition: { to: string }) => transition.to === 'paid')).toEqual([
+    expect.objectContaining({ from: 'pending', to: 'paid', actorRole: 'system' }),
+  ]);
+  expectProblem(await pay(order.id, buyer.token), 409, 'INVALID_TRANSITION');
+});
+
+it('refuses bad, tampered, replayed and missing signatures with 400 and changes nothing', async () => {
+  const { buyer, order } = await pendingOrder();
+  await pay(order.id, buyer.token);
+  const payload = intentEvent('payment_intent.succeeded', order.id);
+  const other = intentEvent('payment_intent.succeeded', randomUUID());
+  const tenMinutesAgo = Math.floor(Date.now() / 1000) - 600;
+
+  expectProblem(await deliver(payload, sign(payload, { secret: 'whsec_wrong' })), 400, 'INVALID_SIGNATURE');
+  expectProblem(await deliver(payload, sign(other)), 400, 'INVALID_SIGNATURE');
+  expectProblem(await deliver(payload, sign(payload, { timestamp: tenMinutesAgo })), 400, 'INVALID_SIGNATURE');
+  expectProblem(await deliver(payload, 'garbage'), 400, 'INVALID_SIGNATURE');
+  expectProblem(await deliver(payload), 400, 'INVALID_SIGNATURE');
+  expect((await read(order.id, buyer.token)).body.status).toBe('pending');
+});
+
+it('frees the order for another payment after payment_intent.payment_failed', async () => {
+  const { buyer, order } = await pendingOrder();
+  await pay(order.id, buyer.token);
+  const failed = intentEvent('payment_intent.payment_failed', order.id);
+  expect((await deliver(failed, sign(failed))).status).toBe(200);
+  expect((await read(order.id, buyer.token)).body.status).toBe('pending');
+  expect((await pay(order.id, buyer.token, 'pm_card_mastercard')).status).toBe(201);
+  expect(await paymentStatuses(system, order.id)).toEqual(['declined', 'processing']);
+});
+
+it('refunds through Stripe and restocks when a paid order is cancelled', async () => {
+  const { buyer, order, product } = await pendingOrder();
+  await pay(order.id, buyer.token);
+  const payload = intentEvent('payment_intent.succeeded', order.id);
+  await deliver(payload, sign(payload));
+  expect(await stockOf(system, product.id)).toBe(3);
+  const cancelled = await system.http.post(`/api/v1/orders/${order.id}/cancel`, undefined, { token: buyer.token });
+  expect(cancelled.status).toBe(200);
+  expect(cancelled.body.status).toBe('cancelled');
+  expect(await stockOf(system, product.id)).toBe(5);
+  expect(await paymentStatuses(system, order.id)).toEqual(['refunded']);
+});

@@ -1,0 +1,66 @@
+import Stripe from 'stripe';
+import type { ChargeRequest, ChargeResult, PaymentProvider } from './payment-provider';
+
+export interface StripeSettings {
+  secretKey: string;
+  webhookSecret: string;
+  apiUrl?: string;
+}
+
+/**
+ * Charges through Stripe PaymentIntents, confirmed at once with the given PaymentMethod. The
+ * Stripe idempotency key is the order id and attempt, so a retried request (after a timeout,
+ * a crash) gets the same PaymentIntent instead of a second charge.
+ */
+export class StripePaymentProvider implements PaymentProvider {
+  readonly name = 'stripe';
+  private readonly stripe: Stripe;
+
+  constructor(private readonly settings: StripeSettings) {
+    const api = settings.apiUrl ? new URL(settings.apiUrl) : undefined;
+    this.stripe = new Stripe(settings.secretKey, {
+      maxNetworkRetries: 2,
+      ...(api && { host: api.hostname, port: api.port, protocol: api.protocol === 'http:' ? 'http' : 'https' }),
+    });
+  }
+
+  async charge({ orderId, amount, currency, paymentMethod, attempt }: ChargeRequest): Promise<ChargeResult> {
+    try {
+      const intent = await this.stripe.paymentIntents.create(
+        {
+          amount,
+          currency: currency.toLowerCase(),
+          payment_method: paymentMethod,
+          confirm: true,
+          // Card only, no redirects: the API has no page to come back to.
+          automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+          metadata: { orderId },
+        },
+        { idempotencyKey: `order-${orderId}-attempt-${attempt}` },
+      );
+      return chargeResult(intent);
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeCardError) return { status: 'declined', reason: error.code ?? 'card_declined' };
+      throw error;
+    }
+  }
+
+  async refund(reference: string, orderId: string): Promise<void> {
+    await this.stripe.refunds.create({ payment_intent: reference }, { idempotencyKey: `refund-${orderId}` });
+  }
+
+  /** The event, if `signature` is Stripe's for exactly this payload and recent; throws otherwise. */
+  verifyEvent(payload: string, signature: string): Stripe.Event {
+    return this.stripe.webhooks.constructEvent(payload, signature, this.settings.webhookSecret);
+  }
+}
+
+/**
+ * A confirmed PaymentIntent that did not throw is captured (`succeeded`), refused (`canceled`)
+ * or still on its way (anything else: 3-D Secure, bank processing). The webhook settles the last.
+ */
+export function chargeResult(intent: Pick<Stripe.PaymentIntent, 'id' | 'status'>): ChargeResult {
+  if (intent.status === 'succeeded') return { status: 'succeeded', reference: intent.id };
+  if (intent.status === 'canceled') return { status: 'declined', reason: 'canceled' };
+  return { status: 'processing', reference: intent.id };
+}

@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ErrorCode, type StripeWebhookRequest } from '@shop/contracts';
+import { AppError } from '@shop/problem-details';
+import type Stripe from 'stripe';
+import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
+import { PaymentService } from './payment.service';
+import { StripePaymentProvider } from './stripe-payment.provider';
+
+/** Stripe's word on payments that did not settle at once. Safe to receive any number of times. */
+@Injectable()
+export class StripeWebhookService {
+  constructor(
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    private readonly payments: PaymentService,
+  ) {}
+
+  async handle({ payload, signature }: StripeWebhookRequest): Promise<{ received: true }> {
+    if (!(this.provider instanceof StripePaymentProvider)) throw new AppError(404, ErrorCode.NotFound, 'Stripe is not configured');
+    let event: Stripe.Event;
+    try {
+      event = this.provider.verifyEvent(payload, signature);
+    } catch {
+      throw new AppError(400, ErrorCode.InvalidSignature, 'The Stripe-Signature does not match this payload, or is too old');
+    }
+    if (event.type === 'payment_intent.succeeded' || event.type === 'payment_intent.payment_failed') {
+      const intent = event.data.object;
+      const orderId = intent.metadata?.orderId;
+      if (orderId) {
+        if (event.type === 'payment_intent.succeeded') await this.payments.captured(orderId, intent.id);
+        else await this.payments.failed(orderId);
+      }
+    }
+    return { received: true };
+  }
+}
