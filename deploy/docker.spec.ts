@@ -27,9 +27,17 @@ describe('docker/Dockerfile', () => {
     .filter((line) => line.trim() && !line.trim().startsWith('#'));
   const finalStage = instructions.slice(instructions.map((line) => line.startsWith('FROM')).lastIndexOf(true));
   const strict = Object.fromEntries(
-    ['deprecatedMaintainer', 'directiveCasing', 'emptyContinuationLine', 'instructionCasing', 'instructionCmdMultiple',
-      'instructionEntrypointMultiple', 'instructionHealthcheckMultiple', 'instructionJSONInSingleQuotes',
-      'instructionWorkdirRelative'].map((rule) => [rule, ValidationSeverity.ERROR]),
+    [
+      'deprecatedMaintainer',
+      'directiveCasing',
+      'emptyContinuationLine',
+      'instructionCasing',
+      'instructionCmdMultiple',
+      'instructionEntrypointMultiple',
+      'instructionHealthcheckMultiple',
+      'instructionJSONInSingleQuotes',
+      'instructionWorkdirRelative',
+    ].map((rule) => [rule, ValidationSeverity.ERROR]),
   ) as ValidatorSettings;
 
   it('passes dockerfile-utils validation with every rule as an error', () => {
@@ -53,15 +61,25 @@ describe('docker/Dockerfile', () => {
       .flatMap((line) => line.split(/\s+/).slice(1, -1))
       .filter((word) => !word.startsWith('--'));
     expect(sources.sort()).toEqual(
-      ['/app/node_modules', 'apps/${APP}', 'docker/healthcheck.cjs', 'docker/migrate.cjs', 'libs', 'package.json',
-        'tools', 'tsconfig*.json'].sort(),
+      [
+        '/app/node_modules',
+        'apps/${APP}',
+        'docker/healthcheck.cjs',
+        'docker/migrate.cjs',
+        'libs',
+        'package.json',
+        'tools',
+        'tsconfig*.json',
+      ].sort(),
     );
   });
 
   it('runs in production mode, as a non-root numeric user, with a health check', () => {
     expect(finalStage.find((line) => line.startsWith('ENV'))).toMatch(/NODE_ENV=production/);
     expect(finalStage.find((line) => line.startsWith('USER'))).toMatch(/^USER [1-9]\d*:[1-9]\d*$/);
-    expect(finalStage.find((line) => line.startsWith('HEALTHCHECK'))).toMatch(/CMD \["node", "docker\/healthcheck\.cjs"\]$/);
+    expect(finalStage.find((line) => line.startsWith('HEALTHCHECK'))).toMatch(
+      /CMD \["node", "docker\/healthcheck\.cjs"\]$/,
+    );
     expect(finalStage.at(-1)).toContain('exec node -r ./tools/register.cjs');
   });
 
@@ -131,7 +149,10 @@ describe('docker/migrate.cjs', () => {
 
   it('refuses to run without an app database URL, rather than migrate an embedded database', async () => {
     await expect(
-      run('node', ['-r', './tools/register.cjs', 'docker/migrate.cjs'], { cwd: root, env: { PATH: process.env.PATH, APP: 'auth' } }),
+      run('node', ['-r', './tools/register.cjs', 'docker/migrate.cjs'], {
+        cwd: root,
+        env: { PATH: process.env.PATH, APP: 'auth' },
+      }),
     ).rejects.toMatchObject({ code: 1 });
   });
 });
@@ -139,15 +160,18 @@ describe('docker/migrate.cjs', () => {
 describe('docker/compose.yaml', () => {
   const document = parseDocument(read('docker/compose.yaml'), { merge: true });
   const compose = document.toJS() as {
-    services: Record<string, {
-      image?: string;
-      build?: { context: string; dockerfile: string; args: { APP: string } };
-      environment?: Record<string, string | number | null>;
-      healthcheck?: { test: string[] };
-      depends_on?: Record<string, { condition: string }>;
-      ports?: string[];
-      read_only?: boolean;
-    }>;
+    services: Record<
+      string,
+      {
+        image?: string;
+        build?: { context: string; dockerfile: string; args: { APP: string } };
+        environment?: Record<string, string | number | null>;
+        healthcheck?: { test: string[] };
+        depends_on?: Record<string, { condition: string }>;
+        ports?: string[];
+        read_only?: boolean;
+      }
+    >;
   };
   const { services } = compose;
 

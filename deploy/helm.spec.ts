@@ -33,7 +33,14 @@ type Container = {
 
 async function render(valuesFile: string, ...extra: string[]): Promise<K8sObject[]> {
   const { stdout } = await run(helm, [
-    'template', 'shop', chart, '--kube-version', KUBE_VERSION, '-f', join(chart, 'ci', valuesFile), ...extra,
+    'template',
+    'shop',
+    chart,
+    '--kube-version',
+    KUBE_VERSION,
+    '-f',
+    join(chart, 'ci', valuesFile),
+    ...extra,
   ]);
   const documents = parseAllDocuments(stdout);
   for (const document of documents) expect(document.errors).toEqual([]);
@@ -56,7 +63,15 @@ it('finds helm at .tools/bin/helm (.ci/run builds it)', () => {
 });
 
 it.each(['default-values.yaml', 'production-values.yaml'])('passes helm lint --strict with ci/%s', async (values) => {
-  const { stdout } = await run(helm, ['lint', '--strict', chart, '--kube-version', KUBE_VERSION, '-f', join(chart, 'ci', values)]);
+  const { stdout } = await run(helm, [
+    'lint',
+    '--strict',
+    chart,
+    '--kube-version',
+    KUBE_VERSION,
+    '-f',
+    join(chart, 'ci', values),
+  ]);
   expect(stdout).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
 });
 
@@ -85,13 +100,20 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
   });
 
   it('has a Deployment and a Service per app, each Service selecting its pods on its named port', () => {
-    expect(ofKind(objects, 'Deployment').map((object) => object.metadata.name).sort()).toEqual(APPS.map((app) => `shop-${app}`).sort());
+    expect(
+      ofKind(objects, 'Deployment')
+        .map((object) => object.metadata.name)
+        .sort(),
+    ).toEqual(APPS.map((app) => `shop-${app}`).sort());
     for (const app of APPS) {
       const service = named(objects, 'Service', `shop-${app}`);
       expect(matches(service.spec.selector, podLabels(app))).toBe(true);
       expect(matches(deployment(app).spec.selector.matchLabels, podLabels(app))).toBe(true);
       const port = service.spec.ports[0];
-      expect(containersOf(deployment(app))[0].ports).toContainEqual({ name: port.targetPort, containerPort: port.port });
+      expect(containersOf(deployment(app))[0].ports).toContainEqual({
+        name: port.targetPort,
+        containerPort: port.port,
+      });
     }
   });
 
@@ -110,7 +132,11 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
           allowPrivilegeEscalation: false,
           capabilities: { drop: ['ALL'] },
         });
-        expect({ where, ...container.resources?.limits }).toEqual({ where, cpu: expect.anything(), memory: expect.anything() });
+        expect({ where, ...container.resources?.limits }).toEqual({
+          where,
+          cpu: expect.anything(),
+          memory: expect.anything(),
+        });
         expect(container.resources?.requests).toEqual({ cpu: expect.anything(), memory: expect.anything() });
         expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
       }
@@ -153,7 +179,11 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
   });
 
   it('lets only the gateway (and orders, for catalog) reach the TCP ports', () => {
-    const callers: Record<string, string[]> = { auth: ['gateway'], catalog: ['gateway', 'orders'], orders: ['gateway'] };
+    const callers: Record<string, string[]> = {
+      auth: ['gateway'],
+      catalog: ['gateway', 'orders'],
+      orders: ['gateway'],
+    };
     for (const app of TCP_APPS) {
       const policy = named(objects, 'NetworkPolicy', `shop-${app}`);
       expect(matches(policy.spec.podSelector.matchLabels, podLabels(app))).toBe(true);
@@ -163,15 +193,18 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
       expect(rule.ports).toEqual([{ port: 'rpc', protocol: 'TCP' }]);
       const allowed = APPS.filter((caller) =>
         rule.from.some((peer: { podSelector: { matchLabels: Record<string, string> } }) =>
-          matches(peer.podSelector.matchLabels, podLabels(caller))),
+          matches(peer.podSelector.matchLabels, podLabels(caller)),
+        ),
       );
       expect(allowed).toEqual(callers[app]);
     }
     const gateway = named(objects, 'NetworkPolicy', 'shop-gateway');
-    expect(gateway.spec.ingress.map((rule: { ports: unknown }) => rule.ports)).toEqual([[{ port: 'http', protocol: 'TCP' }]]);
+    expect(gateway.spec.ingress.map((rule: { ports: unknown }) => rule.ports)).toEqual([
+      [{ port: 'http', protocol: 'TCP' }],
+    ]);
   });
 
-  it('points the gateway and orders at the apps\' Services', () => {
+  it("points the gateway and orders at the apps' Services", () => {
     const gatewayEnv = envOf(containersOf(deployment('gateway'))[0]);
     for (const app of TCP_APPS) {
       const port = named(objects, 'Service', `shop-${app}`).spec.ports[0].port;
@@ -182,7 +215,10 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
 
   it('reads every secret from a Secret, each app only its own', () => {
     const secretKeys = (app: string) =>
-      (containersOf(deployment(app))[0].env ?? []).filter((entry) => entry.valueFrom).map((entry) => entry.name).sort();
+      (containersOf(deployment(app))[0].env ?? [])
+        .filter((entry) => entry.valueFrom)
+        .map((entry) => entry.name)
+        .sort();
     expect(secretKeys('gateway')).toEqual(['JWT_SECRET']);
     expect(secretKeys('auth')).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'AUTH_DATABASE_URL', 'JWT_SECRET']);
     expect(secretKeys('catalog')).toEqual(['CATALOG_DATABASE_URL', 'REDIS_URL']);
@@ -219,6 +255,9 @@ describe('the production-like values', () => {
     expect(ofKind(objects, 'Secret')).toEqual([]);
     const [ingress] = ofKind(objects, 'Ingress');
     expect(ingress.spec.tls).toEqual([{ secretName: 'shop-tls', hosts: ['shop.example.com'] }]);
-    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'shop-gateway', port: { name: 'http' } });
+    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({
+      name: 'shop-gateway',
+      port: { name: 'http' },
+    });
   });
 });

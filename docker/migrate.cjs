@@ -12,7 +12,12 @@ if (!/^(auth|catalog|orders)$/.test(app) || !url) {
   process.exit(1);
 }
 
-openDatabase({ url, dataDir: '', schema: {}, migrationsFolder: join(__dirname, '..', 'apps', app, 'src/app/db/migrations') })
+openDatabase({
+  url,
+  dataDir: '',
+  schema: {},
+  migrationsFolder: join(__dirname, '..', 'apps', app, 'src/app/db/migrations'),
+})
   .then((database) => database.close())
   .then(() => console.log(`${app}: migrations applied`))
   .catch((error) => {
