@@ -25,3 +25,4 @@ export * from './orders/order-status';
 export * from './orders/order.dto';
 export * from './orders/orders.patterns';
 export * from './orders/payment.dto';
+export * from './idempotent-patterns';

@@ -1,4 +1,10 @@
-import { type BeforeApplicationShutdown, type DynamicModule, type INestMicroservice, Injectable, Module } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type INestMicroservice,
+  Injectable,
+  Module,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';

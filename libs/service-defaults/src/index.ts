@@ -11,4 +11,5 @@ export * from './logging/request-context';
 export * from './microservice-defaults.module';
 export * from './rpc/rpc-data.decorator';
 export * from './rpc/service-client';
+export type { ServiceAddress } from './rpc/service-endpoint';
 export * from './validation/validation.pipe';

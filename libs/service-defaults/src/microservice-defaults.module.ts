@@ -19,9 +19,11 @@ export interface MicroserviceDefaultsOptions<TSchema extends Record<string, unkn
  */
 @Module({})
 export class MicroserviceDefaultsModule {
-  static forRoot<TSchema extends Record<string, unknown>>(
-    { settings, schema, migrationsFolder }: MicroserviceDefaultsOptions<TSchema>,
-  ): DynamicModule {
+  static forRoot<TSchema extends Record<string, unknown>>({
+    settings,
+    schema,
+    migrationsFolder,
+  }: MicroserviceDefaultsOptions<TSchema>): DynamicModule {
     return {
       module: MicroserviceDefaultsModule,
       imports: [

@@ -11,18 +11,24 @@ export const positiveInt = (fallback: number) => z.coerce.number().int().positiv
 
 export const optionalUrl = z.url().optional();
 
-/** `tcp://host:port`, the address form the gateway dials. */
+/**
+ * One or more `tcp://host:port`, comma-separated: every instance of an app, or one host name
+ * that resolves to all of them (a Kubernetes headless Service).
+ */
 export const tcpUrl = (fallbackPort: number) =>
   z
     .string()
     .default(`tcp://127.0.0.1:${fallbackPort}`)
     .transform((value, ctx) => {
-      const match = /^tcp:\/\/([^:/\s]+):(\d{1,5})$/.exec(value);
-      if (!match || Number(match[2]) > 65535) {
-        ctx.addIssue({ code: 'custom', message: 'must look like tcp://host:port' });
+      const addresses = value.split(',').map((part) => /^tcp:\/\/([^:/\s]+):(\d{1,5})$/.exec(part.trim()));
+      if (addresses.some((match) => !match || Number(match[2]) > 65535)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must look like tcp://host:port (several may be given, comma-separated)',
+        });
         return z.NEVER;
       }
-      return { host: match[1], port: Number(match[2]) };
+      return addresses.map((match) => ({ host: match![1], port: Number(match![2]) }));
     });
 
 /** HMAC secrets shorter than this are guessable offline from any token. */

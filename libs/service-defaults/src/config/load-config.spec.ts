@@ -11,7 +11,7 @@ describe('loadConfig', () => {
     expect(loadConfig(schema, {})).toEqual({
       NODE_ENV: 'development',
       PORT: 3000,
-      AUTH_SERVICE_URL: { host: '127.0.0.1', port: 4001 },
+      AUTH_SERVICE_URL: [{ host: '127.0.0.1', port: 4001 }],
     });
   });
 
@@ -26,5 +26,14 @@ describe('loadConfig', () => {
     expect(load).toThrow(/PORT: /);
     expect(load).toThrow(/JWT_SECRET: must be at least 32 characters/);
     expect(load).toThrow(/AUTH_SERVICE_URL: must look like tcp:\/\/host:port/);
+  });
+
+  it('reads several instances of an app', () => {
+    expect(
+      loadConfig(schema, { AUTH_SERVICE_URL: 'tcp://10.0.0.1:4001, tcp://auth-headless:4001' }).AUTH_SERVICE_URL,
+    ).toEqual([
+      { host: '10.0.0.1', port: 4001 },
+      { host: 'auth-headless', port: 4001 },
+    ]);
   });
 });

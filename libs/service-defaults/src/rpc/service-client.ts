@@ -1,50 +1,143 @@
-import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { ErrorCode, type RpcRequest } from '@shop/contracts';
 import { AppError, isErrorPayload } from '@shop/problem-details';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { TimeoutError } from 'rxjs';
 import { currentRequestId } from '../logging/request-context';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { type ServiceAddress, ServiceEndpoint } from './service-endpoint';
 
-/** Socket errors that mean "nobody is answering at that address". */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN']);
+/** The connection was refused: the message never left, so any call may go to another instance. */
+const REFUSED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** The connection dropped: the instance may have acted on the message, so only idempotent calls are retried. */
+const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+type Failure = 'refused' | 'dropped' | 'timeout' | 'unknown';
+
+function classify(error: unknown): Failure {
+  if (error instanceof TimeoutError) return 'timeout';
+  const code = (error as { code?: string } | null)?.code;
+  if (code && REFUSED.has(code)) return 'refused';
+  if ((code && DROPPED.has(code)) || (error instanceof Error && error.message === 'Connection closed'))
+    return 'dropped';
+  return 'unknown';
+}
+
+export interface ServiceClientOptions {
+  timeoutMs: number;
+  /** Message patterns that are safe to send twice (reads, and writes keyed by an id). */
+  idempotent?: ReadonlySet<string>;
+  /** How often host names are looked up again (a headless Service's pods come and go). */
+  resolveIntervalMs?: number;
+}
 
 /**
- * One downstream app, over TCP. Every call carries the request id and has a deadline; failures
- * come back as {@link AppError}s: the app's own status, 503 when it is unreachable, 504 on timeout.
+ * An app, over TCP, wherever its instances are. Calls are spread round-robin over the instances
+ * in rotation; one that fails is taken out for a few seconds. A call whose connection was refused
+ * goes to the next instance; one whose connection dropped is retried elsewhere only if its
+ * pattern is idempotent. Every call carries the request id and has a deadline; failures come back
+ * as {@link AppError}s: the app's own status, 503 when no instance answers, 504 on timeout.
  */
 export class ServiceClient {
+  private endpoints: ServiceEndpoint[] = [];
+  private cursor = 0;
+  private resolved: Promise<void>;
+  private readonly timer?: NodeJS.Timeout;
+
   constructor(
     readonly name: string,
-    private readonly proxy: ClientProxy,
-    private readonly timeoutMs: number,
-  ) {}
-
-  /** A client for the app listening at `address`; it connects on first use and reconnects after a drop. */
-  static tcp(name: string, address: { host: string; port: number }, timeoutMs: number): ServiceClient {
-    return new ServiceClient(name, ClientProxyFactory.create({ transport: Transport.TCP, options: address }), timeoutMs);
+    private readonly targets: ServiceAddress[],
+    private readonly options: ServiceClientOptions,
+  ) {
+    this.resolved = this.resolve();
+    if (targets.some((target) => !isIP(target.host))) {
+      this.timer = setInterval(() => void this.resolve(), options.resolveIntervalMs ?? 5_000).unref();
+    }
   }
 
-  async send<TResult, TData = unknown>(pattern: string, data: TData, timeoutMs = this.timeoutMs): Promise<TResult> {
+  static tcp(
+    name: string,
+    targets: ServiceAddress | ServiceAddress[],
+    timeoutMs: number,
+    idempotent?: ReadonlySet<string>,
+  ): ServiceClient {
+    return new ServiceClient(name, Array.isArray(targets) ? targets : [targets], { timeoutMs, idempotent });
+  }
+
+  /** The instances currently known, in rotation or not. */
+  get instances(): string[] {
+    return this.endpoints.map((endpoint) => endpoint.key);
+  }
+
+  async send<TResult, TData = unknown>(
+    pattern: string,
+    data: TData,
+    timeoutMs = this.options.timeoutMs,
+  ): Promise<TResult> {
+    await this.resolved;
     const message: RpcRequest<TData> = { meta: { requestId: currentRequestId() ?? 'internal' }, data };
-    try {
-      return await firstValueFrom(this.proxy.send<TResult>(pattern, message).pipe(timeout(timeoutMs)));
-    } catch (error) {
-      throw this.toAppError(error);
+    const tried = new Set<ServiceEndpoint>();
+    for (let endpoint = this.pick(tried); endpoint; endpoint = this.pick(tried)) {
+      tried.add(endpoint);
+      try {
+        return await endpoint.send<TResult>(pattern, message, timeoutMs);
+      } catch (error) {
+        if (isErrorPayload(error)) {
+          endpoint.answered();
+          throw AppError.fromPayload(error);
+        }
+        const failure = classify(error);
+        endpoint.takeOut();
+        const retry = failure === 'refused' || (failure === 'dropped' && this.options.idempotent?.has(pattern));
+        if (!retry) throw this.toAppError(failure);
+      }
     }
+    throw this.toAppError('refused');
   }
 
   close(): void {
-    this.proxy.close();
+    if (this.timer) clearInterval(this.timer);
+    for (const endpoint of this.endpoints) endpoint.close();
   }
 
-  private toAppError(error: unknown): AppError {
-    if (isErrorPayload(error)) return AppError.fromPayload(error);
-    if (error instanceof TimeoutError) {
+  /** The next instance in rotation not yet tried; failing that, any not yet tried (it may be back). */
+  private pick(tried: Set<ServiceEndpoint>): ServiceEndpoint | undefined {
+    const candidates = this.endpoints.filter((endpoint) => !tried.has(endpoint));
+    const inRotation = candidates.filter((endpoint) => endpoint.inRotation);
+    const pool = inRotation.length ? inRotation : candidates;
+    if (!pool.length) return undefined;
+    this.cursor = (this.cursor + 1) % Number.MAX_SAFE_INTEGER;
+    return pool[this.cursor % pool.length];
+  }
+
+  /** Re-resolves host names; instances that appeared join, those that vanished are closed. */
+  private async resolve(): Promise<void> {
+    const addresses = (
+      await Promise.all(
+        this.targets.map(async (target) =>
+          isIP(target.host)
+            ? [target]
+            : (await lookup(target.host, { all: true, family: 4 }).catch(() => [])).map(({ address }) => ({
+                host: address,
+                port: target.port,
+              })),
+        ),
+      )
+    ).flat();
+    // While a name resolves to nothing, keep what we had rather than lose every instance.
+    if (!addresses.length && this.endpoints.length) return;
+    const known = new Map(this.endpoints.map((endpoint) => [endpoint.key, endpoint]));
+    const next = addresses.map(
+      (address) => known.get(`${address.host}:${address.port}`) ?? new ServiceEndpoint(address),
+    );
+    for (const endpoint of this.endpoints) if (!next.includes(endpoint)) endpoint.close();
+    this.endpoints = [...new Map(next.map((endpoint) => [endpoint.key, endpoint])).values()];
+  }
+
+  private toAppError(failure: Failure): AppError {
+    if (failure === 'timeout') {
       return new AppError(504, ErrorCode.UpstreamTimeout, `The ${this.name} service did not answer in time`);
     }
-    const code = (error as { code?: string } | null)?.code;
-    if ((code && UNREACHABLE.has(code)) || (error instanceof Error && error.message === 'Connection closed')) {
-      return new AppError(503, ErrorCode.ServiceUnavailable, `The ${this.name} service is unavailable`);
-    }
-    return new AppError(502, ErrorCode.UpstreamError, `The ${this.name} service failed`);
+    if (failure === 'unknown') return new AppError(502, ErrorCode.UpstreamError, `The ${this.name} service failed`);
+    return new AppError(503, ErrorCode.ServiceUnavailable, `The ${this.name} service is unavailable`);
   }
 }

@@ -1,5 +1,6 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { GatewayConfig, ServiceName } from '../gateway.config';
+import { IDEMPOTENT_PATTERNS } from '@shop/contracts';
 import { ServiceClient } from '@shop/service-defaults';
 
 export const AUTH_SERVICE = Symbol('AUTH_SERVICE');
@@ -16,7 +17,7 @@ export class ServiceClientsModule implements OnApplicationShutdown {
 
   static forRoot(config: Pick<GatewayConfig, 'services' | 'rpcTimeoutMs'>): DynamicModule {
     const clients = (Object.keys(TOKENS) as ServiceName[]).map((name) =>
-      ServiceClient.tcp(name, config.services[name], config.rpcTimeoutMs),
+      ServiceClient.tcp(name, config.services[name], config.rpcTimeoutMs, IDEMPOTENT_PATTERNS),
     );
     const providers = [
       ...clients.map((client) => ({ provide: TOKENS[client.name as ServiceName], useValue: client })),

@@ -1,0 +1,52 @@
+import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { firstValueFrom, timeout } from 'rxjs';
+
+export interface ServiceAddress {
+  host: string;
+  port: number;
+}
+
+/** After a failure an instance sits out this long, doubling per failure in a row, up to the max. */
+const FIRST_PAUSE_MS = 500;
+const MAX_PAUSE_MS = 5_000;
+
+/**
+ * One instance of an app: its own TCP connection, and whether it is in rotation. An instance
+ * that failed is out of rotation for a pause; after it, real traffic tries it again, and one
+ * success puts it back for good.
+ */
+export class ServiceEndpoint {
+  readonly key: string;
+  private readonly proxy: ClientProxy;
+  private failures = 0;
+  private outUntil = 0;
+
+  constructor(readonly address: ServiceAddress) {
+    this.key = `${address.host}:${address.port}`;
+    this.proxy = ClientProxyFactory.create({ transport: Transport.TCP, options: address });
+  }
+
+  get inRotation(): boolean {
+    return Date.now() >= this.outUntil;
+  }
+
+  async send<T>(pattern: string, message: unknown, timeoutMs: number): Promise<T> {
+    const result = await firstValueFrom(this.proxy.send<T>(pattern, message).pipe(timeout(timeoutMs)));
+    this.failures = 0;
+    return result;
+  }
+
+  /** The instance answered with an error of its own: it is alive. */
+  answered(): void {
+    this.failures = 0;
+  }
+
+  takeOut(): void {
+    this.outUntil = Date.now() + Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS * 2 ** this.failures);
+    this.failures += 1;
+  }
+
+  close(): void {
+    this.proxy.close();
+  }
+}
