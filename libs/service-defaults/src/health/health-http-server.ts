@@ -51,7 +51,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 function shut(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.close((error) => (error ? reject(error) : resolve()));
-    // Probes keep connections alive; without this, close waits for them to time out.
+    // A probe waiting on a hung database ping would otherwise hold the shutdown for its timeout.
     server.closeAllConnections();
   });
 }
