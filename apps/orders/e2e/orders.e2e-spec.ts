@@ -360,3 +360,23 @@ describe('payments with the test provider', () => {
     expectProblem(response, 400, 'VALIDATION_FAILED');
   });
 });
+
+describe('documentation', () => {
+  it('describes every order, cart and payment route in the OpenAPI document', async () => {
+    const { paths } = (await system.http.get('/docs-json')).body;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/orders',
+        '/api/v1/orders/{id}',
+        '/api/v1/orders/{id}/cancel',
+        '/api/v1/orders/{id}/status',
+        '/api/v1/orders/{id}/payments',
+        '/api/v1/cart',
+        '/api/v1/cart/items',
+        '/api/v1/cart/items/{productId}',
+        '/api/v1/payments/webhooks/stripe',
+      ]),
+    );
+    expect(Object.keys(paths['/api/v1/orders'].post.responses)).toEqual(expect.arrayContaining(['201', '404', '409', '422']));
+  });
+});
