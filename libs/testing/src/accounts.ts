@@ -5,7 +5,10 @@ import type { TestSystem } from './test-system';
 export const TEST_ADMIN = { email: 'admin@shop.test', password: 'admin-password-1' };
 export const ADMIN_ENV = { ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password };
 
-export async function accessToken(system: TestSystem, credentials: { email: string; password: string }): Promise<string> {
+export async function accessToken(
+  system: TestSystem,
+  credentials: { email: string; password: string },
+): Promise<string> {
   const response = await system.http.post('/api/v1/auth/login', credentials);
   if (response.status !== 200) throw new Error(`login failed: ${response.status} ${response.text}`);
   return response.body.accessToken;

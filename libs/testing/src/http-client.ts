@@ -37,7 +37,8 @@ export class HttpClient {
   get = <T = any>(path: string, options?: RequestOptions) => this.request<T>('GET', path, options);
   post = <T = any>(path: string, body?: unknown, options?: RequestOptions) =>
     this.request<T>('POST', path, { ...options, body });
-  put = <T = any>(path: string, body?: unknown, options?: RequestOptions) => this.request<T>('PUT', path, { ...options, body });
+  put = <T = any>(path: string, body?: unknown, options?: RequestOptions) =>
+    this.request<T>('PUT', path, { ...options, body });
   patch = <T = any>(path: string, body?: unknown, options?: RequestOptions) =>
     this.request<T>('PATCH', path, { ...options, body });
   delete = <T = any>(path: string, options?: RequestOptions) => this.request<T>('DELETE', path, options);

@@ -18,7 +18,9 @@ export interface StripeMock {
 export async function startStripeMock(): Promise<StripeMock> {
   const binary = process.env.STRIPE_MOCK_BIN ?? LOCAL_BINARY;
   if (!existsSync(binary)) {
-    throw new Error(`stripe-mock not found at ${binary}; install it with: GOBIN=$PWD/.tools/bin go install github.com/stripe/stripe-mock@latest`);
+    throw new Error(
+      `stripe-mock not found at ${binary}; install it with: GOBIN=$PWD/.tools/bin go install github.com/stripe/stripe-mock@latest`,
+    );
   }
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   const child = spawn(binary, ['-http-port', String(httpPort), '-https-port', String(httpsPort)], { stdio: 'ignore' });

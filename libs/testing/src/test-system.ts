@@ -19,6 +19,8 @@ export interface TestSystemOptions {
   label: string;
   /** Extra environment per app, on top of what the harness sets. */
   env?: Partial<Record<AppName, Record<string, string>>>;
+  /** Instances per app (default 1); replicas share the app's database and have ids like `auth-2`. */
+  replicas?: Partial<Record<BackendName, number>>;
 }
 
 const running = new Set<ChildProcess>();
@@ -35,6 +37,9 @@ export class TestSystem {
   private readonly children = new Map<string, ChildProcess>();
   private readonly env = new Map<AppName, Record<string, string>>();
   private readonly ports = new Map<AppName, number>();
+  /** Every instance's port, by instance id. */
+  private readonly instancePorts = new Map<string, number>();
+  private readonly instanceIds = new Map<BackendName, string[]>();
   private readonly databases: { drop(): Promise<void> }[] = [];
   private readonly databaseUrls = new Map<BackendName, string>();
   private readonly started = new Set<string>();
@@ -50,7 +55,9 @@ export class TestSystem {
     const system = new TestSystem(options.label, await freePort());
     try {
       await system.configure(options);
-      await Promise.all(BACKENDS.map((name) => system.startApp(name)));
+      await Promise.all(
+        BACKENDS.flatMap((name) => system.instancesOf(name).map((id) => system.startApp(name, { id }))),
+      );
       await system.startApp('gateway');
       await system.waitUntilReady();
       return system;
@@ -62,6 +69,11 @@ export class TestSystem {
 
   get baseUrl(): string {
     return this.http.baseUrl;
+  }
+
+  /** The ids of an app's instances: its name, then `<name>-2`, `<name>-3`, … */
+  instancesOf(name: BackendName): string[] {
+    return this.instanceIds.get(name)!;
   }
 
   /** Where an app listens, for tests that speak its TCP patterns directly. */
@@ -92,9 +104,12 @@ export class TestSystem {
    * Starts an app and resolves once it accepts connections. A second instance of the same app
    * (a replica on the same database) needs its own `id` and `port`.
    */
-  async startApp(name: AppName, options: { id?: string; port?: number; env?: Record<string, string> } = {}): Promise<void> {
+  async startApp(
+    name: AppName,
+    options: { id?: string; port?: number; env?: Record<string, string> } = {},
+  ): Promise<void> {
     const id = options.id ?? name;
-    const port = options.port ?? this.ports.get(name)!;
+    const port = options.port ?? this.instancePorts.get(id) ?? this.ports.get(name)!;
     // A restarted instance appends to its log; a new system starts each log afresh.
     const out = openSync(this.logFile(id), this.started.has(id) ? 'a' : 'w');
     this.started.add(id);
@@ -125,7 +140,11 @@ export class TestSystem {
   }
 
   async waitUntilReady(timeoutMs = 30_000): Promise<void> {
-    await waitFor('gateway readiness', async () => (await this.http.get('/health/ready').catch(() => null))?.status === 200, timeoutMs);
+    await waitFor(
+      'gateway readiness',
+      async () => (await this.http.get('/health/ready').catch(() => null))?.status === 200,
+      timeoutMs,
+    );
   }
 
   async stop(): Promise<void> {
@@ -141,7 +160,12 @@ export class TestSystem {
       const database = await createTestDatabase(`${options.label}_${name}`);
       this.databases.push(database);
       this.databaseUrls.set(name, database.url);
-      this.ports.set(name, await freePort());
+      const ids = Array.from({ length: options.replicas?.[name] ?? 1 }, (_, i) =>
+        i === 0 ? name : `${name}-${i + 1}`,
+      );
+      this.instanceIds.set(name, ids);
+      for (const id of ids) this.instancePorts.set(id, await freePort());
+      this.ports.set(name, this.instancePorts.get(name)!);
       this.env.set(name, {
         ...common,
         HOST: '127.0.0.1',
@@ -150,11 +174,16 @@ export class TestSystem {
         ...options.env?.[name],
       });
     }
+    const urls = (name: BackendName) =>
+      this.instancesOf(name)
+        .map((id) => `tcp://127.0.0.1:${this.instancePorts.get(id)}`)
+        .join(',');
+    this.env.set('orders', { CATALOG_SERVICE_URL: urls('catalog'), ...this.env.get('orders') });
     this.env.set('gateway', {
       ...common,
       HOST: '127.0.0.1',
       PORT: String(this.gatewayPort),
-      ...Object.fromEntries(BACKENDS.map((name) => [`${name.toUpperCase()}_SERVICE_URL`, `tcp://127.0.0.1:${this.ports.get(name)}`])),
+      ...Object.fromEntries(BACKENDS.map((name) => [`${name.toUpperCase()}_SERVICE_URL`, urls(name)])),
       ...options.env?.gateway,
     });
   }
@@ -165,7 +194,11 @@ export class TestSystem {
 }
 
 /** Runs an app's entry point to its exit, for start-up checks that must fail. */
-export function runUntilExit(name: AppName, env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
+export function runUntilExit(
+  name: AppName,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', REGISTER, join(ROOT, `apps/${name}/src/main.ts`)], {
       cwd: ROOT,
