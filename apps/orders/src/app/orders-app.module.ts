@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { IDEMPOTENT_PATTERNS } from '@shop/contracts';
 import { MicroserviceDefaultsModule, ServiceClient } from '@shop/service-defaults';
 import { join } from 'node:path';
 import { CartController } from './cart/cart.controller';
@@ -33,7 +34,7 @@ export class OrdersAppModule {
         { provide: ORDERS_CONFIG, useValue: config },
         {
           provide: CatalogClient,
-          useFactory: () => new CatalogClient(ServiceClient.tcp('catalog', config.catalog.address, config.catalog.timeoutMs)),
+          useFactory: () => new CatalogClient(ServiceClient.tcp('catalog', config.catalog.address, config.catalog.timeoutMs, IDEMPOTENT_PATTERNS)),
         },
         {
           provide: PAYMENT_PROVIDER,

@@ -8,7 +8,7 @@ describe('loadOrdersConfig', () => {
       address: { host: '127.0.0.1', port: 4003 },
       healthPort: undefined,
       database: { url: undefined, dataDir: '.data/orders' },
-      catalog: { address: { host: '127.0.0.1', port: 4002 }, timeoutMs: 5000 },
+      catalog: { address: [{ host: '127.0.0.1', port: 4002 }], timeoutMs: 5000 },
       recovery: { intervalMs: 15_000, orderTtlSeconds: 1800, stuckAfterSeconds: 60 },
       stripe: undefined,
     });
@@ -28,7 +28,7 @@ describe('loadOrdersConfig', () => {
       RECOVERY_INTERVAL_MS: '250',
       STUCK_ORDER_SECONDS: '5',
     });
-    expect(config.catalog).toEqual({ address: { host: 'catalog.internal', port: 7000 }, timeoutMs: 1500 });
+    expect(config.catalog).toEqual({ address: [{ host: 'catalog.internal', port: 7000 }], timeoutMs: 1500 });
     expect(config.recovery).toEqual({ intervalMs: 250, orderTtlSeconds: 600, stuckAfterSeconds: 5 });
   });
 
