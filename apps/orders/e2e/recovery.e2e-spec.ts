@@ -8,29 +8,52 @@ import { newProduct, placeOrder, restartOrders, startShop, stockOf } from './ord
 let system: TestSystem;
 let admin: string;
 let ordersDb: Pool;
+let catalogDb: Pool;
 let catalog: ServiceClient;
 
 beforeAll(async () => {
   ({ system, admin } = await startShop('orders_recovery', { STUCK_ORDER_SECONDS: '1' }));
   ordersDb = new Pool({ connectionString: system.databaseUrl('orders'), max: 2 });
+  catalogDb = new Pool({ connectionString: system.databaseUrl('catalog'), max: 2 });
   catalog = ServiceClient.tcp('catalog', system.address('catalog'), 5000);
 });
 afterAll(async () => {
   catalog?.close();
   await ordersDb?.end();
+  await catalogDb?.end();
   await system?.stop();
 });
 
 const halfDone = async () => Number((await ordersDb.query(`select count(*) from orders where status in ('reserving', 'abandoned')`)).rows[0].count);
 
-/** Orders clients can see, with what they hold of `productId`. */
-async function orderedUnits(productId: string): Promise<number> {
-  const orders = (await system.http.get('/api/v1/orders?limit=100', { token: admin })).body.items as { status: string; items: { productId: string; quantity: number }[] }[];
-  return orders
-    .filter((order) => order.status !== 'cancelled')
-    .flatMap((order) => order.items)
-    .filter((item) => item.productId === productId)
-    .reduce((sum, item) => sum + item.quantity, 0);
+/** Orders clients can see that hold `productId`, and the units they hold. */
+async function ordersHolding(productId: string) {
+  const orders = (await system.http.get('/api/v1/orders?limit=100', { token: admin })).body.items as {
+    id: string;
+    status: string;
+    items: { productId: string; quantity: number }[];
+  }[];
+  const holding = orders.filter((order) => order.status !== 'cancelled' && order.items.some((item) => item.productId === productId));
+  const units = holding.flatMap((order) => order.items).filter((item) => item.productId === productId).reduce((sum, item) => sum + item.quantity, 0);
+  return { ids: holding.map((order) => order.id).sort(), units };
+}
+
+/** The orders the catalog still holds `productId` for, read from its own database. */
+async function reservedFor(productId: string): Promise<string[]> {
+  const { rows } = await catalogDb.query(
+    `select r.order_id from reservations r join reservation_lines l on l.order_id = r.order_id
+      where r.status = 'reserved' and l.product_id = $1 order by r.order_id`,
+    [productId],
+  );
+  return rows.map((row) => row.order_id).sort();
+}
+
+/** Each order holds its stock and each reservation has its order; the units add up. */
+async function expectBooksBalanced(product: { id: string; stock: number }) {
+  const orders = await ordersHolding(product.id);
+  expect(await reservedFor(product.id)).toEqual(orders.ids);
+  expect(await stockOf(system, product.id)).toBe(product.stock - orders.units);
+  return orders;
 }
 
 /** Leaves the state an orders app that died right after reserving leaves behind. */
@@ -80,20 +103,21 @@ it('leaves no stock without an order and no order without stock when the catalog
   await killed;
   const statuses = responses.map((response) => response.status);
   expect(statuses.every((status) => status === 201 || status === 503)).toBe(true);
+  // The kill interrupted checkouts: there is something to recover.
+  expect(statuses).toContain(503);
 
   await system.startApp('catalog');
   await system.waitUntilReady();
   await waitFor('recovery after the catalog restart', async () => (await halfDone()) === 0);
-  const ordered = await orderedUnits(product.id);
-  expect(ordered).toBe(2 * statuses.filter((status) => status === 201).length);
-  expect(await stockOf(system, product.id)).toBe(1000 - ordered);
+  const orders = await expectBooksBalanced(product);
+  expect(orders.units).toBe(2 * statuses.filter((status) => status === 201).length);
 });
 
-it('leaves no stock without an order when the orders app itself is killed mid-checkout', async () => {
+it('leaves no stock without an order and no order without stock when the orders app itself is killed mid-checkout', async () => {
   const product = await newProduct(system, admin, { stock: 1000 });
   const buyers = Array.from({ length: 80 }, () => signedToken(system));
   let killed: Promise<unknown> | undefined;
-  await Promise.all(
+  const responses = await Promise.all(
     buyers.map(async ({ token }) => {
       const response = await placeOrder(system, token, { items: [{ productId: product.id, quantity: 1 }] });
       killed ??= system.stopApp('orders', 'SIGKILL');
@@ -101,9 +125,9 @@ it('leaves no stock without an order when the orders app itself is killed mid-ch
     }),
   );
   await killed;
+  expect(responses.map((response) => response.status)).toContain(503);
   await restartOrders(system, 'SIGKILL');
 
   await waitFor('recovery after the orders restart', async () => (await halfDone()) === 0);
-  const ordered = await orderedUnits(product.id);
-  expect(await stockOf(system, product.id)).toBe(1000 - ordered);
+  await expectBooksBalanced(product);
 });
