@@ -3,12 +3,17 @@ import {
   type DynamicModule,
   type INestMicroservice,
   Injectable,
+  Logger as NestLogger,
   Module,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
-import { ConfigError } from './config/load-config';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { positiveInt } from './config/env-fields';
+import { ConfigError, loadConfig } from './config/load-config';
+import { lifecycle } from './lifecycle';
 import type { DatabaseHandle } from './database/database';
 import { DATABASE_HANDLE } from './database/database.module';
 import { type HealthHttpServer, startHealthHttpServer } from './health/health-http-server';
@@ -47,20 +52,51 @@ export async function startMicroservice(
   logger.log(`Listening on tcp://${address.host}:${address.port}`, 'Bootstrap');
   if (healthPort !== undefined) {
     const database = app.get<DatabaseHandle<Record<string, unknown>>>(DATABASE_HANDLE);
-    const health = await startHealthHttpServer({ host: address.host, port: healthPort, ping: () => database.ping() });
+    const health = await startHealthHttpServer({
+      host: address.host,
+      port: healthPort,
+      ping: () => (lifecycle.draining ? Promise.reject(new Error('draining')) : database.ping()),
+    });
     app.get(HealthHttpCloser).server = health;
     logger.log(`Health checks on http://${address.host}:${health.port}/health/{live,ready}`, 'Bootstrap');
   }
   return app;
 }
 
+/** How long a stopping process keeps serving after it turned not-ready, and at most how long it then waits for work in flight. */
+const shutdownEnv = z.object({ SHUTDOWN_DRAIN_MS: positiveInt(3_000), SHUTDOWN_TIMEOUT_MS: positiveInt(10_000) });
+
 /**
  * Entry point of every app: a configuration error stops it with a message naming each bad
- * variable; SIGTERM and SIGINT close it cleanly (database pool included).
+ * variable. SIGTERM or SIGINT drains it: readiness turns false at once so callers move their
+ * traffic elsewhere, it keeps serving for SHUTDOWN_DRAIN_MS, waits (bounded) for work in flight,
+ * then closes (database pool included) and exits 0.
  */
-export function runApp(start: () => Promise<{ enableShutdownHooks(): unknown }>): void {
+export function runApp(start: () => Promise<{ close(): Promise<void> }>): void {
+  let drain: z.output<typeof shutdownEnv>;
+  try {
+    drain = loadConfig(shutdownEnv, process.env);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
   start()
-    .then((app) => app.enableShutdownHooks())
+    .then((app) => {
+      const stop = async (signal: NodeJS.Signals) => {
+        if (lifecycle.draining) return;
+        lifecycle.draining = true;
+        const logger = new NestLogger('Shutdown');
+        logger.log(`${signal}: not ready any more; draining for ${drain.SHUTDOWN_DRAIN_MS} ms`);
+        await sleep(drain.SHUTDOWN_DRAIN_MS);
+        const deadline = Date.now() + drain.SHUTDOWN_TIMEOUT_MS;
+        while (lifecycle.inFlight > 0 && Date.now() < deadline) await sleep(50);
+        if (lifecycle.inFlight > 0) logger.warn(`Closing with ${lifecycle.inFlight} still in flight`);
+        await app.close();
+        process.exit(0);
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    })
     .catch((error: unknown) => {
       console.error(error instanceof ConfigError ? error.message : error);
       process.exit(1);

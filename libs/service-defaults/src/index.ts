@@ -6,6 +6,7 @@ export * from './config/microservice-env';
 export * from './database/database';
 export * from './database/database.module';
 export * from './database/unique-violation';
+export * from './lifecycle';
 export * from './logging/logging.module';
 export * from './logging/request-context';
 export * from './microservice-defaults.module';

@@ -154,7 +154,8 @@ export class TestSystem {
 
   private async configure(options: TestSystemOptions): Promise<void> {
     mkdirSync(LOG_DIR, { recursive: true });
-    const common = { NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: this.jwtSecret };
+    // Draining must outlast one round of the gateway's 1 s readiness probes.
+    const common = { NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: this.jwtSecret, SHUTDOWN_DRAIN_MS: '1500' };
     this.ports.set('gateway', this.gatewayPort);
     for (const name of BACKENDS) {
       const database = await createTestDatabase(`${options.label}_${name}`);

@@ -2,6 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
 import { DATABASE_HANDLE } from '../database/database.module';
+import { lifecycle } from '../lifecycle';
 import type { DatabaseHandle } from '../database/database';
 
 const PING_TIMEOUT_MS = 2_000;
@@ -17,7 +18,8 @@ export class HealthController {
       () => 'up' as const,
       () => 'down' as const,
     );
-    return { status: database, database };
+    // A draining instance still answers, but asks to be taken out of rotation.
+    return { status: lifecycle.draining ? 'down' : database, database };
   }
 }
 

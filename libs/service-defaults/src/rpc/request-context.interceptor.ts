@@ -1,6 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
 import type { RpcRequest } from '@shop/contracts';
 import { Observable, tap } from 'rxjs';
+import { lifecycle } from '../lifecycle';
 import { requestContext } from '../logging/request-context';
 
 /**
@@ -19,13 +20,16 @@ export class RequestContextInterceptor implements NestInterceptor {
     const done = (outcome: string) => () =>
       this.logger.log(`${pattern} ${outcome} in ${Math.round(performance.now() - started)} ms`);
 
-    return new Observable((subscriber) =>
-      requestContext.run({ requestId }, () =>
+    return new Observable((subscriber) => {
+      lifecycle.inFlight += 1;
+      const subscription = requestContext.run({ requestId }, () =>
         next
           .handle()
           .pipe(tap({ complete: done('ok'), error: done('failed') }))
           .subscribe(subscriber),
-      ),
-    );
+      );
+      subscription.add(() => (lifecycle.inFlight -= 1));
+      return subscription;
+    });
   }
 }

@@ -1,15 +1,26 @@
 import { Controller, type INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, type MicroserviceOptions, Payload, Transport } from '@nestjs/microservices';
+import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { createServer, type Server } from 'node:net';
 import { ServiceClient } from './service-client';
 import { RpcErrorFilter } from './rpc-error.filter';
 
+/** Whether each instance says it is ready when probed. */
+const ready = new Map<string, boolean>();
+
 /** Real TCP apps, in this process: each answers `whoami` with its name. */
 async function startInstance(name: string, port: number): Promise<INestMicroservice> {
+  ready.set(name, true);
+
   @Controller()
   class InstanceController {
+    @MessagePattern(HEALTH_CHECK)
+    health(): ServiceHealth {
+      return { status: ready.get(name) ? 'up' : 'down', database: 'up' };
+    }
+
     @MessagePattern('whoami')
     whoami(): string {
       return name;
@@ -98,6 +109,18 @@ describe('ServiceClient over several instances', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(seen).toEqual(new Set(['instance-0', 'instance-1']));
+  });
+
+  it('stops sending to an instance that reports itself not ready (draining), and resumes when it is', async () => {
+    ready.set('instance-1', false);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // a probe round
+    const whileDraining = await Promise.all(Array.from({ length: 6 }, () => client.send<string>('whoami', {})));
+    expect(new Set(whileDraining)).toEqual(new Set(['instance-0']));
+
+    ready.set('instance-1', true);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const after = await Promise.all(Array.from({ length: 6 }, () => client.send<string>('whoami', {})));
+    expect(new Set(after)).toEqual(new Set(['instance-0', 'instance-1']));
   });
 
   it('answers 503 when no instance is up', async () => {

@@ -1,4 +1,4 @@
-import { ErrorCode, type RpcRequest } from '@shop/contracts';
+import { ErrorCode, HEALTH_CHECK, type RpcRequest, type ServiceHealth } from '@shop/contracts';
 import { AppError, isErrorPayload } from '@shop/problem-details';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
@@ -28,7 +28,11 @@ export interface ServiceClientOptions {
   idempotent?: ReadonlySet<string>;
   /** How often host names are looked up again (a headless Service's pods come and go). */
   resolveIntervalMs?: number;
+  /** How often every instance is asked whether it is ready; 0 turns probing off. */
+  probeIntervalMs?: number;
 }
+
+const PROBE_TIMEOUT_MS = 1_000;
 
 /**
  * An app, over TCP, wherever its instances are. Calls are spread round-robin over the instances
@@ -41,7 +45,8 @@ export class ServiceClient {
   private endpoints: ServiceEndpoint[] = [];
   private cursor = 0;
   private resolved: Promise<void>;
-  private readonly timer?: NodeJS.Timeout;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly probing = new Set<ServiceEndpoint>();
 
   constructor(
     readonly name: string,
@@ -50,8 +55,10 @@ export class ServiceClient {
   ) {
     this.resolved = this.resolve();
     if (targets.some((target) => !isIP(target.host))) {
-      this.timer = setInterval(() => void this.resolve(), options.resolveIntervalMs ?? 5_000).unref();
+      this.timers.push(setInterval(() => void this.resolve(), options.resolveIntervalMs ?? 5_000).unref());
     }
+    const probeIntervalMs = options.probeIntervalMs ?? 1_000;
+    if (probeIntervalMs > 0) this.timers.push(setInterval(() => this.probe(), probeIntervalMs).unref());
   }
 
   static tcp(
@@ -95,7 +102,7 @@ export class ServiceClient {
   }
 
   close(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timers.forEach(clearInterval);
     for (const endpoint of this.endpoints) endpoint.close();
   }
 
@@ -107,6 +114,25 @@ export class ServiceClient {
     if (!pool.length) return undefined;
     this.cursor = (this.cursor + 1) % Number.MAX_SAFE_INTEGER;
     return pool[this.cursor % pool.length];
+  }
+
+  /**
+   * Asks every instance whether it is ready: one that is draining (shutting down), has lost its
+   * database or does not answer leaves the rotation before a caller's request finds out; one
+   * that recovered comes back without waiting for its pause to end.
+   */
+  private probe(): void {
+    for (const endpoint of this.endpoints) {
+      if (this.probing.has(endpoint)) continue;
+      this.probing.add(endpoint);
+      endpoint
+        .send<ServiceHealth>(HEALTH_CHECK, { meta: { requestId: 'health-probe' }, data: {} }, PROBE_TIMEOUT_MS)
+        .then(
+          (health) => (health.status === 'up' ? endpoint.putBack() : endpoint.takeOut()),
+          () => endpoint.takeOut(),
+        )
+        .finally(() => this.probing.delete(endpoint));
+    }
   }
 
   /** Re-resolves host names; instances that appeared join, those that vanished are closed. */

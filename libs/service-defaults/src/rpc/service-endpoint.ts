@@ -41,6 +41,12 @@ export class ServiceEndpoint {
     this.failures = 0;
   }
 
+  /** A health probe found it ready. */
+  putBack(): void {
+    this.failures = 0;
+    this.outUntil = 0;
+  }
+
   takeOut(): void {
     this.outUntil = Date.now() + Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS * 2 ** this.failures);
     this.failures += 1;

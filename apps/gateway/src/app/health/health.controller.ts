@@ -5,7 +5,7 @@ import { Public } from '@shop/auth-guard';
 import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
 import type { FastifyReply } from 'fastify';
 import { ALL_SERVICES } from '../rpc/service-clients.module';
-import type { ServiceClient } from '@shop/service-defaults';
+import { lifecycle, type ServiceClient } from '@shop/service-defaults';
 
 /** Readiness answers fast even when a service hangs: a probe must not time out itself. */
 const CHECK_TIMEOUT_MS = 2_000;
@@ -39,7 +39,8 @@ export class HealthController {
           .catch((): ServiceHealth => ({ status: 'down', database: 'down' })),
       ]),
     );
-    const ready = results.every(([, health]) => health.status === 'up');
+    // A gateway that is shutting down turns not-ready first, so the load balancer stops sending to it.
+    const ready = !lifecycle.draining && results.every(([, health]) => health.status === 'up');
     void reply.status(ready ? 200 : 503);
     return { status: ready ? 'ok' : 'unavailable', services: Object.fromEntries(results) };
   }
