@@ -50,13 +50,18 @@ export function expectProblem(response: ApiResponse, status: number, code: strin
   expect({ status: response.status, code: response.body?.code }).toEqual({ status, code });
 }
 
-/** The statuses of an order's payments, oldest first, as the orders app stored them. */
-export async function paymentStatuses(system: TestSystem, orderId: string): Promise<string[]> {
+/** Runs one statement on the orders app's own database, for what the API does not show. */
+export async function queryOrdersDb(system: TestSystem, text: string, params: unknown[] = []) {
   const db = new Pool({ connectionString: system.databaseUrl('orders'), max: 1 });
   try {
-    const { rows } = await db.query('select status from payments where order_id = $1 order by created_at', [orderId]);
-    return rows.map((row) => row.status);
+    return (await db.query(text, params)).rows;
   } finally {
     await db.end();
   }
+}
+
+/** The statuses of an order's payments, oldest first, as the orders app stored them. */
+export async function paymentStatuses(system: TestSystem, orderId: string): Promise<string[]> {
+  const rows = await queryOrdersDb(system, 'select status from payments where order_id = $1 order by created_at', [orderId]);
+  return rows.map((row) => row.status);
 }

@@ -1,6 +1,6 @@
 import { newCustomer, signedToken, type TestSystem } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
-import { expectProblem, newProduct, paymentStatuses, placeOrder, startShop, stockOf } from './orders-fixtures';
+import { expectProblem, newProduct, paymentStatuses, placeOrder, queryOrdersDb, startShop, stockOf } from './orders-fixtures';
 
 let system: TestSystem;
 let admin: string;
@@ -159,6 +159,19 @@ describe('Idempotency-Key', () => {
     expectProblem(await placeOrder(system, token, body, { 'idempotency-key': 'same' }), 409, 'INSUFFICIENT_STOCK');
     const other = await placeOrder(system, buyer().token, { items: [{ productId: product.id, quantity: 1 }] }, { 'idempotency-key': 'same' });
     expect(other.status).toBe(201);
+  });
+
+  it('finds the order placed with a key even when the request died before recording its answer', async () => {
+    const { id: userId, token } = buyer();
+    const product = await newProduct(system, admin);
+    const body = { items: [{ productId: product.id, quantity: 2 }] };
+    const first = await placeOrder(system, token, body, { 'idempotency-key': 'lost-answer' });
+    // What the recovery job leaves of a claim whose request died: nothing.
+    await queryOrdersDb(system, 'delete from idempotency_keys where user_id = $1', [userId]);
+    const again = await placeOrder(system, token, body, { 'idempotency-key': 'lost-answer' });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(await stockOf(system, product.id)).toBe(8);
   });
 
   it('refuses a malformed key with 400', async () => {

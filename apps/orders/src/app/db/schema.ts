@@ -30,6 +30,11 @@ export const orders = pgTable(
     total: integer('total').notNull().default(0),
     /** Null while reserving. */
     currency: text('currency'),
+    /**
+     * The Idempotency-Key the order was placed with. Unique per user, so even a retry that
+     * outlived its idempotency claim (the first request died after placing) finds this order.
+     */
+    idempotencyKey: text('idempotency_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -37,6 +42,7 @@ export const orders = pgTable(
     check('orders_total_check', sql`${table.total} >= 0`),
     index('orders_user_created_idx').on(table.userId, table.createdAt),
     index('orders_status_created_idx').on(table.status, table.createdAt),
+    uniqueIndex('orders_user_idempotency_key_idx').on(table.userId, table.idempotencyKey),
   ],
 );
 

@@ -9,7 +9,7 @@ import {
   type StockLineDto,
 } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { DATABASE, type Database } from '@shop/service-defaults';
+import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { CatalogClient } from '../catalog/catalog.client';
@@ -40,17 +40,24 @@ export class OrderPlacement {
 
   create({ actor, idempotencyKey, items }: CreateOrderRequest): Promise<OrderDto> {
     return this.idempotency.run(actor.id, idempotencyKey, { operation: 'create-order', items: items ?? null }, () =>
-      this.place(actor, items),
+      this.place(actor, items, idempotencyKey),
     );
   }
 
-  private async place(actor: ActorDto, items: StockLineDto[] | undefined): Promise<OrderDto> {
+  private async place(actor: ActorDto, items: StockLineDto[] | undefined, idempotencyKey?: string): Promise<OrderDto> {
     const fromCart = items === undefined;
     const lines = mergeLines(fromCart ? await this.cartLines(actor.id) : items);
     if (!lines.length) throw new AppError(422, ErrorCode.CartEmpty, 'Your cart is empty');
 
     const orderId = randomUUID();
-    await this.db.insert(orders).values({ id: orderId, userId: actor.id, status: InternalStatus.Reserving, stock: 'unknown' });
+    try {
+      await this.db
+        .insert(orders)
+        .values({ id: orderId, userId: actor.id, status: InternalStatus.Reserving, stock: 'unknown', idempotencyKey });
+    } catch (error) {
+      if (idempotencyKey && isUniqueViolation(error, 'orders_user_idempotency_key_idx')) return this.placedBefore(actor, idempotencyKey);
+      throw error;
+    }
     let reservation: ReservationDto;
     try {
       reservation = await this.catalog.reserve({ orderId, lines });
@@ -113,6 +120,17 @@ export class OrderPlacement {
     } catch (error) {
       this.logger.warn({ orderId, error: (error as Error).message }, 'Could not undo a failed order; recovery will');
     }
+  }
+
+  /** The order an earlier request with this key placed, once it is placed; it may still be in flight or being undone. */
+  private async placedBefore(actor: ActorDto, idempotencyKey: string): Promise<OrderDto> {
+    const order = await this.db.query.orders.findFirst({
+      where: and(eq(orders.userId, actor.id), eq(orders.idempotencyKey, idempotencyKey)),
+    });
+    if (!order || order.status === InternalStatus.Reserving || order.status === InternalStatus.Abandoned) {
+      throw new AppError(409, ErrorCode.IdempotencyKeyInUse, 'A request with this Idempotency-Key is still in progress; retry later');
+    }
+    return this.repository.toDto(order);
   }
 
   private async cartLines(userId: string): Promise<StockLineDto[]> {
