@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { IDEMPOTENT_PATTERNS } from '@shop/contracts';
 import { MicroserviceDefaultsModule, ServiceClient } from '@shop/service-defaults';
 import { join } from 'node:path';
@@ -38,7 +38,13 @@ export class OrdersAppModule {
         },
         {
           provide: PAYMENT_PROVIDER,
-          useFactory: () => (config.stripe ? new StripePaymentProvider(config.stripe) : new TestPaymentProvider()),
+          useFactory: () => {
+            if (config.stripe) return new StripePaymentProvider(config.stripe);
+            if (config.production) {
+              new Logger('Payments').warn('No STRIPE_SECRET_KEY: the test provider takes payments, and anyone can pay with 4242 4242 4242 4242');
+            }
+            return new TestPaymentProvider();
+          },
         },
         IdempotencyService,
         OrderRepository,

@@ -5,6 +5,7 @@ describe('loadOrdersConfig', () => {
     expect(loadOrdersConfig({})).toEqual({
       service: 'orders',
       logLevel: 'info',
+      production: false,
       address: { host: '127.0.0.1', port: 4003 },
       healthPort: undefined,
       database: { url: undefined, dataDir: '.data/orders' },

@@ -23,6 +23,7 @@ export function loadOrdersConfig(env: Record<string, string | undefined>) {
   const values = loadConfig(schema, withDatabaseUrl('orders', env));
   return {
     ...microserviceSettings('orders', values),
+    production: values.NODE_ENV === 'production',
     catalog: { address: values.CATALOG_SERVICE_URL, timeoutMs: values.RPC_TIMEOUT_MS },
     recovery: {
       intervalMs: values.RECOVERY_INTERVAL_MS,
