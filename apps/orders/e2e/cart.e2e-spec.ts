@@ -74,6 +74,19 @@ describe('cart', () => {
     expect((await cart(token)).body.items[0].quantity).toBe(600);
   });
 
+  it('holds at most 100 products, so it can always be checked out', async () => {
+    const { token } = signedToken(system);
+    const products = await Promise.all(Array.from({ length: 101 }, () => newProduct(system, admin, { price: 1, stock: 1 })));
+    for (const product of products.slice(0, 100)) expect((await add(token, product.id, 1)).status).toBe(200);
+    const response = await add(token, products[100].id, 1);
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(response.body.errors).toHaveProperty('productId');
+    expect((await set(token, products[0].id, 1)).status).toBe(200);
+    const order = await placeOrder(system, token);
+    expect(order.status).toBe(201);
+    expect(order.body.items).toHaveLength(100);
+  });
+
   it('is private: another customer neither sees nor changes it', async () => {
     const alice = signedToken(system);
     const bob = signedToken(system);

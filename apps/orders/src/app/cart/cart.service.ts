@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type CartDto, ErrorCode, MAX_LINE_QUANTITY, type ProductDto } from '@shop/contracts';
+import { type CartDto, ErrorCode, MAX_LINE_QUANTITY, MAX_ORDER_LINES, type ProductDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database } from '@shop/service-defaults';
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, lte, ne, sql } from 'drizzle-orm';
 import { CatalogClient } from '../catalog/catalog.client';
 import { cartItems, type OrdersSchema } from '../db/schema';
 
@@ -25,6 +25,7 @@ export class CartService {
   /** Adds to the line's quantity; the sum may not pass the per-product cap. */
   async add(userId: string, productId: string, quantity: number): Promise<CartDto> {
     await this.requireProduct(productId);
+    await this.requireRoomFor(userId, productId);
     const [row] = await this.db
       .insert(cartItems)
       .values({ userId, productId, quantity })
@@ -46,6 +47,7 @@ export class CartService {
   async set(userId: string, productId: string, quantity: number): Promise<CartDto> {
     if (quantity === 0) return this.remove(userId, productId).then(() => this.get(userId));
     await this.requireProduct(productId);
+    await this.requireRoomFor(userId, productId);
     await this.db
       .insert(cartItems)
       .values({ userId, productId, quantity })
@@ -63,6 +65,19 @@ export class CartService {
 
   async clear(userId: string): Promise<void> {
     await this.db.delete(cartItems).where(eq(cartItems.userId, userId));
+  }
+
+  /** A cart holds at most as many products as one order may, so it can always be checked out. */
+  private async requireRoomFor(userId: string, productId: string): Promise<void> {
+    const [{ lines }] = await this.db
+      .select({ lines: count() })
+      .from(cartItems)
+      .where(and(eq(cartItems.userId, userId), ne(cartItems.productId, productId)));
+    if (lines >= MAX_ORDER_LINES) {
+      throw new AppError(400, ErrorCode.ValidationFailed, `A cart holds at most ${MAX_ORDER_LINES} products`, {
+        errors: { productId: [`the cart already holds ${MAX_ORDER_LINES} other products`] },
+      });
+    }
   }
 
   private async requireProduct(productId: string): Promise<void> {

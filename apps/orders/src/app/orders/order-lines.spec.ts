@@ -16,4 +16,10 @@ describe('mergeLines', () => {
     expect(() => mergeLines([{ productId: A, quantity: 600 }, { productId: A, quantity: 401 }])).toThrow(AppError);
     expect(mergeLines([{ productId: A, quantity: 600 }, { productId: A, quantity: 400 }])).toEqual([{ productId: A, quantity: 1000 }]);
   });
+
+  it('refuses more distinct products than one order may hold', () => {
+    const line = (index: number) => ({ productId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`, quantity: 1 });
+    expect(mergeLines(Array.from({ length: 100 }, (_, index) => line(index)))).toHaveLength(100);
+    expect(() => mergeLines(Array.from({ length: 101 }, (_, index) => line(index)))).toThrow(/At most 100 products/);
+  });
 });

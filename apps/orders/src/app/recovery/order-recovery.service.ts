@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ORDER_STATUSES, OrderStatus } from '@shop/contracts';
+import { ErrorCode, ORDER_STATUSES, OrderStatus } from '@shop/contracts';
+import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database } from '@shop/service-defaults';
 import { and, eq, lt, ne, or, sql } from 'drizzle-orm';
 import { CatalogClient } from '../catalog/catalog.client';
@@ -94,8 +95,10 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
       )
       .limit(BATCH);
     for (const { id } of expired) {
-      // Refused (409) when a payment or the customer moved it first; that is fine.
-      await this.lifecycle.transition(id, OrderStatus.Cancelled, SYSTEM, 'expired').catch(() => undefined);
+      await this.lifecycle.transition(id, OrderStatus.Cancelled, SYSTEM, 'expired').catch((error) => {
+        // A payment or the customer moved it first: nothing left to expire.
+        if (!(error instanceof AppError && error.code === ErrorCode.InvalidTransition)) throw error;
+      });
     }
   }
 
