@@ -1,34 +1,86 @@
-import { TestSystem } from '@shop/testing';
+import { randomUUID } from 'node:crypto';
+import { freePort, HttpClient, TestSystem } from '@shop/testing';
 
 let system: TestSystem;
 
 beforeAll(async () => {
   system = await TestSystem.start({
     label: 'throttling',
-    env: { gateway: { AUTH_THROTTLE_LIMIT: '3', THROTTLE_LIMIT: '8' } },
+    env: { gateway: { AUTH_THROTTLE_LIMIT: '3', THROTTLE_LIMIT: '8', TRUSTED_PROXIES: '127.0.0.1' } },
   });
 });
 afterAll(() => system?.stop());
 
+/** Each test speaks from its own addresses, as the trusted proxy in front of the gateway says. */
+let lastOctet = 0;
+const newClientIp = () => `203.0.113.${++lastOctet}`;
+const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+
+const login = (ip: string, email = 'a@example.com', client: HttpClient = system.http) =>
+  client.post('/api/v1/auth/login', { email, password: 'whatever1' }, from(ip));
+
+async function statuses(count: number, request: () => Promise<{ status: number }>): Promise<number[]> {
+  const result = [];
+  for (let i = 0; i < count; i++) result.push((await request()).status);
+  return result;
+}
+
 describe('rate limits', () => {
   it('limits login more strictly, with 429 RATE_LIMITED and Retry-After', async () => {
-    const attempt = () => system.http.post('/api/v1/auth/login', { email: 'a@example.com', password: 'whatever1' });
-    const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await attempt()).status);
-    expect(statuses).toEqual([401, 401, 401, 429]);
+    const ip = newClientIp();
+    expect(await statuses(4, () => login(ip, `${randomUUID()}@example.com`))).toEqual([401, 401, 401, 429]);
 
-    const limited = await attempt();
+    const limited = await login(ip);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('content-type')).toContain('application/problem+json');
     expect(limited.body.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
-  it('limits every other route by the default limit', async () => {
-    const statuses = [];
-    for (let i = 0; i < 9; i++) statuses.push((await system.http.get('/api/v1/auth/me')).status);
-    expect(statuses.slice(0, 8).every((status) => status === 401)).toBe(true);
-    expect(statuses[8]).toBe(429);
+  it('limits login attempts on one email from many addresses', async () => {
+    const email = `${randomUUID()}@example.com`;
+    expect(await statuses(4, () => login(newClientIp(), email))).toEqual([401, 401, 401, 429]);
+    // Case and spaces do not make it another account; another email is not limited.
+    expect((await login(newClientIp(), ` ${email.toUpperCase()} `)).status).toBe(429);
+    expect((await login(newClientIp(), `${randomUUID()}@example.com`)).status).toBe(401);
+  });
+
+  it('limits anonymous traffic per client address, announcing the limit in RateLimit-* headers', async () => {
+    const ip = newClientIp();
+    const responses = [];
+    for (let i = 0; i < 9; i++) responses.push(await system.http.get('/api/v1/auth/me', from(ip)));
+    expect(responses.map((response) => response.status)).toEqual([...Array(8).fill(401), 429]);
+    expect(responses[0].headers.get('ratelimit-limit')).toBe('8');
+    expect(responses.slice(0, 8).map((response) => response.headers.get('ratelimit-remaining'))).toEqual(
+      ['7', '6', '5', '4', '3', '2', '1', '0'],
+    );
+    expect(Number(responses[0].headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+
+    expect((await system.http.get('/api/v1/auth/me', from(newClientIp()))).status).toBe(401);
+  });
+
+  it('limits signed-in traffic per user, not per address', async () => {
+    const token = async () => {
+      const credentials = { email: `${randomUUID()}@example.com`, password: 'customer-password-1' };
+      await system.http.post('/api/v1/auth/register', { ...credentials, name: 'C' }, from(newClientIp()));
+      return (await system.http.post('/api/v1/auth/login', credentials, from(newClientIp()))).body.accessToken;
+    };
+    const [first, second] = [await token(), await token()];
+    const office = newClientIp();
+    const me = (accessToken: string) => system.http.get('/api/v1/auth/me', { ...from(office), token: accessToken });
+
+    expect(await statuses(9, () => me(first))).toEqual([...Array(8).fill(200), 429]);
+    expect((await me(second)).status).toBe(200);
+    // A forged token does not buy its own bucket: it counts against the address.
+    expect((await system.http.get('/api/v1/auth/me', { ...from(office), token: `${first}x` })).status).toBe(401);
+  });
+
+  it('ignores X-Forwarded-For from a connection that is not a trusted proxy', async () => {
+    const port = await freePort();
+    await system.startApp('gateway', { id: 'gateway-untrusted', port, env: { TRUSTED_PROXIES: '' } });
+    const direct = new HttpClient(`http://127.0.0.1:${port}`);
+    const spoofed = await statuses(9, () => direct.get('/api/v1/auth/me', from(newClientIp())));
+    expect(spoofed).toEqual([...Array(8).fill(401), 429]);
   });
 
   it('never limits health probes', async () => {

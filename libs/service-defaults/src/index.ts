@@ -9,6 +9,8 @@ export * from './database/unique-violation';
 export * from './lifecycle';
 export * from './logging/logging.module';
 export * from './logging/request-context';
+export * from './metrics/database-pool.metrics';
+export * from './metrics/metrics';
 export * from './microservice-defaults.module';
 export * from './rpc/rpc-data.decorator';
 export * from './rpc/service-client';

@@ -10,7 +10,12 @@ import { installFastifyHooks } from './http/fastify-hooks';
 import { requestIdFor } from './http/request-id';
 
 export async function startGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, genReqId: requestIdFor });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    genReqId: requestIdFor,
+    // request.ip honours X-Forwarded-For only when the connection comes from one of these.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     bufferLogs: true,
     // Fastify's JSON parser stays, wrapped by installFastifyHooks; Nest must not add its own.

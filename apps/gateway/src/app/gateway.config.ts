@@ -4,12 +4,39 @@ import {
   loadConfig,
   logLevel,
   nodeEnv,
+  optionalUrl,
   port,
   positiveInt,
   requiredInProduction,
   tcpUrl,
 } from '@shop/service-defaults';
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/**
+ * Addresses (`10.0.0.7`) or CIDR blocks (`10.0.0.0/8`), comma-separated: the proxies whose
+ * X-Forwarded-For is believed. Empty: none, the client is whoever connects.
+ */
+const trustedProxies = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    for (const entry of entries) {
+      const [address, bits, ...rest] = entry.split('/');
+      const family = isIP(address);
+      const maxBits = family === 6 ? 128 : 32;
+      const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+      if (!family || !validBits || rest.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not an IP address or CIDR block` });
+        return z.NEVER;
+      }
+    }
+    return entries;
+  });
 
 const schema = z
   .object({
@@ -26,6 +53,8 @@ const schema = z
     THROTTLE_TTL_SECONDS: positiveInt(60),
     THROTTLE_LIMIT: positiveInt(600),
     AUTH_THROTTLE_LIMIT: positiveInt(10),
+    TRUSTED_PROXIES: trustedProxies,
+    REDIS_URL: optionalUrl,
   })
   .superRefine(requiredInProduction('JWT_SECRET'));
 
@@ -42,10 +71,12 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
     rpcTimeoutMs: values.RPC_TIMEOUT_MS,
     jwtSecret: values.JWT_SECRET ?? devSecret(),
     bodyLimit: values.BODY_LIMIT_BYTES,
+    trustedProxies: values.TRUSTED_PROXIES,
     throttle: {
       ttlMs: values.THROTTLE_TTL_SECONDS * 1000,
       limit: values.THROTTLE_LIMIT,
       authLimit: values.AUTH_THROTTLE_LIMIT,
+      redisUrl: values.REDIS_URL,
     },
   };
 }

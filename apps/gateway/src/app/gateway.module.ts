@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuardModule, JwtAuthGuard } from '@shop/auth-guard';
 import { loggingModule } from '@shop/service-defaults';
 import { AuthController } from './auth/auth.controller';
@@ -13,22 +12,17 @@ import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { OrdersController } from './orders/orders.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { ServiceClientsModule } from './rpc/service-clients.module';
-import { GatewayThrottlerGuard, isStrictRoute } from './throttling/gateway-throttler.guard';
+import { GatewayThrottlerGuard } from './throttling/gateway-throttler.guard';
+import { throttlingModule } from './throttling/throttling.module';
 
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
-    const { ttlMs, limit, authLimit } = config.throttle;
     return {
       module: GatewayModule,
       imports: [
         loggingModule({ service: 'gateway', level: config.logLevel, accessLog: true }),
-        ThrottlerModule.forRoot({
-          throttlers: [
-            { name: 'default', ttl: ttlMs, limit },
-            { name: 'auth', ttl: ttlMs, limit: authLimit, skipIf: (context) => !isStrictRoute(context) },
-          ],
-        }),
+        throttlingModule(config),
         AuthGuardModule.forRoot({ jwtSecret: config.jwtSecret }),
         ServiceClientsModule.forRoot(config),
       ],

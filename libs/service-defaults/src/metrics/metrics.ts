@@ -53,8 +53,8 @@ export const businessMetrics = {
   loginFailures: new Counter({ name: 'shop_login_failures_total', help: 'Logins refused', registers }),
   rateLimited: new Counter({
     name: 'shop_rate_limited_requests_total',
-    help: 'Requests refused with 429, by the limit that tripped',
-    labelNames: ['limit'] as const,
+    help: 'Requests refused with 429, by what the tripped limit counts (ip, user, email)',
+    labelNames: ['by'] as const,
     registers,
   }),
 };

@@ -1,23 +1,32 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
+import { InjectThrottlerStorage, SkipThrottle, type ThrottlerStorage } from '@nestjs/throttler';
 import { Public } from '@shop/auth-guard';
 import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
 import type { FastifyReply } from 'fastify';
 import { ALL_SERVICES } from '../rpc/service-clients.module';
+import { RedisThrottlerStorage } from '../throttling/redis-throttler.storage';
 import { lifecycle, type ServiceClient } from '@shop/service-defaults';
 
 /** Readiness answers fast even when a service hangs: a probe must not time out itself. */
 const CHECK_TIMEOUT_MS = 2_000;
 
-type Readiness = { status: 'ok' | 'unavailable'; services: Record<string, ServiceHealth> };
+type Readiness = {
+  status: 'ok' | 'unavailable';
+  services: Record<string, ServiceHealth>;
+  /** With REDIS_URL: informational only, the gateway serves without Redis (see RedisThrottlerStorage). */
+  redis?: 'up' | 'down';
+};
 
 @ApiTags('health')
 @Public()
 @SkipThrottle()
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(ALL_SERVICES) private readonly services: ServiceClient[]) {}
+  constructor(
+    @Inject(ALL_SERVICES) private readonly services: ServiceClient[],
+    @InjectThrottlerStorage() private readonly throttlerStorage: ThrottlerStorage,
+  ) {}
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the gateway process is up' })
@@ -42,6 +51,7 @@ export class HealthController {
     // A gateway that is shutting down turns not-ready first, so the load balancer stops sending to it.
     const ready = !lifecycle.draining && results.every(([, health]) => health.status === 'up');
     void reply.status(ready ? 200 : 503);
-    return { status: ready ? 'ok' : 'unavailable', services: Object.fromEntries(results) };
+    const redis = this.throttlerStorage instanceof RedisThrottlerStorage ? this.throttlerStorage.status : undefined;
+    return { status: ready ? 'ok' : 'unavailable', services: Object.fromEntries(results), redis };
   }
 }

@@ -1,24 +1,73 @@
 import { type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  normalizeIp,
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import { AccessTokenVerifier } from '@shop/auth-guard';
 import { ErrorCode } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import type { FastifyReply } from 'fastify';
+import { businessMetrics } from '@shop/service-defaults';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const STRICT_THROTTLE = 'throttle:strict';
 
-/** Applies the stricter `auth` limit (login, register) on top of the default one. */
+/** Applies the stricter `auth` limits (login, register: per IP and per email) on top of the default one. */
 export const StrictThrottle = () => SetMetadata(STRICT_THROTTLE, true);
 
 export const isStrictRoute = (context: ExecutionContext): boolean =>
   Reflect.getMetadata(STRICT_THROTTLE, context.getHandler()) === true;
 
-/** Whichever limit trips, the client gets a plain `Retry-After` and a problem+json 429. */
+/**
+ * The client's address. Fastify's `trustProxy` (TRUSTED_PROXIES) decides whether
+ * X-Forwarded-For counts, so a client cannot pick its own bucket by sending the header.
+ * IPv6 clients are grouped by /64, the block one subscriber usually holds.
+ */
+export const clientIp = (request: Record<string, any>): string => `ip:${normalizeIp(request.ip)}`;
+
+export const emailTracker = (request: Record<string, any>): string => `email:${bodyEmail(request)}`;
+
+/** The email a login or register names, so one account cannot be guessed at from many IPs. */
+export const bodyEmail = (request: Record<string, any>): string | undefined => {
+  const email: unknown = request.body?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
+};
+
+/**
+ * Authenticated traffic is counted per user (many users may share one office IP), anonymous
+ * traffic per client IP. Whichever limit trips, the client gets `Retry-After`, the
+ * `RateLimit-*` headers and a problem+json 429.
+ */
 @Injectable()
 export class GatewayThrottlerGuard extends ThrottlerGuard {
+  protected override headerPrefix = 'RateLimit';
+
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly verifier: AccessTokenVerifier,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  protected override async getTracker(request: FastifyRequest): Promise<string> {
+    const match = /^Bearer ([^\s]+)$/i.exec(request.headers.authorization ?? '');
+    // Verified, not just decoded: a forged token must not buy a fresh bucket.
+    const user = match ? this.verifier.verify(match[1]) : null;
+    return user ? `user:${user.id}` : clientIp(request);
+  }
+
   protected override async throwThrottlingException(
     context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
+    businessMetrics.rateLimited.inc({ by: detail.tracker.slice(0, detail.tracker.indexOf(':')) });
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     void reply.header('retry-after', Math.max(1, detail.timeToBlockExpire));
     throw new AppError(429, ErrorCode.RateLimited, 'Too many requests; retry later');

@@ -1,0 +1,104 @@
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import Redis from 'ioredis';
+
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+/**
+ * One atomic step per request, so every gateway replica counts into the same window.
+ * KEYS: hits, block. ARGV: ttl ms, limit, block ms. While blocked, hits are not counted.
+ * Returns hits, ms left in the window, ms left blocked (0 when not blocked).
+ */
+const INCREMENT = `
+local blocked = redis.call('PTTL', KEYS[2])
+if blocked > 0 then
+  return {tonumber(redis.call('GET', KEYS[1]) or '0'), math.max(redis.call('PTTL', KEYS[1]), 0), blocked}
+end
+local hits = redis.call('INCR', KEYS[1])
+if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if hits > tonumber(ARGV[2]) then
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+  return {hits, ttl, tonumber(ARGV[3])}
+end
+return {hits, ttl, 0}
+`;
+
+type RedisWithIncrement = Redis & {
+  throttleIncrement(hits: string, block: string, ttlMs: number, limit: number, blockMs: number): Promise<number[]>;
+};
+
+/**
+ * Rate-limit counters in Redis, shared by every gateway replica (fixed windows of `ttl`).
+ *
+ * When Redis is unreachable the gateway keeps serving and counts in this process instead: limits
+ * still hold per replica (so N replicas allow up to N times the limit) rather than vanishing or
+ * refusing every request. The outage is logged once when it starts and once when it ends, and
+ * readiness reports `redis: 'down'` without failing: taking every gateway out of the load
+ * balancer over a rate-limit store would turn a degraded limit into a full outage.
+ */
+export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+  private readonly logger = new Logger('Throttler');
+  private readonly redis: RedisWithIncrement;
+  private readonly fallback = new ThrottlerStorageService();
+  private down = false;
+
+  constructor(
+    url: string,
+    private readonly prefix = 'throttle:',
+  ) {
+    // Commands fail at once instead of queueing, so an outage never slows a request down.
+    const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000 });
+    redis.defineCommand('throttleIncrement', { numberOfKeys: 2, lua: INCREMENT });
+    redis.on('error', (error: Error) => this.markDown(error));
+    redis.on('ready', () => {
+      if (this.down) this.logger.log('Redis is back: rate limits are shared again');
+      this.down = false;
+    });
+    this.redis = redis as RedisWithIncrement;
+  }
+
+  get status(): 'up' | 'down' {
+    return this.redis.status === 'ready' ? 'up' : 'down';
+  }
+
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
+    // A hash tag keeps both keys of one counter on one Redis Cluster slot.
+    const base = `${this.prefix}${throttlerName}:{${key}}`;
+    try {
+      const [hits, ttlMs, blockMs] = await this.redis.throttleIncrement(
+        `${base}:hits`,
+        `${base}:block`,
+        ttl,
+        limit,
+        blockDuration,
+      );
+      return {
+        totalHits: hits,
+        timeToExpire: Math.ceil(ttlMs / 1000),
+        isBlocked: blockMs > 0,
+        timeToBlockExpire: Math.ceil(blockMs / 1000),
+      };
+    } catch (error) {
+      this.markDown(error as Error);
+      return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.fallback.onApplicationShutdown();
+    this.redis.disconnect();
+  }
+
+  private markDown(error: Error): void {
+    if (this.down) return;
+    this.down = true;
+    this.logger.warn(`Redis unavailable, rate limits are counted per gateway instance: ${error.message}`);
+  }
+}
