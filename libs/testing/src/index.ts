@@ -5,3 +5,5 @@ export * from './test-database';
 export * from './test-system';
 export * from './signed-token';
 export * from './stripe-mock';
+export * from './load-runner';
+export * from './load';

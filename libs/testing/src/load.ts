@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { accessToken, newCustomer, TEST_ADMIN } from './accounts';
+import type { LoadConfig, LoadSample } from './load-runner';
+import type { TestSystem } from './test-system';
+
+const ROOT = join(__dirname, '../../..');
+
+/** Five products with `stock` units each and five customers, for {@link runLoadInAnotherProcess}. */
+export async function seedLoadTarget(
+  system: TestSystem,
+  stock: number,
+): Promise<Pick<LoadConfig, 'tokens' | 'productIds'>> {
+  const admin = await accessToken(system, TEST_ADMIN);
+  const productIds: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const created = await system.http.post(
+      '/api/v1/products',
+      { sku: `LOAD-${randomUUID().slice(0, 8)}`, name: `Load ${i}`, price: 100 + i, stock },
+      { token: admin },
+    );
+    productIds.push(created.body.id);
+  }
+  const tokens = await Promise.all(Array.from({ length: 5 }, async () => (await newCustomer(system)).token));
+  return { tokens, productIds };
+}
+
+/** Runs load-runner.ts in a child process and resolves with its samples when it is done. */
+export function runLoadInAnotherProcess(config: LoadConfig): Promise<LoadSample[]> {
+  const dir = join(ROOT, 'tmp', `load-${randomUUID()}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      join(ROOT, 'tools/register.cjs'),
+      join(__dirname, 'load-runner.ts'),
+      join(dir, 'config.json'),
+      join(dir, 'results.json'),
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')))
+        : reject(new Error(`load exited with ${code}`)),
+    ),
+  );
+}
