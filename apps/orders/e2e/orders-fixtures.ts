@@ -12,19 +12,7 @@ export async function startShop(label: string, orders: Record<string, string> = 
       orders: { RECOVERY_INTERVAL_MS: '200', ...orders },
     },
   });
-  await restartOrders(system);
   return { system, admin: await accessToken(system, TEST_ADMIN) };
-}
-
-/**
- * (Re)starts the orders app pointed at this system's catalog: the harness gives only the
- * gateway the other apps' addresses, and orders must call the catalog too.
- */
-export async function restartOrders(system: TestSystem, signal: NodeJS.Signals = 'SIGTERM') {
-  await system.stopApp('orders', signal);
-  const { port } = system.address('catalog');
-  await system.startApp('orders', { env: { CATALOG_SERVICE_URL: `tcp://127.0.0.1:${port}` } });
-  await system.waitUntilReady();
 }
 
 export async function newProduct(system: TestSystem, admin: string, fields: { price?: number; stock?: number; currency?: string } = {}) {

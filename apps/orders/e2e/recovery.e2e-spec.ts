@@ -3,7 +3,7 @@ import { ServiceClient } from '@shop/service-defaults';
 import { signedToken, type TestSystem, waitFor } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { newProduct, placeOrder, restartOrders, startShop, stockOf } from './orders-fixtures';
+import { newProduct, placeOrder, startShop, stockOf } from './orders-fixtures';
 
 let system: TestSystem;
 let admin: string;
@@ -126,7 +126,8 @@ it('leaves no stock without an order and no order without stock when the orders 
   );
   await killed;
   expect(responses.map((response) => response.status)).toContain(503);
-  await restartOrders(system, 'SIGKILL');
+  await system.startApp('orders');
+  await system.waitUntilReady();
 
   await waitFor('recovery after the orders restart', async () => (await halfDone()) === 0);
   await expectBooksBalanced(product);
