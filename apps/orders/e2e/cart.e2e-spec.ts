@@ -11,8 +11,10 @@ beforeAll(async () => {
 afterAll(() => system?.stop());
 
 const cart = (token: string) => system.http.get('/api/v1/cart', { token });
-const add = (token: string, productId: string, quantity: number) => system.http.post('/api/v1/cart/items', { productId, quantity }, { token });
-const set = (token: string, productId: string, quantity: number) => system.http.put(`/api/v1/cart/items/${productId}`, { quantity }, { token });
+const add = (token: string, productId: string, quantity: number) =>
+  system.http.post('/api/v1/cart/items', { productId, quantity }, { token });
+const set = (token: string, productId: string, quantity: number) =>
+  system.http.put(`/api/v1/cart/items/${productId}`, { quantity }, { token });
 const remove = (token: string, productId: string) => system.http.delete(`/api/v1/cart/items/${productId}`, { token });
 
 describe('cart', () => {
@@ -28,12 +30,26 @@ describe('cart', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       items: [
-        { productId: product.id, sku: product.sku, name: product.name, unitPrice: 250, currency: 'USD', quantity: 5, lineTotal: 1250, stock: 4, inStock: false },
+        {
+          productId: product.id,
+          sku: product.sku,
+          name: product.name,
+          unitPrice: 250,
+          currency: 'USD',
+          quantity: 5,
+          lineTotal: 1250,
+          stock: 4,
+          inStock: false,
+        },
       ],
       total: 1250,
       currency: 'USD',
     });
-    const repriced = await system.http.patch(`/api/v1/products/${product.id}`, { price: 300, version: 1 }, { token: admin });
+    const repriced = await system.http.patch(
+      `/api/v1/products/${product.id}`,
+      { price: 300, version: 1 },
+      { token: admin },
+    );
     expect(repriced.status).toBe(200);
     expect((await cart(token)).body).toMatchObject({ items: [{ unitPrice: 300, lineTotal: 1500 }], total: 1500 });
   });
@@ -44,7 +60,13 @@ describe('cart', () => {
     const b = await newProduct(system, admin, { price: 10 });
     await add(token, a.id, 1);
     await add(token, b.id, 1);
-    expect((await set(token, a.id, 7)).body).toMatchObject({ items: [{ productId: a.id, quantity: 7 }, { productId: b.id, quantity: 1 }], total: 710 });
+    expect((await set(token, a.id, 7)).body).toMatchObject({
+      items: [
+        { productId: a.id, quantity: 7 },
+        { productId: b.id, quantity: 1 },
+      ],
+      total: 710,
+    });
     expect((await set(token, b.id, 0)).body).toMatchObject({ items: [{ productId: a.id, quantity: 7 }], total: 700 });
   });
 
@@ -66,7 +88,8 @@ describe('cart', () => {
     expectProblem(await add(token, randomUUID(), 1), 404, 'NOT_FOUND');
     expectProblem(await set(token, randomUUID(), 1), 404, 'NOT_FOUND');
     const product = await newProduct(system, admin);
-    for (const quantity of [0, -2, 2.5, 1001]) expectProblem(await add(token, product.id, quantity), 400, 'VALIDATION_FAILED');
+    for (const quantity of [0, -2, 2.5, 1001])
+      expectProblem(await add(token, product.id, quantity), 400, 'VALIDATION_FAILED');
     expectProblem(await set(token, product.id, 1001), 400, 'VALIDATION_FAILED');
     expectProblem(await set(token, 'not-a-uuid', 1), 400, 'VALIDATION_FAILED');
     await add(token, product.id, 600);
@@ -76,7 +99,9 @@ describe('cart', () => {
 
   it('holds at most 100 products, so it can always be checked out', async () => {
     const { token } = signedToken(system);
-    const products = await Promise.all(Array.from({ length: 101 }, () => newProduct(system, admin, { price: 1, stock: 1 })));
+    const products = await Promise.all(
+      Array.from({ length: 101 }, () => newProduct(system, admin, { price: 1, stock: 1 })),
+    );
     for (const product of products.slice(0, 100)) expect((await add(token, product.id, 1)).status).toBe(200);
     const response = await add(token, products[100].id, 1);
     expectProblem(response, 400, 'VALIDATION_FAILED');
@@ -96,7 +121,9 @@ describe('cart', () => {
     expectProblem(await remove(bob.token, product.id), 404, 'NOT_FOUND');
     await system.http.delete('/api/v1/cart', { token: bob.token });
     await set(bob.token, product.id, 9);
-    expect((await cart(alice.token)).body.items).toEqual([expect.objectContaining({ productId: product.id, quantity: 2 })]);
+    expect((await cart(alice.token)).body.items).toEqual([
+      expect.objectContaining({ productId: product.id, quantity: 2 }),
+    ]);
   });
 
   it('checks out into an order at catalog prices and is emptied on success', async () => {

@@ -15,7 +15,11 @@ export async function startShop(label: string, orders: Record<string, string> = 
   return { system, admin: await accessToken(system, TEST_ADMIN) };
 }
 
-export async function newProduct(system: TestSystem, admin: string, fields: { price?: number; stock?: number; currency?: string } = {}) {
+export async function newProduct(
+  system: TestSystem,
+  admin: string,
+  fields: { price?: number; stock?: number; currency?: string } = {},
+) {
   const response = await system.http.post(
     '/api/v1/products',
     { sku: `SKU-${randomUUID().slice(0, 8)}`, name: 'Thing', price: 1000, stock: 10, ...fields },
@@ -31,8 +35,12 @@ export async function stockOf(system: TestSystem, productId: string): Promise<nu
   return response.body.stock;
 }
 
-export const placeOrder = (system: TestSystem, token: string, body: object = {}, headers: Record<string, string> = {}) =>
-  system.http.post('/api/v1/orders', body, { token, headers });
+export const placeOrder = (
+  system: TestSystem,
+  token: string,
+  body: object = {},
+  headers: Record<string, string> = {},
+) => system.http.post('/api/v1/orders', body, { token, headers });
 
 export function expectProblem(response: ApiResponse, status: number, code: string) {
   expect({ status: response.status, code: response.body?.code }).toEqual({ status, code });
@@ -50,6 +58,8 @@ export async function queryOrdersDb(system: TestSystem, text: string, params: un
 
 /** The statuses of an order's payments, oldest first, as the orders app stored them. */
 export async function paymentStatuses(system: TestSystem, orderId: string): Promise<string[]> {
-  const rows = await queryOrdersDb(system, 'select status from payments where order_id = $1 order by created_at', [orderId]);
+  const rows = await queryOrdersDb(system, 'select status from payments where order_id = $1 order by created_at', [
+    orderId,
+  ]);
   return rows.map((row) => row.status);
 }

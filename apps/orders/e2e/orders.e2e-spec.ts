@@ -1,6 +1,14 @@
 import { newCustomer, signedToken, type TestSystem } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
-import { expectProblem, newProduct, paymentStatuses, placeOrder, queryOrdersDb, startShop, stockOf } from './orders-fixtures';
+import {
+  expectProblem,
+  newProduct,
+  paymentStatuses,
+  placeOrder,
+  queryOrdersDb,
+  startShop,
+  stockOf,
+} from './orders-fixtures';
 
 let system: TestSystem;
 let admin: string;
@@ -13,7 +21,8 @@ afterAll(() => system?.stop());
 const buyer = () => signedToken(system);
 const getOrder = (id: string, token: string) => system.http.get(`/api/v1/orders/${id}`, { token });
 const cancel = (id: string, token: string) => system.http.post(`/api/v1/orders/${id}/cancel`, undefined, { token });
-const setStatus = (id: string, status: string, token = admin) => system.http.patch(`/api/v1/orders/${id}/status`, { status }, { token });
+const setStatus = (id: string, status: string, token = admin) =>
+  system.http.patch(`/api/v1/orders/${id}/status`, { status }, { token });
 const pay = (id: string, token: string, paymentMethod = '4242 4242 4242 4242', headers: Record<string, string> = {}) =>
   system.http.post(`/api/v1/orders/${id}/payments`, { paymentMethod }, { token, headers });
 
@@ -46,7 +55,9 @@ describe('placing an order', () => {
       ]),
       total: 5879,
       currency: 'USD',
-      transitions: [{ from: null, to: 'pending', actorRole: 'customer', actorId: userId, reason: null, at: expect.any(String) }],
+      transitions: [
+        { from: null, to: 'pending', actorRole: 'customer', actorId: userId, reason: null, at: expect.any(String) },
+      ],
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -73,21 +84,30 @@ describe('placing an order', () => {
     ['a line total', { lineTotal: 1 }],
   ])('refuses %s sent by the client', async (_, extra) => {
     const product = await newProduct(system, admin);
-    const response = await placeOrder(system, buyer().token, { items: [{ productId: product.id, quantity: 1, ...extra }] });
+    const response = await placeOrder(system, buyer().token, {
+      items: [{ productId: product.id, quantity: 1, ...extra }],
+    });
     expectProblem(response, 400, 'VALIDATION_FAILED');
     expect(await stockOf(system, product.id)).toBe(10);
   });
 
   it('refuses a total sent by the client', async () => {
     const product = await newProduct(system, admin);
-    const response = await placeOrder(system, buyer().token, { items: [{ productId: product.id, quantity: 1 }], total: 1 });
+    const response = await placeOrder(system, buyer().token, {
+      items: [{ productId: product.id, quantity: 1 }],
+      total: 1,
+    });
     expectProblem(response, 400, 'VALIDATION_FAILED');
     expect(response.body.errors).toHaveProperty('total');
   });
 
   it.each([0, -1, 1.5, 1001])('refuses quantity %p', async (quantity) => {
     const product = await newProduct(system, admin);
-    expectProblem(await placeOrder(system, buyer().token, { items: [{ productId: product.id, quantity }] }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await placeOrder(system, buyer().token, { items: [{ productId: product.id, quantity }] }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('refuses missing stock with 409 INSUFFICIENT_STOCK naming the product, leaving no order and no reservation', async () => {
@@ -142,11 +162,26 @@ describe('Idempotency-Key', () => {
   it('returns the original response to a later repeat and refuses the key with another body with 422', async () => {
     const { token } = buyer();
     const product = await newProduct(system, admin);
-    const first = await placeOrder(system, token, { items: [{ productId: product.id, quantity: 1 }] }, { 'idempotency-key': 'k-2' });
-    const again = await placeOrder(system, token, { items: [{ productId: product.id, quantity: 1 }] }, { 'idempotency-key': 'k-2' });
+    const first = await placeOrder(
+      system,
+      token,
+      { items: [{ productId: product.id, quantity: 1 }] },
+      { 'idempotency-key': 'k-2' },
+    );
+    const again = await placeOrder(
+      system,
+      token,
+      { items: [{ productId: product.id, quantity: 1 }] },
+      { 'idempotency-key': 'k-2' },
+    );
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
-    const other = await placeOrder(system, token, { items: [{ productId: product.id, quantity: 2 }] }, { 'idempotency-key': 'k-2' });
+    const other = await placeOrder(
+      system,
+      token,
+      { items: [{ productId: product.id, quantity: 2 }] },
+      { 'idempotency-key': 'k-2' },
+    );
     expectProblem(other, 422, 'IDEMPOTENCY_KEY_REUSED');
     expect(await stockOf(system, product.id)).toBe(9);
   });
@@ -157,7 +192,12 @@ describe('Idempotency-Key', () => {
     const { token } = buyer();
     expectProblem(await placeOrder(system, token, body, { 'idempotency-key': 'same' }), 409, 'INSUFFICIENT_STOCK');
     expectProblem(await placeOrder(system, token, body, { 'idempotency-key': 'same' }), 409, 'INSUFFICIENT_STOCK');
-    const other = await placeOrder(system, buyer().token, { items: [{ productId: product.id, quantity: 1 }] }, { 'idempotency-key': 'same' });
+    const other = await placeOrder(
+      system,
+      buyer().token,
+      { items: [{ productId: product.id, quantity: 1 }] },
+      { 'idempotency-key': 'same' },
+    );
     expect(other.status).toBe(201);
   });
 
@@ -254,11 +294,19 @@ describe('status machine through the API', () => {
     const { order } = await pendingOrder(owner.token, 2, 1500);
     const payment = await pay(order.id, owner.token);
     expect(payment.status).toBe(201);
-    expect(payment.body).toMatchObject({ orderId: order.id, status: 'succeeded', amount: 3000, currency: 'USD', provider: 'test' });
+    expect(payment.body).toMatchObject({
+      orderId: order.id,
+      status: 'succeeded',
+      amount: 3000,
+      currency: 'USD',
+      provider: 'test',
+    });
     expect((await setStatus(order.id, 'shipped')).body.status).toBe('shipped');
     const delivered = await setStatus(order.id, 'delivered');
     expect(delivered.status).toBe(200);
-    expect(delivered.body.transitions.map(({ from, to, actorRole }: Record<string, string>) => [from, to, actorRole])).toEqual([
+    expect(
+      delivered.body.transitions.map(({ from, to, actorRole }: Record<string, string>) => [from, to, actorRole]),
+    ).toEqual([
       [null, 'pending', 'customer'],
       ['pending', 'paid', 'system'],
       ['paid', 'shipped', 'admin'],
@@ -292,7 +340,8 @@ describe('status machine through the API', () => {
     expectProblem(await cancel(order.id, owner.token), 409, 'INVALID_TRANSITION');
     expectProblem(await setStatus(order.id, 'paid'), 409, 'INVALID_TRANSITION');
     await setStatus(order.id, 'delivered');
-    for (const to of ['pending', 'paid', 'shipped', 'cancelled']) expectProblem(await setStatus(order.id, to), 409, 'INVALID_TRANSITION');
+    for (const to of ['pending', 'paid', 'shipped', 'cancelled'])
+      expectProblem(await setStatus(order.id, to), 409, 'INVALID_TRANSITION');
     expectProblem(await setStatus(order.id, 'lost'), 400, 'VALIDATION_FAILED');
   });
 
@@ -303,7 +352,11 @@ describe('status machine through the API', () => {
     const cancelled = await cancel(order.id, owner.token);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
-    expect(cancelled.body.transitions.at(-1)).toMatchObject({ from: 'pending', to: 'cancelled', actorRole: 'customer' });
+    expect(cancelled.body.transitions.at(-1)).toMatchObject({
+      from: 'pending',
+      to: 'cancelled',
+      actorRole: 'customer',
+    });
     expect(await stockOf(system, product.id)).toBe(10);
     expectProblem(await pay(order.id, owner.token), 409, 'INVALID_TRANSITION');
     expectProblem(await setStatus(order.id, 'shipped'), 409, 'INVALID_TRANSITION');
@@ -322,11 +375,17 @@ describe('status machine through the API', () => {
   it('returns the stock once when the same order is cancelled twice at the same time', async () => {
     const owner = buyer();
     const { order, product } = await pendingOrder(owner.token, 5);
-    const [a, b, c] = await Promise.all([cancel(order.id, owner.token), cancel(order.id, owner.token), cancel(order.id, admin)]);
+    const [a, b, c] = await Promise.all([
+      cancel(order.id, owner.token),
+      cancel(order.id, owner.token),
+      cancel(order.id, admin),
+    ]);
     expect([a.status, b.status, c.status].sort()).toEqual([200, 409, 409]);
     expect(await stockOf(system, product.id)).toBe(10);
     const after = await getOrder(order.id, owner.token);
-    expect(after.body.transitions.filter((transition: { to: string }) => transition.to === 'cancelled')).toHaveLength(1);
+    expect(after.body.transitions.filter((transition: { to: string }) => transition.to === 'cancelled')).toHaveLength(
+      1,
+    );
   });
 });
 
@@ -346,7 +405,9 @@ describe('payments with the test provider', () => {
     const owner = buyer();
     const { order } = await pendingOrder(owner.token);
     const responses = await Promise.all(
-      Array.from({ length: 5 }, (_, index) => pay(order.id, owner.token, undefined, { 'idempotency-key': `pay-${index}` })),
+      Array.from({ length: 5 }, (_, index) =>
+        pay(order.id, owner.token, undefined, { 'idempotency-key': `pay-${index}` }),
+      ),
     );
     expect(responses.filter((response) => response.status === 201)).toHaveLength(1);
     expect(await paymentStatuses(system, order.id)).toEqual(['succeeded']);
@@ -360,7 +421,9 @@ describe('payments with the test provider', () => {
     const owner = buyer();
     const { order } = await pendingOrder(owner.token);
     const headers = { 'idempotency-key': 'pay-once' };
-    const responses = await Promise.all(Array.from({ length: 5 }, () => pay(order.id, owner.token, undefined, headers)));
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => pay(order.id, owner.token, undefined, headers)),
+    );
     expect(responses.map((response) => response.status)).toEqual(Array(5).fill(201));
     for (const response of responses) expect(response.body).toEqual(responses[0].body);
     expectProblem(await pay(order.id, owner.token, '4000 0000 0000 0002', headers), 422, 'IDEMPOTENCY_KEY_REUSED');
@@ -369,7 +432,11 @@ describe('payments with the test provider', () => {
   it('refuses an amount sent by the client', async () => {
     const owner = buyer();
     const { order } = await pendingOrder(owner.token);
-    const response = await system.http.post(`/api/v1/orders/${order.id}/payments`, { paymentMethod: '4242424242424242', amount: 1 }, { token: owner.token });
+    const response = await system.http.post(
+      `/api/v1/orders/${order.id}/payments`,
+      { paymentMethod: '4242424242424242', amount: 1 },
+      { token: owner.token },
+    );
     expectProblem(response, 400, 'VALIDATION_FAILED');
   });
 });
@@ -390,6 +457,8 @@ describe('documentation', () => {
         '/api/v1/payments/webhooks/stripe',
       ]),
     );
-    expect(Object.keys(paths['/api/v1/orders'].post.responses)).toEqual(expect.arrayContaining(['201', '404', '409', '422']));
+    expect(Object.keys(paths['/api/v1/orders'].post.responses)).toEqual(
+      expect.arrayContaining(['201', '404', '409', '422']),
+    );
   });
 });

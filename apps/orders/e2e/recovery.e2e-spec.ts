@@ -24,7 +24,10 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const halfDone = async () => Number((await ordersDb.query(`select count(*) from orders where status in ('reserving', 'abandoned')`)).rows[0].count);
+const halfDone = async () =>
+  Number(
+    (await ordersDb.query(`select count(*) from orders where status in ('reserving', 'abandoned')`)).rows[0].count,
+  );
 
 /** Orders clients can see that hold `productId`, and the units they hold. */
 async function ordersHolding(productId: string) {
@@ -33,8 +36,13 @@ async function ordersHolding(productId: string) {
     status: string;
     items: { productId: string; quantity: number }[];
   }[];
-  const holding = orders.filter((order) => order.status !== 'cancelled' && order.items.some((item) => item.productId === productId));
-  const units = holding.flatMap((order) => order.items).filter((item) => item.productId === productId).reduce((sum, item) => sum + item.quantity, 0);
+  const holding = orders.filter(
+    (order) => order.status !== 'cancelled' && order.items.some((item) => item.productId === productId),
+  );
+  const units = holding
+    .flatMap((order) => order.items)
+    .filter((item) => item.productId === productId)
+    .reduce((sum, item) => sum + item.quantity, 0);
   return { ids: holding.map((order) => order.id).sort(), units };
 }
 
@@ -70,7 +78,10 @@ it('releases the stock of an order whose app crashed between reserve and confirm
   const product = await newProduct(system, admin, { stock: 10 });
   const { id: userId, token } = signedToken(system);
   const orderId = await orderLeftReserving(userId);
-  const reserved = await catalog.send<ReservationDto>(CatalogPattern.Reserve, { orderId, lines: [{ productId: product.id, quantity: 4 }] });
+  const reserved = await catalog.send<ReservationDto>(CatalogPattern.Reserve, {
+    orderId,
+    lines: [{ productId: product.id, quantity: 4 }],
+  });
   expect(reserved.status).toBe('reserved');
   expect(await stockOf(system, product.id)).toBe(6);
 

@@ -33,7 +33,14 @@ function intentEvent(type: string, orderId: string) {
     type,
     created: Math.floor(Date.now() / 1000),
     livemode: false,
-    data: { object: { id: `pi_${randomUUID().replace(/-/g, '')}`, object: 'payment_intent', status: 'succeeded', metadata: { orderId } } },
+    data: {
+      object: {
+        id: `pi_${randomUUID().replace(/-/g, '')}`,
+        object: 'payment_intent',
+        status: 'succeeded',
+        metadata: { orderId },
+      },
+    },
   });
 }
 
@@ -43,7 +50,11 @@ const deliver = (payload: string, signature?: string) =>
     headers: signature === undefined ? {} : { 'stripe-signature': signature },
   });
 const sign = (payload: string, options: { secret?: string; timestamp?: number } = {}) =>
-  stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp });
+  stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: options.secret ?? WEBHOOK_SECRET,
+    timestamp: options.timestamp,
+  });
 
 async function pendingOrder() {
   const buyer = signedToken(system);
@@ -57,7 +68,13 @@ it('creates a confirmed PaymentIntent for the order total and waits for the webh
   const payment = await pay(order.id, buyer.token);
   expect(payment.status).toBe(201);
   // stripe-mock answers every intent with a fixture that is not yet succeeded: the webhook settles it.
-  expect(payment.body).toMatchObject({ orderId: order.id, provider: 'stripe', status: 'processing', amount: 3998, currency: 'USD' });
+  expect(payment.body).toMatchObject({
+    orderId: order.id,
+    provider: 'stripe',
+    status: 'processing',
+    amount: 3998,
+    currency: 'USD',
+  });
   expect((await read(order.id, buyer.token)).body.status).toBe('pending');
   expectProblem(await pay(order.id, buyer.token), 409, 'PAYMENT_IN_PROGRESS');
 });
@@ -67,7 +84,11 @@ it('moves the order to paid on a signed payment_intent.succeeded, once however o
   await pay(order.id, buyer.token);
   const payload = intentEvent('payment_intent.succeeded', order.id);
   const signature = sign(payload);
-  const deliveries = await Promise.all([deliver(payload, signature), deliver(payload, signature), deliver(payload, signature)]);
+  const deliveries = await Promise.all([
+    deliver(payload, signature),
+    deliver(payload, signature),
+    deliver(payload, signature),
+  ]);
   expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200, 200]);
   expect(deliveries[0].body).toEqual({ received: true });
   expect((await deliver(payload, sign(payload))).status).toBe(200);

@@ -27,21 +27,30 @@ export class OrdersAppModule {
     return {
       module: OrdersAppModule,
       imports: [
-        MicroserviceDefaultsModule.forRoot({ settings: config, schema, migrationsFolder: join(__dirname, 'db/migrations') }),
+        MicroserviceDefaultsModule.forRoot({
+          settings: config,
+          schema,
+          migrationsFolder: join(__dirname, 'db/migrations'),
+        }),
       ],
       controllers: [OrdersController, CartController, PaymentsController],
       providers: [
         { provide: ORDERS_CONFIG, useValue: config },
         {
           provide: CatalogClient,
-          useFactory: () => new CatalogClient(ServiceClient.tcp('catalog', config.catalog.address, config.catalog.timeoutMs, IDEMPOTENT_PATTERNS)),
+          useFactory: () =>
+            new CatalogClient(
+              ServiceClient.tcp('catalog', config.catalog.address, config.catalog.timeoutMs, IDEMPOTENT_PATTERNS),
+            ),
         },
         {
           provide: PAYMENT_PROVIDER,
           useFactory: () => {
             if (config.stripe) return new StripePaymentProvider(config.stripe);
             if (config.production) {
-              new Logger('Payments').warn('No STRIPE_SECRET_KEY: the test provider takes payments, and anyone can pay with 4242 4242 4242 4242');
+              new Logger('Payments').warn(
+                'No STRIPE_SECRET_KEY: the test provider takes payments, and anyone can pay with 4242 4242 4242 4242',
+              );
             }
             return new TestPaymentProvider();
           },

@@ -16,8 +16,16 @@ describe('loadOrdersConfig', () => {
   });
 
   it('uses Stripe when its key and webhook secret are set, and refuses one without the other', () => {
-    const stripe = { STRIPE_SECRET_KEY: 'sk_test_1', STRIPE_WEBHOOK_SECRET: 'whsec_1', STRIPE_API_URL: 'http://127.0.0.1:12111' };
-    expect(loadOrdersConfig(stripe).stripe).toEqual({ secretKey: 'sk_test_1', webhookSecret: 'whsec_1', apiUrl: 'http://127.0.0.1:12111' });
+    const stripe = {
+      STRIPE_SECRET_KEY: 'sk_test_1',
+      STRIPE_WEBHOOK_SECRET: 'whsec_1',
+      STRIPE_API_URL: 'http://127.0.0.1:12111',
+    };
+    expect(loadOrdersConfig(stripe).stripe).toEqual({
+      secretKey: 'sk_test_1',
+      webhookSecret: 'whsec_1',
+      apiUrl: 'http://127.0.0.1:12111',
+    });
     expect(() => loadOrdersConfig({ STRIPE_SECRET_KEY: 'sk_test_1' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
   });
 
@@ -37,8 +45,10 @@ describe('loadOrdersConfig', () => {
     expect(() => loadOrdersConfig({ CATALOG_SERVICE_URL: 'http://catalog' })).toThrow(/CATALOG_SERVICE_URL/);
   });
 
-  it('reads its own database URL, never another app\'s', () => {
+  it("reads its own database URL, never another app's", () => {
     const url = 'postgres://db.internal:5432/orders';
-    expect(loadOrdersConfig({ ORDERS_DATABASE_URL: url, AUTH_DATABASE_URL: 'postgres://x/auth' }).database.url).toBe(url);
+    expect(loadOrdersConfig({ ORDERS_DATABASE_URL: url, AUTH_DATABASE_URL: 'postgres://x/auth' }).database.url).toBe(
+      url,
+    );
   });
 });

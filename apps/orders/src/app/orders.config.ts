@@ -1,23 +1,36 @@
-import { loadConfig, microserviceEnv, microserviceSettings, positiveInt, tcpUrl, withDatabaseUrl } from '@shop/service-defaults';
+import {
+  loadConfig,
+  microserviceEnv,
+  microserviceSettings,
+  positiveInt,
+  tcpUrl,
+  withDatabaseUrl,
+} from '@shop/service-defaults';
 import { z } from 'zod';
 
-const schema = z.object({
-  ...microserviceEnv(4003),
-  CATALOG_SERVICE_URL: tcpUrl(4002),
-  RPC_TIMEOUT_MS: positiveInt(5000),
-  ORDER_TTL_SECONDS: positiveInt(30 * 60),
-  RECOVERY_INTERVAL_MS: positiveInt(15_000),
-  STUCK_ORDER_SECONDS: positiveInt(60),
-  STRIPE_SECRET_KEY: z.string().min(1).optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
-  /** Another Stripe API base, e.g. stripe-mock's http://127.0.0.1:12111 in tests. */
-  STRIPE_API_URL: z.url().optional(),
-}).superRefine((env, ctx) => {
-  // Stripe confirms some payments only through its webhook, so the key is useless without the secret.
-  if ((env.STRIPE_SECRET_KEY === undefined) !== (env.STRIPE_WEBHOOK_SECRET === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET go together' });
-  }
-});
+const schema = z
+  .object({
+    ...microserviceEnv(4003),
+    CATALOG_SERVICE_URL: tcpUrl(4002),
+    RPC_TIMEOUT_MS: positiveInt(5000),
+    ORDER_TTL_SECONDS: positiveInt(30 * 60),
+    RECOVERY_INTERVAL_MS: positiveInt(15_000),
+    STUCK_ORDER_SECONDS: positiveInt(60),
+    STRIPE_SECRET_KEY: z.string().min(1).optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+    /** Another Stripe API base, e.g. stripe-mock's http://127.0.0.1:12111 in tests. */
+    STRIPE_API_URL: z.url().optional(),
+  })
+  .superRefine((env, ctx) => {
+    // Stripe confirms some payments only through its webhook, so the key is useless without the secret.
+    if ((env.STRIPE_SECRET_KEY === undefined) !== (env.STRIPE_WEBHOOK_SECRET === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STRIPE_WEBHOOK_SECRET'],
+        message: 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET go together',
+      });
+    }
+  });
 
 export function loadOrdersConfig(env: Record<string, string | undefined>) {
   const values = loadConfig(schema, withDatabaseUrl('orders', env));
@@ -35,7 +48,11 @@ export function loadOrdersConfig(env: Record<string, string | undefined>) {
     /** Without a Stripe key, payments go to the test provider. */
     stripe:
       values.STRIPE_SECRET_KEY && values.STRIPE_WEBHOOK_SECRET
-        ? { secretKey: values.STRIPE_SECRET_KEY, webhookSecret: values.STRIPE_WEBHOOK_SECRET, apiUrl: values.STRIPE_API_URL }
+        ? {
+            secretKey: values.STRIPE_SECRET_KEY,
+            webhookSecret: values.STRIPE_WEBHOOK_SECRET,
+            apiUrl: values.STRIPE_API_URL,
+          }
         : undefined,
   };
 }

@@ -31,7 +31,11 @@ export class OrderTransitionDto {
   @ApiProperty({ enum: ['customer', 'admin', 'system'] })
   actorRole: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null when the system acted (expiry, payment webhook).' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: 'null when the system acted (expiry, payment webhook).',
+  })
   actorId: string | null;
 
   @ApiPropertyOptional({ nullable: true, example: 'expired' })

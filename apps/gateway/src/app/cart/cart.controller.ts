@@ -34,7 +34,10 @@ export class CartController {
 
   @Post('items')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Add units of a product to your cart', description: 'Adds to any quantity already there (at most 1000 per product).' })
+  @ApiOperation({
+    summary: 'Add units of a product to your cart',
+    description: 'Adds to any quantity already there (at most 1000 per product).',
+  })
   @ApiOkResponse({ type: CartDto })
   @ApiProblems({ ...BAD_BODY, 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   add(@CurrentUser() user: AuthenticatedUser, @Body() dto: StockLineDto): Promise<CartDto> {
@@ -57,8 +60,16 @@ export class CartController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a product from your cart' })
   @ApiNoContentResponse({ description: 'Removed.' })
-  @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND (not in your cart)', ...COMMON_PROBLEMS })
-  async remove(@CurrentUser() user: AuthenticatedUser, @Param('productId', uuidParam('productId')) productId: string): Promise<void> {
+  @ApiProblems({
+    400: 'VALIDATION_FAILED',
+    401: 'UNAUTHORIZED',
+    404: 'NOT_FOUND (not in your cart)',
+    ...COMMON_PROBLEMS,
+  })
+  async remove(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('productId', uuidParam('productId')) productId: string,
+  ): Promise<void> {
     await this.orders.send<null, CartItemRefRequest>(OrdersPattern.RemoveCartItem, { productId, actor: user });
   }
 

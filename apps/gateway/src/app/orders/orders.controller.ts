@@ -57,7 +57,10 @@ export class OrdersController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List orders, newest first', description: 'Your own orders; admins see everyone’s and may filter by userId.' })
+  @ApiOperation({
+    summary: 'List orders, newest first',
+    description: 'Your own orders; admins see everyone’s and may filter by userId.',
+  })
   @ApiOkResponse({ type: OrderPageDto })
   @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', ...COMMON_PROBLEMS })
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListOrdersQuery): Promise<OrderPageDto> {
@@ -65,7 +68,10 @@ export class OrdersController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One order with its status history', description: 'Its owner or an admin; anyone else gets 404.' })
+  @ApiOperation({
+    summary: 'One order with its status history',
+    description: 'Its owner or an admin; anyone else gets 404.',
+  })
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   get(@CurrentUser() user: AuthenticatedUser, @Param('id', uuidParam('id')) orderId: string): Promise<OrderDto> {
@@ -76,24 +82,45 @@ export class OrdersController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Cancel an order',
-    description: 'The owner while pending or paid, an admin any time before shipping. The stock goes back once; a paid order is refunded.',
+    description:
+      'The owner while pending or paid, an admin any time before shipping. The stock goes back once; a paid order is refunded.',
   })
   @ApiOkResponse({ type: OrderDto })
-  @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 409: 'INVALID_TRANSITION', ...COMMON_PROBLEMS })
+  @ApiProblems({
+    400: 'VALIDATION_FAILED',
+    401: 'UNAUTHORIZED',
+    404: 'NOT_FOUND',
+    409: 'INVALID_TRANSITION',
+    ...COMMON_PROBLEMS,
+  })
   cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', uuidParam('id')) orderId: string): Promise<OrderDto> {
     return this.orders.send<OrderDto, OrderRefRequest>(OrdersPattern.CancelOrder, { orderId, actor: user });
   }
 
   @Patch(':id/status')
   @Roles(Role.Admin)
-  @ApiOperation({ summary: 'Move an order along fulfilment (admin)', description: 'paid → shipped → delivered; anything else is 409 INVALID_TRANSITION.' })
+  @ApiOperation({
+    summary: 'Move an order along fulfilment (admin)',
+    description: 'paid → shipped → delivered; anything else is 409 INVALID_TRANSITION.',
+  })
   @ApiOkResponse({ type: OrderDto })
-  @ApiProblems({ ...BAD_BODY, 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'INVALID_TRANSITION', ...COMMON_PROBLEMS })
+  @ApiProblems({
+    ...BAD_BODY,
+    401: 'UNAUTHORIZED',
+    403: 'FORBIDDEN',
+    404: 'NOT_FOUND',
+    409: 'INVALID_TRANSITION',
+    ...COMMON_PROBLEMS,
+  })
   setStatus(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', uuidParam('id')) orderId: string,
     @Body() dto: SetOrderStatusDto,
   ): Promise<OrderDto> {
-    return this.orders.send<OrderDto, SetOrderStatusRequest>(OrdersPattern.SetOrderStatus, { ...dto, orderId, actor: user });
+    return this.orders.send<OrderDto, SetOrderStatusRequest>(OrdersPattern.SetOrderStatus, {
+      ...dto,
+      orderId,
+      actor: user,
+    });
   }
 }

@@ -7,7 +7,9 @@ import { AppError } from '@shop/problem-details';
 export const uuidParam = (name: string) =>
   new ParseUUIDPipe({
     exceptionFactory: () =>
-      new AppError(400, ErrorCode.ValidationFailed, 'The request is not valid', { errors: { [name]: [`${name} must be a UUID`] } }),
+      new AppError(400, ErrorCode.ValidationFailed, 'The request is not valid', {
+        errors: { [name]: [`${name} must be a UUID`] },
+      }),
   });
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -27,5 +29,6 @@ export const IdempotencyHeaderDoc = () =>
   ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'Repeats with the same key (kept 24 h) get the first response and change nothing; another body with it is 422.',
+    description:
+      'Repeats with the same key (kept 24 h) get the first response and change nothing; another body with it is 422.',
   });

@@ -1,7 +1,14 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Public } from '@shop/auth-guard';
-import { ErrorCode, OrdersPattern, PaymentDto, PayOrderDto, type PayOrderRequest, type StripeWebhookRequest } from '@shop/contracts';
+import {
+  ErrorCode,
+  OrdersPattern,
+  PaymentDto,
+  PayOrderDto,
+  type PayOrderRequest,
+  type StripeWebhookRequest,
+} from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import type { ServiceClient } from '@shop/service-defaults';
 import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
@@ -19,7 +26,8 @@ export class PaymentsController {
   @IdempotencyHeaderDoc()
   @ApiOperation({
     summary: 'Pay for your pending order',
-    description: 'Charges the order total. A decline leaves the order pending for another try; an order is never charged twice.',
+    description:
+      'Charges the order total. A decline leaves the order pending for another try; an order is never charged twice.',
   })
   @ApiCreatedResponse({ type: PaymentDto })
   @ApiProblems({
@@ -51,14 +59,26 @@ export class PaymentsController {
   @ApiHeader({ name: 'Stripe-Signature', required: true })
   @ApiOperation({
     summary: 'Stripe webhook',
-    description: 'Verifies the Stripe-Signature over the raw body; payment_intent.succeeded moves the order to paid (once, however often it is sent).',
+    description:
+      'Verifies the Stripe-Signature over the raw body; payment_intent.succeeded moves the order to paid (once, however often it is sent).',
   })
   @ApiOkResponse({ schema: { type: 'object', properties: { received: { type: 'boolean', example: true } } } })
-  @ApiProblems({ 400: 'INVALID_SIGNATURE, MALFORMED_JSON', 404: 'NOT_FOUND (Stripe not configured)', 415: 'UNSUPPORTED_MEDIA_TYPE', ...COMMON_PROBLEMS })
-  stripeWebhook(@Req() request: RawBodyRequest, @Headers('stripe-signature') signature?: string): Promise<{ received: true }> {
+  @ApiProblems({
+    400: 'INVALID_SIGNATURE, MALFORMED_JSON',
+    404: 'NOT_FOUND (Stripe not configured)',
+    415: 'UNSUPPORTED_MEDIA_TYPE',
+    ...COMMON_PROBLEMS,
+  })
+  stripeWebhook(
+    @Req() request: RawBodyRequest,
+    @Headers('stripe-signature') signature?: string,
+  ): Promise<{ received: true }> {
     if (!signature || request.rawBody === undefined) {
       throw new AppError(400, ErrorCode.InvalidSignature, 'A Stripe-Signature header and a JSON body are required');
     }
-    return this.orders.send<{ received: true }, StripeWebhookRequest>(OrdersPattern.StripeWebhook, { payload: request.rawBody, signature });
+    return this.orders.send<{ received: true }, StripeWebhookRequest>(OrdersPattern.StripeWebhook, {
+      payload: request.rawBody,
+      signature,
+    });
   }
 }

@@ -1,6 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { AddCartItemRequest, type CartDto, CartItemRefRequest, CartRequest, OrdersPattern, SetCartItemRequest } from '@shop/contracts';
+import {
+  AddCartItemRequest,
+  type CartDto,
+  CartItemRefRequest,
+  CartRequest,
+  OrdersPattern,
+  SetCartItemRequest,
+} from '@shop/contracts';
 import { RpcData } from '@shop/service-defaults';
 import { CartService } from './cart.service';
 

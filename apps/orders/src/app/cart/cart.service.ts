@@ -17,8 +17,14 @@ export class CartService {
   ) {}
 
   async get(userId: string): Promise<CartDto> {
-    const rows = await this.db.select().from(cartItems).where(eq(cartItems.userId, userId)).orderBy(asc(cartItems.addedAt), asc(cartItems.productId));
-    const products = new Map((await this.catalog.products(rows.map((row) => row.productId))).map((product) => [product.id, product]));
+    const rows = await this.db
+      .select()
+      .from(cartItems)
+      .where(eq(cartItems.userId, userId))
+      .orderBy(asc(cartItems.addedAt), asc(cartItems.productId));
+    const products = new Map(
+      (await this.catalog.products(rows.map((row) => row.productId))).map((product) => [product.id, product]),
+    );
     return toCartDto(rows, products);
   }
 
@@ -82,7 +88,8 @@ export class CartService {
 
   private async requireProduct(productId: string): Promise<void> {
     const [product] = await this.catalog.products([productId]);
-    if (!product) throw new AppError(404, ErrorCode.NotFound, 'Product not found', { extensions: { products: [productId] } });
+    if (!product)
+      throw new AppError(404, ErrorCode.NotFound, 'Product not found', { extensions: { products: [productId] } });
   }
 }
 

@@ -27,7 +27,9 @@ export class CatalogClient implements OnApplicationShutdown {
   }
 
   products(ids: string[]): Promise<ProductDto[]> {
-    return ids.length ? this.client.send(CatalogPattern.GetProducts, { ids } satisfies GetProductsRequest) : Promise.resolve([]);
+    return ids.length
+      ? this.client.send(CatalogPattern.GetProducts, { ids } satisfies GetProductsRequest)
+      : Promise.resolve([]);
   }
 
   onApplicationShutdown(): void {

@@ -95,7 +95,10 @@ export const idempotencyKeys = pgTable(
     error: jsonb('error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.userId, table.key] }), index('idempotency_keys_created_idx').on(table.createdAt)],
+  (table) => [
+    primaryKey({ columns: [table.userId, table.key] }),
+    index('idempotency_keys_created_idx').on(table.createdAt),
+  ],
 );
 
 export const cartItems = pgTable(
@@ -106,7 +109,10 @@ export const cartItems = pgTable(
     quantity: integer('quantity').notNull(),
     addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.userId, table.productId] }), check('cart_items_quantity_check', sql`${table.quantity} > 0`)],
+  (table) => [
+    primaryKey({ columns: [table.userId, table.productId] }),
+    check('cart_items_quantity_check', sql`${table.quantity} > 0`),
+  ],
 );
 
 /** A charge attempt. At most one attempt per order is ever live or captured (the unique index). */
@@ -127,7 +133,9 @@ export const payments = pgTable(
   },
   (table) => [
     check('payments_amount_check', sql`${table.amount} > 0`),
-    uniqueIndex('payments_one_live_per_order').on(table.orderId).where(sql`${table.status} <> 'declined'`),
+    uniqueIndex('payments_one_live_per_order')
+      .on(table.orderId)
+      .where(sql`${table.status} <> 'declined'`),
   ],
 );
 

@@ -40,12 +40,20 @@ export class IdempotencyService {
       // Gone: the first attempt failed in a way worth retrying and gave the key back.
       if (!existing) continue;
       if (existing.requestHash !== requestHash) {
-        throw new AppError(422, ErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was already used for another request');
+        throw new AppError(
+          422,
+          ErrorCode.IdempotencyKeyReused,
+          'This Idempotency-Key was already used for another request',
+        );
       }
       if (existing.error) throw AppError.fromPayload(existing.error as ErrorPayload);
       if (existing.response !== null) return existing.response as T;
       if (Date.now() > deadline) {
-        throw new AppError(409, ErrorCode.IdempotencyKeyInUse, 'A request with this Idempotency-Key is still in progress; retry later');
+        throw new AppError(
+          409,
+          ErrorCode.IdempotencyKeyInUse,
+          'A request with this Idempotency-Key is still in progress; retry later',
+        );
       }
       await sleep(POLL_MS);
     }
@@ -82,7 +90,10 @@ export class IdempotencyService {
       }
       throw error;
     }
-    await this.db.update(idempotencyKeys).set({ response: result as object }).where(row);
+    await this.db
+      .update(idempotencyKeys)
+      .set({ response: result as object })
+      .where(row);
     return result;
   }
 }

@@ -43,7 +43,14 @@ export class OrderLifecycle {
         if (row) {
           await tx
             .insert(orderTransitions)
-            .values({ orderId, fromStatus: from, toStatus: to, actorId: actor?.id ?? null, actorRole: actor?.role ?? 'system', reason });
+            .values({
+              orderId,
+              fromStatus: from,
+              toStatus: to,
+              actorId: actor?.id ?? null,
+              actorRole: actor?.role ?? 'system',
+              reason,
+            });
         }
         return row;
       });
@@ -68,7 +75,10 @@ export class OrderLifecycle {
         await this.catalog.commit(order.id);
       }
     } catch (error) {
-      this.logger.warn({ orderId: order.id, target, error: (error as Error).message }, 'Stock not synced; recovery will retry');
+      this.logger.warn(
+        { orderId: order.id, target, error: (error as Error).message },
+        'Stock not synced; recovery will retry',
+      );
       return order;
     }
     const [row] = await this.db
@@ -80,7 +90,9 @@ export class OrderLifecycle {
   }
 
   private async publicRow(orderId: string): Promise<OrderRow> {
-    const order = await this.db.query.orders.findFirst({ where: and(eq(orders.id, orderId), inArray(orders.status, ORDER_STATUSES)) });
+    const order = await this.db.query.orders.findFirst({
+      where: and(eq(orders.id, orderId), inArray(orders.status, ORDER_STATUSES)),
+    });
     if (!order) throw new AppError(404, ErrorCode.NotFound, 'Order not found');
     return order;
   }

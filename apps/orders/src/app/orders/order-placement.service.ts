@@ -55,7 +55,8 @@ export class OrderPlacement {
         .insert(orders)
         .values({ id: orderId, userId: actor.id, status: InternalStatus.Reserving, stock: 'unknown', idempotencyKey });
     } catch (error) {
-      if (idempotencyKey && isUniqueViolation(error, 'orders_user_idempotency_key_idx')) return this.placedBefore(actor, idempotencyKey);
+      if (idempotencyKey && isUniqueViolation(error, 'orders_user_idempotency_key_idx'))
+        return this.placedBefore(actor, idempotencyKey);
       throw error;
     }
     let reservation: ReservationDto;
@@ -74,7 +75,12 @@ export class OrderPlacement {
     }
   }
 
-  private async confirm(orderId: string, actor: ActorDto, reservation: ReservationDto, fromCart: boolean): Promise<OrderDto> {
+  private async confirm(
+    orderId: string,
+    actor: ActorDto,
+    reservation: ReservationDto,
+    fromCart: boolean,
+  ): Promise<OrderDto> {
     const currencies = new Set(reservation.lines.map((line) => line.currency));
     if (currencies.size !== 1) {
       throw new AppError(422, ErrorCode.MixedCurrencies, 'All products of one order must share a currency', {
@@ -100,9 +106,12 @@ export class OrderPlacement {
         .where(and(eq(orders.id, orderId), eq(orders.status, InternalStatus.Reserving)))
         .returning();
       // The recovery job judged this request dead and is releasing its stock.
-      if (!row) throw new AppError(503, ErrorCode.ServiceUnavailable, 'The order could not be completed in time; try again');
+      if (!row)
+        throw new AppError(503, ErrorCode.ServiceUnavailable, 'The order could not be completed in time; try again');
       await tx.insert(orderItems).values(items);
-      await tx.insert(orderTransitions).values({ orderId, fromStatus: null, toStatus: OrderStatus.Pending, actorId: actor.id, actorRole: actor.role });
+      await tx
+        .insert(orderTransitions)
+        .values({ orderId, fromStatus: null, toStatus: OrderStatus.Pending, actorId: actor.id, actorRole: actor.role });
       if (fromCart) {
         const ordered = items.map((item) => item.productId);
         await tx.delete(cartItems).where(and(eq(cartItems.userId, actor.id), inArray(cartItems.productId, ordered)));
@@ -128,7 +137,11 @@ export class OrderPlacement {
       where: and(eq(orders.userId, actor.id), eq(orders.idempotencyKey, idempotencyKey)),
     });
     if (!order || order.status === InternalStatus.Reserving || order.status === InternalStatus.Abandoned) {
-      throw new AppError(409, ErrorCode.IdempotencyKeyInUse, 'A request with this Idempotency-Key is still in progress; retry later');
+      throw new AppError(
+        409,
+        ErrorCode.IdempotencyKeyInUse,
+        'A request with this Idempotency-Key is still in progress; retry later',
+      );
     }
     return this.repository.toDto(order);
   }

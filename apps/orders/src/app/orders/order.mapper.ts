@@ -9,7 +9,14 @@ export function toOrderDto(order: OrderRow, items: ItemRow[], transitions: Trans
     id: order.id,
     userId: order.userId,
     status: order.status as OrderStatus,
-    items: items.map(({ productId, sku, name, unitPrice, quantity, lineTotal }) => ({ productId, sku, name, unitPrice, quantity, lineTotal })),
+    items: items.map(({ productId, sku, name, unitPrice, quantity, lineTotal }) => ({
+      productId,
+      sku,
+      name,
+      unitPrice,
+      quantity,
+      lineTotal,
+    })),
     total: order.total,
     currency: order.currency ?? '',
     transitions: transitions.map((transition) => ({

@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ActorDto, ErrorCode, type ListOrdersRequest, ORDER_STATUSES, type OrderDto, type OrderPageDto, Role } from '@shop/contracts';
+import {
+  type ActorDto,
+  ErrorCode,
+  type ListOrdersRequest,
+  ORDER_STATUSES,
+  type OrderDto,
+  type OrderPageDto,
+  Role,
+} from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database } from '@shop/service-defaults';
 import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
@@ -13,7 +21,9 @@ export class OrderRepository {
 
   /** The order if `actor` may see it; 404 otherwise, so a stranger cannot tell it exists. */
   async visibleRow(orderId: string, actor: ActorDto): Promise<OrderRow> {
-    const order = await this.db.query.orders.findFirst({ where: and(eq(orders.id, orderId), inArray(orders.status, ORDER_STATUSES)) });
+    const order = await this.db.query.orders.findFirst({
+      where: and(eq(orders.id, orderId), inArray(orders.status, ORDER_STATUSES)),
+    });
     if (!order || (actor.role !== Role.Admin && order.userId !== actor.id)) {
       throw new AppError(404, ErrorCode.NotFound, 'Order not found');
     }
@@ -52,7 +62,11 @@ export class OrderRepository {
     const ids = rows.map((row) => row.id);
     const [items, transitions] = await Promise.all([
       this.db.select().from(orderItems).where(inArray(orderItems.orderId, ids)).orderBy(asc(orderItems.sku)),
-      this.db.select().from(orderTransitions).where(inArray(orderTransitions.orderId, ids)).orderBy(asc(orderTransitions.id)),
+      this.db
+        .select()
+        .from(orderTransitions)
+        .where(inArray(orderTransitions.orderId, ids))
+        .orderBy(asc(orderTransitions.id)),
     ]);
     return rows.map((row) =>
       toOrderDto(

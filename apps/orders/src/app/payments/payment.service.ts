@@ -74,32 +74,54 @@ export class PaymentService {
       .where(and(eq(payments.orderId, order.id), eq(payments.status, 'declined')));
     let result;
     try {
-      result = await this.provider.charge({ orderId: order.id, amount: order.total, currency: order.currency ?? '', paymentMethod, attempt: declined });
+      result = await this.provider.charge({
+        orderId: order.id,
+        amount: order.total,
+        currency: order.currency ?? '',
+        paymentMethod,
+        attempt: declined,
+      });
     } catch (error) {
       // Nothing is known to be captured; the provider's own idempotency covers a retry.
       await this.db.delete(payments).where(eq(payments.id, payment.id));
-      throw error instanceof AppError ? error : new AppError(502, ErrorCode.UpstreamError, 'The payment provider failed; try again');
+      throw error instanceof AppError
+        ? error
+        : new AppError(502, ErrorCode.UpstreamError, 'The payment provider failed; try again');
     }
     if (result.status === 'declined') {
       await this.settle(payment.id, 'declined', null);
-      throw new AppError(402, ErrorCode.PaymentDeclined, 'The payment was declined', { extensions: { reason: result.reason } });
+      throw new AppError(402, ErrorCode.PaymentDeclined, 'The payment was declined', {
+        extensions: { reason: result.reason },
+      });
     }
-    if (result.status === 'processing') return toPaymentDto(await this.settle(payment.id, 'processing', result.reference));
+    if (result.status === 'processing')
+      return toPaymentDto(await this.settle(payment.id, 'processing', result.reference));
     const captured = await this.settle(payment.id, 'succeeded', result.reference);
     await this.markPaid(captured);
-    return toPaymentDto((await this.db.query.payments.findFirst({ where: eq(payments.id, payment.id) }))!);
+    return toPaymentDto(captured);
   }
 
   private async claim(order: OrderRow): Promise<PaymentRow> {
     try {
       const [payment] = await this.db
         .insert(payments)
-        .values({ id: randomUUID(), orderId: order.id, provider: this.provider.name, amount: order.total, currency: order.currency ?? '', status: 'processing' })
+        .values({
+          id: randomUUID(),
+          orderId: order.id,
+          provider: this.provider.name,
+          amount: order.total,
+          currency: order.currency ?? '',
+          status: 'processing',
+        })
         .returning();
       return payment;
     } catch (error) {
       if (isUniqueViolation(error, 'payments_one_live_per_order')) {
-        throw new AppError(409, ErrorCode.PaymentInProgress, 'This order already has a payment in progress or captured');
+        throw new AppError(
+          409,
+          ErrorCode.PaymentInProgress,
+          'This order already has a payment in progress or captured',
+        );
       }
       throw error;
     }
@@ -121,7 +143,11 @@ export class PaymentService {
     } catch (error) {
       if (!(error instanceof AppError && error.code === ErrorCode.InvalidTransition)) throw error;
       await this.refunds.refundPayment(payment);
-      throw new AppError(409, ErrorCode.InvalidTransition, 'The order was cancelled before the payment completed; it was refunded');
+      throw new AppError(
+        409,
+        ErrorCode.InvalidTransition,
+        'The order was cancelled before the payment completed; it was refunded',
+      );
     }
   }
 }

@@ -18,7 +18,9 @@ export class RefundService {
   ) {}
 
   async refund(order: { id: string }): Promise<void> {
-    const captured = await this.db.query.payments.findFirst({ where: and(eq(payments.orderId, order.id), eq(payments.status, 'succeeded')) });
+    const captured = await this.db.query.payments.findFirst({
+      where: and(eq(payments.orderId, order.id), eq(payments.status, 'succeeded')),
+    });
     if (captured) await this.refundPayment(captured);
   }
 
@@ -37,7 +39,10 @@ export class RefundService {
       // Refunding is idempotent at the provider (keyed by the order), so a retry after a crash is safe.
       if (payment.providerRef) await this.provider.refund(payment.providerRef, payment.orderId);
     } catch (error) {
-      this.logger.warn({ orderId: payment.orderId, error: (error as Error).message }, 'Refund failed; recovery will retry');
+      this.logger.warn(
+        { orderId: payment.orderId, error: (error as Error).message },
+        'Refund failed; recovery will retry',
+      );
       return;
     }
     await this.db

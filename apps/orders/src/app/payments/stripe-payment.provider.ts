@@ -40,7 +40,8 @@ export class StripePaymentProvider implements PaymentProvider {
       );
       return chargeResult(intent);
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeCardError) return { status: 'declined', reason: error.code ?? 'card_declined' };
+      if (error instanceof Stripe.errors.StripeCardError)
+        return { status: 'declined', reason: error.code ?? 'card_declined' };
       throw error;
     }
   }

@@ -15,12 +15,17 @@ export class StripeWebhookService {
   ) {}
 
   async handle({ payload, signature }: StripeWebhookRequest): Promise<{ received: true }> {
-    if (!(this.provider instanceof StripePaymentProvider)) throw new AppError(404, ErrorCode.NotFound, 'Stripe is not configured');
+    if (!(this.provider instanceof StripePaymentProvider))
+      throw new AppError(404, ErrorCode.NotFound, 'Stripe is not configured');
     let event: Stripe.Event;
     try {
       event = this.provider.verifyEvent(payload, signature);
     } catch {
-      throw new AppError(400, ErrorCode.InvalidSignature, 'The Stripe-Signature does not match this payload, or is too old');
+      throw new AppError(
+        400,
+        ErrorCode.InvalidSignature,
+        'The Stripe-Signature does not match this payload, or is too old',
+      );
     }
     if (event.type === 'payment_intent.succeeded' || event.type === 'payment_intent.payment_failed') {
       const intent = event.data.object;

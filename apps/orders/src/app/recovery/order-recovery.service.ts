@@ -55,7 +55,10 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
       try {
         await step.call(this);
       } catch (error) {
-        this.logger.warn({ step: step.name, error: (error as Error).message }, 'Recovery step failed; retrying next round');
+        this.logger.warn(
+          { step: step.name, error: (error as Error).message },
+          'Recovery step failed; retrying next round',
+        );
       }
     }
   }
@@ -75,7 +78,11 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
           lt(orders.createdAt, sql`now() - make_interval(secs => ${this.config.recovery.stuckAfterSeconds})`),
         ),
       );
-    const abandoned = await this.db.select({ id: orders.id }).from(orders).where(eq(orders.status, InternalStatus.Abandoned)).limit(BATCH);
+    const abandoned = await this.db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(eq(orders.status, InternalStatus.Abandoned))
+      .limit(BATCH);
     for (const { id } of abandoned) {
       await this.catalog.release({ orderId: id });
       await this.db.delete(orders).where(and(eq(orders.id, id), eq(orders.status, InternalStatus.Abandoned)));
@@ -107,7 +114,11 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
     const behind = await this.db
       .select()
       .from(orders)
-      .where(or(...ORDER_STATUSES.map((status) => and(eq(orders.status, status), ne(orders.stock, STOCK_FOR_STATUS[status])))))
+      .where(
+        or(
+          ...ORDER_STATUSES.map((status) => and(eq(orders.status, status), ne(orders.stock, STOCK_FOR_STATUS[status]))),
+        ),
+      )
       .limit(BATCH);
     for (const order of behind) await this.lifecycle.syncStock(order);
   }
