@@ -48,6 +48,8 @@ describe('rate limits across gateway replicas', () => {
     const statuses = [];
     for (let i = 0; i < 7; i++) statuses.push((await lonely.get('/api/v1/auth/me', ip)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429]);
-    expect(system.logs('gateway-no-redis')).toContain('Redis unavailable, rate limits are counted per gateway instance');
+    expect(system.logs('gateway-no-redis')).toContain(
+      'Redis unavailable, rate limits are counted per gateway instance',
+    );
   });
 });

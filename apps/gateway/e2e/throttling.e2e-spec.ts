@@ -51,9 +51,16 @@ describe('rate limits', () => {
     for (let i = 0; i < 9; i++) responses.push(await system.http.get('/api/v1/auth/me', from(ip)));
     expect(responses.map((response) => response.status)).toEqual([...Array(8).fill(401), 429]);
     expect(responses[0].headers.get('ratelimit-limit')).toBe('8');
-    expect(responses.slice(0, 8).map((response) => response.headers.get('ratelimit-remaining'))).toEqual(
-      ['7', '6', '5', '4', '3', '2', '1', '0'],
-    );
+    expect(responses.slice(0, 8).map((response) => response.headers.get('ratelimit-remaining'))).toEqual([
+      '7',
+      '6',
+      '5',
+      '4',
+      '3',
+      '2',
+      '1',
+      '0',
+    ]);
     expect(Number(responses[0].headers.get('ratelimit-reset'))).toBeGreaterThan(0);
 
     expect((await system.http.get('/api/v1/auth/me', from(newClientIp()))).status).toBe(401);

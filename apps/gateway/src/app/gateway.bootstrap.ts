@@ -8,6 +8,7 @@ import { GatewayModule } from './gateway.module';
 import { API_PREFIX } from './http/api-prefix';
 import { installFastifyHooks } from './http/fastify-hooks';
 import { requestIdFor } from './http/request-id';
+import { installHttpMetrics } from './metrics/http-metrics.hook';
 
 export async function startGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -22,9 +23,10 @@ export async function startGateway(config: GatewayConfig): Promise<NestFastifyAp
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(validationPipe());
   installFastifyHooks(app.getHttpAdapter().getInstance());
+  installHttpMetrics(app.getHttpAdapter().getInstance());
   setupSwagger(app);
   await app.listen(config.address.port, config.address.host);
   return app;

@@ -8,6 +8,7 @@ import { CategoriesController } from './catalog/categories.controller';
 import { ProductsController } from './catalog/products.controller';
 import type { GatewayConfig } from './gateway.config';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { OrdersController } from './orders/orders.controller';
 import { PaymentsController } from './payments/payments.controller';
@@ -26,7 +27,16 @@ export class GatewayModule {
         AuthGuardModule.forRoot({ jwtSecret: config.jwtSecret }),
         ServiceClientsModule.forRoot(config),
       ],
-      controllers: [AuthController, HealthController, ProductsController, CategoriesController, OrdersController, CartController, PaymentsController],
+      controllers: [
+        AuthController,
+        HealthController,
+        MetricsController,
+        ProductsController,
+        CategoriesController,
+        OrdersController,
+        CartController,
+        PaymentsController,
+      ],
       providers: [
         // Order matters: a flood of bad tokens is rate limited before it is verified.
         { provide: APP_GUARD, useClass: GatewayThrottlerGuard },

@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { Pool } from 'pg';
+import { observePool } from '../metrics/database-pool.metrics';
 
 export type Database<TSchema extends Record<string, unknown> = Record<string, never>> = PgDatabase<
   PgQueryResultHKT,
@@ -64,11 +65,15 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
     throw error;
   }
 
+  const unobserve = observePool(pool);
   return {
     db,
     kind: 'postgres',
     ping: async () => void (await db.execute(sql`select 1`)),
-    close: () => pool.end(),
+    close: () => {
+      unobserve();
+      return pool.end();
+    },
   };
 }
 

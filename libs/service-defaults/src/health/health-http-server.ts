@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { metricsRegistry } from '../metrics/metrics';
 
 /** A probe must get its answer before its own timeout (Kubernetes defaults to 1 s, ours is 3 s). */
 const PING_TIMEOUT_MS = 2_000;
@@ -11,7 +12,8 @@ export interface HealthHttpServer {
 
 /**
  * Kubernetes and Docker probe over HTTP, and a TCP app speaks only Nest's TCP protocol: this
- * answers `GET /health/live` while the process runs and `GET /health/ready` while `ping` resolves.
+ * answers `GET /health/live` while the process runs and `GET /health/ready` while `ping` resolves,
+ * and serves the process's metrics at `GET /metrics` for Prometheus.
  */
 export async function startHealthHttpServer(options: {
   host: string;
@@ -22,6 +24,12 @@ export async function startHealthHttpServer(options: {
     const reply = (status: number, body: object) =>
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const path = request.url?.split('?')[0];
+    if (request.method === 'GET' && path === '/metrics') {
+      return void metricsRegistry.metrics().then(
+        (text) => response.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(text),
+        () => reply(500, { status: 'metrics failed' }),
+      );
+    }
     if (request.method !== 'GET' || (path !== '/health/live' && path !== '/health/ready')) {
       return reply(404, { status: 'not found' });
     }

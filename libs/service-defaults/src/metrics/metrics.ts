@@ -23,7 +23,7 @@ export const httpRequestDuration = new Histogram({
 
 export const rpcServerDuration = new Histogram({
   name: 'rpc_server_duration_seconds',
-  help: 'TCP messages handled, by pattern and outcome (ok, error)',
+  help: 'TCP messages handled, by pattern and outcome (ok, failed: any error the handler returned)',
   labelNames: ['pattern', 'outcome'] as const,
   buckets: DURATION_BUCKETS,
   registers,
@@ -31,7 +31,7 @@ export const rpcServerDuration = new Histogram({
 
 export const rpcClientDuration = new Histogram({
   name: 'rpc_client_duration_seconds',
-  help: 'Calls to an app, by service, pattern and outcome (ok, error, timeout, unavailable)',
+  help: 'Calls to an app, by service, pattern and outcome (ok, refused: a 4xx answer, error, timeout, unavailable)',
   labelNames: ['service', 'pattern', 'outcome'] as const,
   buckets: DURATION_BUCKETS,
   registers,

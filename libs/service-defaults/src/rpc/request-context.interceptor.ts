@@ -3,6 +3,7 @@ import type { RpcRequest } from '@shop/contracts';
 import { Observable, tap } from 'rxjs';
 import { lifecycle } from '../lifecycle';
 import { requestContext } from '../logging/request-context';
+import { rpcServerDuration } from '../metrics/metrics';
 
 /**
  * Runs each message handler inside the request context the gateway sent along, and logs one
@@ -17,8 +18,11 @@ export class RequestContextInterceptor implements NestInterceptor {
     const requestId = typeof message?.meta?.requestId === 'string' ? message.meta.requestId : 'internal';
     const pattern = context.switchToRpc().getContext<{ getPattern?(): string }>().getPattern?.() ?? 'unknown';
     const started = performance.now();
-    const done = (outcome: string) => () =>
-      this.logger.log(`${pattern} ${outcome} in ${Math.round(performance.now() - started)} ms`);
+    const done = (outcome: string) => () => {
+      const ms = performance.now() - started;
+      rpcServerDuration.observe({ pattern, outcome }, ms / 1000);
+      this.logger.log(`${pattern} ${outcome} in ${Math.round(ms)} ms`);
+    };
 
     return new Observable((subscriber) => {
       lifecycle.inFlight += 1;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, type LoginDto, type TokenPairDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { DATABASE, type Database } from '@shop/service-defaults';
+import { businessMetrics, DATABASE, type Database } from '@shop/service-defaults';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config';
@@ -30,7 +30,10 @@ export class SessionService {
   async login(dto: LoginDto): Promise<TokenPairDto> {
     const user = await this.db.query.users.findFirst({ where: eq(users.email, normalizeEmail(dto.email)) });
     const valid = await this.hasher.verify(user?.passwordHash, dto.password);
-    if (!user || !valid) throw invalidCredentials();
+    if (!user || !valid) {
+      businessMetrics.loginFailures.inc();
+      throw invalidCredentials();
+    }
     return this.issuePair(this.db, user, randomUUID());
   }
 

@@ -8,7 +8,7 @@ import {
   type ProductPageDto,
 } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { DATABASE, type Database, onUniqueViolation } from '@shop/service-defaults';
+import { businessMetrics, DATABASE, type Database, onUniqueViolation } from '@shop/service-defaults';
 import { and, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, categories, products } from '../db/schema';
@@ -98,6 +98,7 @@ export class ProductService {
         columns: { version: true },
       });
       if (!current) throw productNotFound();
+      businessMetrics.versionConflicts.inc();
       throw new AppError(
         409,
         ErrorCode.VersionConflict,

@@ -2,6 +2,7 @@ import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '
 import type { GatewayConfig, ServiceName } from '../gateway.config';
 import { IDEMPOTENT_PATTERNS } from '@shop/contracts';
 import { ServiceClient } from '@shop/service-defaults';
+import { measureCalls } from '../metrics/measured-service-client';
 
 export const AUTH_SERVICE = Symbol('AUTH_SERVICE');
 export const CATALOG_SERVICE = Symbol('CATALOG_SERVICE');
@@ -17,7 +18,7 @@ export class ServiceClientsModule implements OnApplicationShutdown {
 
   static forRoot(config: Pick<GatewayConfig, 'services' | 'rpcTimeoutMs'>): DynamicModule {
     const clients = (Object.keys(TOKENS) as ServiceName[]).map((name) =>
-      ServiceClient.tcp(name, config.services[name], config.rpcTimeoutMs, IDEMPOTENT_PATTERNS),
+      measureCalls(ServiceClient.tcp(name, config.services[name], config.rpcTimeoutMs, IDEMPOTENT_PATTERNS)),
     );
     const providers = [
       ...clients.map((client) => ({ provide: TOKENS[client.name as ServiceName], useValue: client })),
