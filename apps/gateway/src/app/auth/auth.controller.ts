@@ -17,12 +17,10 @@ import {
   TokenPairDto,
   UserDto,
 } from '@shop/contracts';
-import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { AUTH_SERVICE } from '../rpc/service-clients.module';
 import type { ServiceClient } from '@shop/service-defaults';
 import { StrictThrottle } from '../throttling/gateway-throttler.guard';
-
-const BAD_BODY = { 400: 'VALIDATION_FAILED, MALFORMED_JSON', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
 @ApiTags('auth')
 @Controller('auth')
@@ -37,7 +35,7 @@ export class AuthController {
     description: 'Email is trimmed and unique regardless of case.',
   })
   @ApiCreatedResponse({ type: UserDto })
-  @ApiProblems({ ...BAD_BODY, 409: 'EMAIL_TAKEN', ...COMMON_PROBLEMS })
+  @ApiProblems({ ...BAD_BODY_PROBLEMS, 409: 'EMAIL_TAKEN', ...COMMON_PROBLEMS })
   register(@Body() dto: RegisterDto): Promise<UserDto> {
     return this.auth.send(AuthPattern.Register, dto);
   }
@@ -48,7 +46,7 @@ export class AuthController {
   @StrictThrottle()
   @ApiOperation({ summary: 'Exchange email and password for an access and a refresh token' })
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiProblems({ ...BAD_BODY, 401: 'INVALID_CREDENTIALS', ...COMMON_PROBLEMS })
+  @ApiProblems({ ...BAD_BODY_PROBLEMS, 401: 'INVALID_CREDENTIALS', ...COMMON_PROBLEMS })
   login(@Body() dto: LoginDto): Promise<TokenPairDto> {
     return this.auth.send(AuthPattern.Login, dto);
   }
@@ -62,7 +60,7 @@ export class AuthController {
       'Returns a new pair; the presented token stops working. Presenting it again revokes every token issued from the same login.',
   })
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiProblems({ ...BAD_BODY, 401: 'INVALID_REFRESH_TOKEN', ...COMMON_PROBLEMS })
+  @ApiProblems({ ...BAD_BODY_PROBLEMS, 401: 'INVALID_REFRESH_TOKEN', ...COMMON_PROBLEMS })
   refresh(@Body() dto: RefreshTokenDto): Promise<TokenPairDto> {
     return this.auth.send(AuthPattern.Refresh, dto);
   }
@@ -72,7 +70,7 @@ export class AuthController {
   @Public()
   @ApiOperation({ summary: 'Revoke a refresh token', description: 'Idempotent.' })
   @ApiNoContentResponse({ description: 'The refresh token no longer works.' })
-  @ApiProblems({ ...BAD_BODY, ...COMMON_PROBLEMS })
+  @ApiProblems({ ...BAD_BODY_PROBLEMS, ...COMMON_PROBLEMS })
   async logout(@Body() dto: RefreshTokenDto): Promise<void> {
     await this.auth.send(AuthPattern.Logout, dto);
   }

@@ -10,11 +10,9 @@ import {
 import { Public, Roles } from '@shop/auth-guard';
 import { CatalogPattern, CategoryDto, CreateCategoryDto, Role, UpdateCategoryDto } from '@shop/contracts';
 import type { ServiceClient } from '@shop/service-defaults';
-import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { UuidPipe } from '../http/uuid.pipe';
 import { CATALOG_SERVICE } from '../rpc/service-clients.module';
-
-const ADMIN_WRITE = { 400: 'VALIDATION_FAILED, MALFORMED_JSON', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN' };
 
 @ApiTags('categories')
 @Controller('categories')
@@ -38,7 +36,7 @@ export class CategoriesController {
     description: 'The slug is derived from the name when omitted.',
   })
   @ApiCreatedResponse({ type: CategoryDto })
-  @ApiProblems({ ...ADMIN_WRITE, 409: 'SLUG_TAKEN', ...COMMON_PROBLEMS })
+  @ApiProblems({ ...BAD_BODY_PROBLEMS, ...ADMIN_PROBLEMS, 409: 'SLUG_TAKEN', ...COMMON_PROBLEMS })
   create(@Body() dto: CreateCategoryDto): Promise<CategoryDto> {
     return this.catalog.send(CatalogPattern.CreateCategory, dto);
   }
@@ -48,7 +46,13 @@ export class CategoriesController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Rename or move a category (admin)' })
   @ApiOkResponse({ type: CategoryDto })
-  @ApiProblems({ ...ADMIN_WRITE, 404: 'NOT_FOUND', 409: 'SLUG_TAKEN, CATEGORY_CYCLE', ...COMMON_PROBLEMS })
+  @ApiProblems({
+    ...BAD_BODY_PROBLEMS,
+    ...ADMIN_PROBLEMS,
+    404: 'NOT_FOUND',
+    409: 'SLUG_TAKEN, CATEGORY_CYCLE',
+    ...COMMON_PROBLEMS,
+  })
   update(@Param('id', UuidPipe) id: string, @Body() changes: UpdateCategoryDto): Promise<CategoryDto> {
     return this.catalog.send(CatalogPattern.UpdateCategory, { id, changes });
   }
@@ -62,7 +66,13 @@ export class CategoriesController {
     description: 'Refused while it has subcategories; its products lose their category.',
   })
   @ApiNoContentResponse()
-  @ApiProblems({ ...ADMIN_WRITE, 404: 'NOT_FOUND', 409: 'CATEGORY_IN_USE', ...COMMON_PROBLEMS })
+  @ApiProblems({
+    ...BAD_BODY_PROBLEMS,
+    ...ADMIN_PROBLEMS,
+    404: 'NOT_FOUND',
+    409: 'CATEGORY_IN_USE',
+    ...COMMON_PROBLEMS,
+  })
   async delete(@Param('id', UuidPipe) id: string): Promise<void> {
     await this.catalog.send(CatalogPattern.DeleteCategory, { id });
   }

@@ -43,14 +43,12 @@ import {
 import { AppError } from '@shop/problem-details';
 import type { ServiceClient } from '@shop/service-defaults';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidPipe } from '../http/uuid.pipe';
 import { CATALOG_SERVICE } from '../rpc/service-clients.module';
 import { etagOf, expectedVersion } from './expected-version';
 
-const BAD_BODY = { 400: 'VALIDATION_FAILED, MALFORMED_JSON', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
-const ADMIN_ONLY = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN' };
 const IF_MATCH = {
   name: 'If-Match',
   required: false,
@@ -125,7 +123,7 @@ export class ProductsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Create a product (admin)' })
   @ApiCreatedResponse({ type: ProductDto, headers: { Location: { description: 'The new product.' } } })
-  @ApiProblems({ ...BAD_BODY, ...ADMIN_ONLY, 409: 'SKU_TAKEN', ...COMMON_PROBLEMS })
+  @ApiProblems({ ...BAD_BODY_PROBLEMS, ...ADMIN_PROBLEMS, 409: 'SKU_TAKEN', ...COMMON_PROBLEMS })
   async create(@Body() dto: CreateProductDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ProductDto> {
     const product = await this.catalog.send<ProductDto>(CatalogPattern.CreateProduct, dto);
     void reply.header('location', `/${API_PREFIX}/products/${product.id}`).header('etag', etagOf(product.version));
@@ -183,7 +181,7 @@ export class ProductsController {
     description: 'Orders that hold it keep their own copy of name and price.',
   })
   @ApiNoContentResponse()
-  @ApiProblems({ 400: 'VALIDATION_FAILED (malformed id)', ...ADMIN_ONLY, 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
+  @ApiProblems({ 400: 'VALIDATION_FAILED (malformed id)', ...ADMIN_PROBLEMS, 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   async delete(@Param('id', UuidPipe) id: string): Promise<void> {
     await this.catalog.send(CatalogPattern.DeleteProduct, { id });
   }
@@ -196,7 +194,13 @@ export class ProductsController {
     description: 'Atomic; stock never goes below 0; every adjustment is recorded.',
   })
   @ApiCreatedResponse({ type: StockAdjustmentDto })
-  @ApiProblems({ ...BAD_BODY, ...ADMIN_ONLY, 404: 'NOT_FOUND', 409: 'INSUFFICIENT_STOCK', ...COMMON_PROBLEMS })
+  @ApiProblems({
+    ...BAD_BODY_PROBLEMS,
+    ...ADMIN_PROBLEMS,
+    404: 'NOT_FOUND',
+    409: 'INSUFFICIENT_STOCK',
+    ...COMMON_PROBLEMS,
+  })
   adjustStock(@Param('id', UuidPipe) id: string, @Body() dto: AdjustStockDto): Promise<StockAdjustmentDto> {
     return this.catalog.send<StockAdjustmentDto, AdjustStockRequest>(CatalogPattern.AdjustStock, {
       ...dto,

@@ -24,3 +24,13 @@ export const COMMON_PROBLEMS = {
   503: 'SERVICE_UNAVAILABLE',
   504: 'UPSTREAM_TIMEOUT',
 };
+
+/** Errors any route with a JSON body can answer with. */
+export const BAD_BODY_PROBLEMS = {
+  400: 'VALIDATION_FAILED, MALFORMED_JSON',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/** Errors of a route only admins may call. */
+export const ADMIN_PROBLEMS = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN' };
