@@ -26,7 +26,7 @@ const pay = (orderId: string, token: string, paymentMethod = 'pm_card_visa') =>
   system.http.post(`/api/v1/orders/${orderId}/payments`, { paymentMethod }, { token });
 const read = (orderId: string, token: string) => system.http.get(`/api/v1/orders/${orderId}`, { token });
 
-function intentEvent(type: string, orderId: string) {
+function intentEvent(type: string, orderId: string, intent: { id?: string; amount?: number } = {}) {
   return JSON.stringify({
     id: `evt_${randomUUID().replace(/-/g, '')}`,
     object: 'event',
@@ -35,7 +35,10 @@ function intentEvent(type: string, orderId: string) {
     livemode: false,
     data: {
       object: {
-        id: `pi_${randomUUID().replace(/-/g, '')}`,
+        id: intent.id ?? `pi_${randomUUID().replace(/-/g, '')}`,
+        amount: intent.amount ?? 3998,
+        amount_received: intent.amount ?? 3998,
+        currency: 'usd',
         object: 'payment_intent',
         status: 'succeeded',
         metadata: { orderId },
@@ -137,4 +140,33 @@ it('refunds through Stripe and restocks when a paid order is cancelled', async (
   expect(cancelled.body.status).toBe('cancelled');
   expect(await stockOf(system, product.id)).toBe(5);
   expect(await paymentStatuses(system, order.id)).toEqual(['refunded']);
+});
+
+it('records a capture whose request died before recording it, and marks the order paid once', async () => {
+  const { buyer, order } = await pendingOrder();
+  // No payment on record: the request that created this intent failed after Stripe took the money.
+  const payload = intentEvent('payment_intent.succeeded', order.id);
+  const deliveries = await Promise.all([deliver(payload, sign(payload)), deliver(payload, sign(payload))]);
+  expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
+  const paid = (await read(order.id, buyer.token)).body;
+  expect(paid.status).toBe('paid');
+  expect(paid.transitions.filter((transition: { to: string }) => transition.to === 'paid')).toHaveLength(1);
+  expect(await paymentStatuses(system, order.id)).toEqual(['succeeded']);
+});
+
+it('gives back a second capture for an order that is already paid', async () => {
+  const { buyer, order } = await pendingOrder();
+  await pay(order.id, buyer.token);
+  const first = intentEvent('payment_intent.succeeded', order.id);
+  await deliver(first, sign(first));
+  const secondIntent = `pi_${randomUUID().replace(/-/g, '')}`;
+  const second = intentEvent('payment_intent.succeeded', order.id, { id: secondIntent });
+  expect((await deliver(second, sign(second))).status).toBe(200);
+  expect((await read(order.id, buyer.token)).body.status).toBe('paid');
+  expect(await paymentStatuses(system, order.id)).toEqual(['succeeded']);
+  const refunds = system
+    .logs('orders')
+    .split('\n')
+    .filter((line) => line.includes('Refunded a second capture'));
+  expect(refunds).toEqual([expect.stringContaining(secondIntent)]);
 });

@@ -1,10 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, OrderStatus, type PayOrderRequest, type PaymentDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
 import { and, count, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { type OrderRow, type OrdersSchema, payments } from '../db/schema';
+import { type OrderRow, orders, type OrdersSchema, payments } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
 import { planTransition } from '../orders/order-status.machine';
@@ -15,6 +15,14 @@ import { RefundService } from './refund.service';
 
 type PaymentRow = typeof payments.$inferSelect;
 
+/** A capture the provider reported on its own (a webhook). Amounts in minor units. */
+export interface Capture {
+  orderId: string;
+  reference: string;
+  amount: number;
+  currency: string;
+}
+
 /**
  * Charges an order's total. A payment row is claimed before the provider is called, and a
  * unique index allows one live or captured payment per order, so two requests can never both
@@ -22,6 +30,8 @@ type PaymentRow = typeof payments.$inferSelect;
  */
 @Injectable()
 export class PaymentService {
+  private readonly logger = new Logger(PaymentService.name);
+
   constructor(
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
@@ -42,18 +52,19 @@ export class PaymentService {
   }
 
   /**
-   * The provider says a processing payment succeeded (Stripe's webhook). Only the first report
-   * moves anything: the payment leaves `processing` in one conditional update.
+   * The provider says a payment succeeded (Stripe's webhook). Only the first report moves
+   * anything: the payment leaves `processing` in one conditional update.
    */
-  async captured(orderId: string, reference: string): Promise<void> {
+  async captured(capture: Capture): Promise<void> {
     const [payment] = await this.db
       .update(payments)
-      .set({ status: 'succeeded', providerRef: reference, updatedAt: sql`now()` })
-      .where(and(eq(payments.orderId, orderId), eq(payments.status, 'processing')))
+      .set({ status: 'succeeded', providerRef: capture.reference, updatedAt: sql`now()` })
+      .where(and(eq(payments.orderId, capture.orderId), eq(payments.status, 'processing')))
       .returning();
-    if (!payment) return;
+    const settled = payment ?? (await this.recordUnclaimed(capture));
+    if (!settled) return;
     // An order cancelled meanwhile has had this money refunded by markPaid; nothing else to do.
-    await this.markPaid(payment).catch((error) => {
+    await this.markPaid(settled).catch((error) => {
       if (!(error instanceof AppError && error.code === ErrorCode.InvalidTransition)) throw error;
     });
   }
@@ -94,11 +105,41 @@ export class PaymentService {
         extensions: { reason: result.reason },
       });
     }
-    if (result.status === 'processing')
-      return toPaymentDto(await this.settle(payment.id, 'processing', result.reference));
-    const captured = await this.settle(payment.id, 'succeeded', result.reference);
-    await this.markPaid(captured);
-    return toPaymentDto(captured);
+    const settled = await this.settle(payment.id, result.status, result.reference);
+    // Stripe's webhook settled it first (and moved the order on): report what it recorded.
+    if (!settled)
+      return toPaymentDto((await this.db.query.payments.findFirst({ where: eq(payments.id, payment.id) }))!);
+    if (settled.status === 'succeeded') await this.markPaid(settled);
+    return toPaymentDto(settled);
+  }
+
+  /**
+   * A capture with no processing payment: its request failed after the provider took the money
+   * and gave its row back. It is recorded now, unless it already is (a repeated webhook); if the
+   * order already has another live payment, this is a second capture and goes straight back.
+   */
+  private async recordUnclaimed({ orderId, reference, amount, currency }: Capture): Promise<PaymentRow | undefined> {
+    const recorded = () => this.db.query.payments.findFirst({ where: eq(payments.providerRef, reference) });
+    if (await recorded()) return undefined;
+    if (!(await this.db.query.orders.findFirst({ where: eq(orders.id, orderId) }))) return undefined;
+    const [payment] = await this.db
+      .insert(payments)
+      .values({
+        id: randomUUID(),
+        orderId,
+        provider: this.provider.name,
+        providerRef: reference,
+        amount,
+        currency,
+        status: 'succeeded',
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!payment && !(await recorded())) {
+      await this.provider.refund(reference, orderId);
+      this.logger.warn({ orderId, reference }, 'Refunded a second capture of a paid order');
+    }
+    return payment;
   }
 
   private async claim(order: OrderRow): Promise<PaymentRow> {
@@ -127,11 +168,16 @@ export class PaymentService {
     }
   }
 
-  private async settle(id: string, status: PaymentRow['status'], reference: string | null): Promise<PaymentRow> {
+  /** Records the provider's answer, unless the webhook already settled this payment. */
+  private async settle(
+    id: string,
+    status: PaymentRow['status'],
+    reference: string | null,
+  ): Promise<PaymentRow | undefined> {
     const [payment] = await this.db
       .update(payments)
       .set({ status, providerRef: reference, updatedAt: sql`now()` })
-      .where(eq(payments.id, id))
+      .where(and(eq(payments.id, id), eq(payments.status, 'processing')))
       .returning();
     return payment;
   }

@@ -47,7 +47,11 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async refund(reference: string, orderId: string): Promise<void> {
-    await this.stripe.refunds.create({ payment_intent: reference }, { idempotencyKey: `refund-${orderId}` });
+    // Keyed by the PaymentIntent: an order with a stray second capture refunds both, each once.
+    await this.stripe.refunds.create(
+      { payment_intent: reference, metadata: { orderId } },
+      { idempotencyKey: `refund-${reference}` },
+    );
   }
 
   /** The event, if `signature` is Stripe's for exactly this payload and recent; throws otherwise. */

@@ -31,8 +31,15 @@ export class StripeWebhookService {
       const intent = event.data.object;
       const orderId = intent.metadata?.orderId;
       if (orderId) {
-        if (event.type === 'payment_intent.succeeded') await this.payments.captured(orderId, intent.id);
-        else await this.payments.failed(orderId);
+        if (event.type === 'payment_intent.succeeded') {
+          const amount = intent.amount_received || intent.amount;
+          await this.payments.captured({
+            orderId,
+            reference: intent.id,
+            amount,
+            currency: intent.currency.toUpperCase(),
+          });
+        } else await this.payments.failed(orderId);
       }
     }
     return { received: true };
