@@ -372,6 +372,17 @@ describe('status machine through the API', () => {
     expect(await paymentStatuses(system, order.id)).toEqual(['refunded']);
   });
 
+  it('lets an admin cancel a paid order and records the admin as the actor', async () => {
+    const owner = buyer();
+    const { order, product } = await pendingOrder(owner.token, 2);
+    await pay(order.id, owner.token);
+    const cancelled = await cancel(order.id, admin);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.transitions.at(-1)).toMatchObject({ from: 'paid', to: 'cancelled', actorRole: 'admin' });
+    expect(await stockOf(system, product.id)).toBe(10);
+    expect(await paymentStatuses(system, order.id)).toEqual(['refunded']);
+  });
+
   it('returns the stock once when the same order is cancelled twice at the same time', async () => {
     const owner = buyer();
     const { order, product } = await pendingOrder(owner.token, 5);
