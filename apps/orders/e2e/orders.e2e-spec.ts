@@ -134,6 +134,21 @@ describe('placing an order', () => {
     expect(response.body.products).toEqual([missing]);
   });
 
+  it('refuses products in different currencies with 422 and gives their stock back', async () => {
+    const dollars = await newProduct(system, admin, { currency: 'USD' });
+    const euros = await newProduct(system, admin, { currency: 'EUR' });
+    const response = await placeOrder(system, buyer().token, {
+      items: [
+        { productId: dollars.id, quantity: 1 },
+        { productId: euros.id, quantity: 1 },
+      ],
+    });
+    expectProblem(response, 422, 'MIXED_CURRENCIES');
+    expect(response.body.currencies.sort()).toEqual(['EUR', 'USD']);
+    expect(await stockOf(system, dollars.id)).toBe(10);
+    expect(await stockOf(system, euros.id)).toBe(10);
+  });
+
   it('refuses to check out an empty cart with 422 CART_EMPTY', async () => {
     expectProblem(await placeOrder(system, buyer().token), 422, 'CART_EMPTY');
   });
