@@ -170,3 +170,17 @@ it('gives back a second capture for an order that is already paid', async () => 
     .filter((line) => line.includes('Refunded a second capture'));
   expect(refunds).toEqual([expect.stringContaining(secondIntent)]);
 });
+
+it('acknowledges events it has no use for without changing anything', async () => {
+  const { buyer, order } = await pendingOrder();
+  for (const payload of [
+    intentEvent('charge.refunded', order.id),
+    intentEvent('payment_intent.succeeded', 'not-an-order-id'),
+    intentEvent('payment_intent.succeeded', randomUUID()),
+  ]) {
+    const delivery = await deliver(payload, sign(payload));
+    expect({ status: delivery.status, body: delivery.body }).toEqual({ status: 200, body: { received: true } });
+  }
+  expect((await read(order.id, buyer.token)).body.status).toBe('pending');
+  expect(await paymentStatuses(system, order.id)).toEqual([]);
+});

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, type StripeWebhookRequest } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
+import { isUUID } from 'class-validator';
 import type Stripe from 'stripe';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
 import { PaymentService } from './payment.service';
@@ -30,14 +31,15 @@ export class StripeWebhookService {
     if (event.type === 'payment_intent.succeeded' || event.type === 'payment_intent.payment_failed') {
       const intent = event.data.object;
       const orderId = intent.metadata?.orderId;
-      if (orderId) {
+      // Intents this shop did not create (no or a foreign order id) are none of its business.
+      if (orderId && isUUID(orderId)) {
         if (event.type === 'payment_intent.succeeded') {
           const amount = intent.amount_received || intent.amount;
           await this.payments.captured({
             orderId,
             reference: intent.id,
             amount,
-            currency: intent.currency.toUpperCase(),
+            currency: (intent.currency ?? '').toUpperCase(),
           });
         } else await this.payments.failed(orderId);
       }
