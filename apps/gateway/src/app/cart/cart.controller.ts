@@ -12,11 +12,9 @@ import {
   StockLineDto,
 } from '@shop/contracts';
 import type { ServiceClient } from '@shop/service-defaults';
-import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { uuidParam } from '../orders/request-params';
 import { ORDERS_SERVICE } from '../rpc/service-clients.module';
-
-const BAD_BODY = { 400: 'VALIDATION_FAILED, MALFORMED_JSON', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
 @ApiTags('cart')
 @ApiBearerAuth()
@@ -39,7 +37,7 @@ export class CartController {
     description: 'Adds to any quantity already there (at most 1000 per product).',
   })
   @ApiOkResponse({ type: CartDto })
-  @ApiProblems({ ...BAD_BODY, 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
+  @ApiProblems({ ...BAD_BODY_PROBLEMS, 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   add(@CurrentUser() user: AuthenticatedUser, @Body() dto: StockLineDto): Promise<CartDto> {
     return this.orders.send<CartDto, AddCartItemRequest>(OrdersPattern.AddCartItem, { ...dto, actor: user });
   }
@@ -47,7 +45,7 @@ export class CartController {
   @Put('items/:productId')
   @ApiOperation({ summary: 'Set the quantity of a product in your cart', description: '0 removes it.' })
   @ApiOkResponse({ type: CartDto })
-  @ApiProblems({ ...BAD_BODY, 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
+  @ApiProblems({ ...BAD_BODY_PROBLEMS, 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   set(
     @CurrentUser() user: AuthenticatedUser,
     @Param('productId', uuidParam('productId')) productId: string,

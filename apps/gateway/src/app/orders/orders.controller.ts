@@ -15,11 +15,9 @@ import {
   type SetOrderStatusRequest,
 } from '@shop/contracts';
 import type { ServiceClient } from '@shop/service-defaults';
-import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { ORDERS_SERVICE } from '../rpc/service-clients.module';
 import { IDEMPOTENCY_HEADER, IdempotencyHeaderDoc, idempotencyKey, uuidParam } from './request-params';
-
-const BAD_BODY = { 400: 'VALIDATION_FAILED, MALFORMED_JSON', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
 @ApiTags('orders')
 @ApiBearerAuth()
@@ -37,7 +35,7 @@ export class OrdersController {
   })
   @ApiCreatedResponse({ type: OrderDto })
   @ApiProblems({
-    ...BAD_BODY,
+    ...BAD_BODY_PROBLEMS,
     401: 'UNAUTHORIZED',
     404: 'NOT_FOUND (extensions.products: unknown product ids)',
     409: 'INSUFFICIENT_STOCK (extensions.products: [{productId, requested, available}]), IDEMPOTENCY_KEY_IN_USE',
@@ -105,7 +103,7 @@ export class OrdersController {
   })
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems({
-    ...BAD_BODY,
+    ...BAD_BODY_PROBLEMS,
     401: 'UNAUTHORIZED',
     403: 'FORBIDDEN',
     404: 'NOT_FOUND',

@@ -11,7 +11,7 @@ import {
 } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import type { ServiceClient } from '@shop/service-defaults';
-import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import type { RawBodyRequest } from '../http/fastify-hooks';
 import { IDEMPOTENCY_HEADER, IdempotencyHeaderDoc, idempotencyKey, uuidParam } from '../orders/request-params';
 import { ORDERS_SERVICE } from '../rpc/service-clients.module';
@@ -31,7 +31,7 @@ export class PaymentsController {
   })
   @ApiCreatedResponse({ type: PaymentDto })
   @ApiProblems({
-    400: 'VALIDATION_FAILED, MALFORMED_JSON',
+    ...BAD_BODY_PROBLEMS,
     401: 'UNAUTHORIZED',
     402: 'PAYMENT_DECLINED',
     404: 'NOT_FOUND',
