@@ -15,7 +15,7 @@ import {
   type SetOrderStatusRequest,
 } from '@shop/contracts';
 import type { ServiceClient } from '@shop/service-defaults';
-import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { ORDERS_SERVICE } from '../rpc/service-clients.module';
 import { IDEMPOTENCY_HEADER, IdempotencyHeaderDoc, idempotencyKey, uuidParam } from './request-params';
 
@@ -104,8 +104,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems({
     ...BAD_BODY_PROBLEMS,
-    401: 'UNAUTHORIZED',
-    403: 'FORBIDDEN',
+    ...ADMIN_PROBLEMS,
     404: 'NOT_FOUND',
     409: 'INVALID_TRANSITION',
     ...COMMON_PROBLEMS,
