@@ -24,7 +24,6 @@ export const IDEMPOTENT_PATTERNS: ReadonlySet<string> = new Set([
   OrdersPattern.GetOrder,
   OrdersPattern.GetCart,
   OrdersPattern.SetCartItem,
-  OrdersPattern.RemoveCartItem,
   OrdersPattern.ClearCart,
   OrdersPattern.StripeWebhook,
 ]);

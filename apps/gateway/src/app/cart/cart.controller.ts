@@ -13,7 +13,7 @@ import {
 } from '@shop/contracts';
 import type { ServiceClient } from '@shop/service-defaults';
 import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
-import { uuidParam } from '../orders/request-params';
+import { uuidParam } from '../http/uuid-param';
 import { ORDERS_SERVICE } from '../rpc/service-clients.module';
 
 @ApiTags('cart')

@@ -11,7 +11,7 @@ import { Public, Roles } from '@shop/auth-guard';
 import { CatalogPattern, CategoryDto, CreateCategoryDto, Role, UpdateCategoryDto } from '@shop/contracts';
 import type { ServiceClient } from '@shop/service-defaults';
 import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
-import { UuidPipe } from '../http/uuid.pipe';
+import { uuidParam } from '../http/uuid-param';
 import { CATALOG_SERVICE } from '../rpc/service-clients.module';
 
 @ApiTags('categories')
@@ -53,7 +53,7 @@ export class CategoriesController {
     409: 'SLUG_TAKEN, CATEGORY_CYCLE',
     ...COMMON_PROBLEMS,
   })
-  update(@Param('id', UuidPipe) id: string, @Body() changes: UpdateCategoryDto): Promise<CategoryDto> {
+  update(@Param('id', uuidParam('id')) id: string, @Body() changes: UpdateCategoryDto): Promise<CategoryDto> {
     return this.catalog.send(CatalogPattern.UpdateCategory, { id, changes });
   }
 
@@ -73,7 +73,7 @@ export class CategoriesController {
     409: 'CATEGORY_IN_USE',
     ...COMMON_PROBLEMS,
   })
-  async delete(@Param('id', UuidPipe) id: string): Promise<void> {
+  async delete(@Param('id', uuidParam('id')) id: string): Promise<void> {
     await this.catalog.send(CatalogPattern.DeleteCategory, { id });
   }
 }

@@ -45,7 +45,7 @@ import type { ServiceClient } from '@shop/service-defaults';
 import type { FastifyReply } from 'fastify';
 import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { API_PREFIX } from '../http/api-prefix';
-import { UuidPipe } from '../http/uuid.pipe';
+import { uuidParam } from '../http/uuid-param';
 import { CATALOG_SERVICE } from '../rpc/service-clients.module';
 import { etagOf, expectedVersion } from './expected-version';
 
@@ -104,7 +104,7 @@ export class ProductsController {
   @ApiResponse({ status: 304, description: 'Not modified since the ETag you sent.' })
   @ApiProblems({ 400: 'VALIDATION_FAILED (malformed id)', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   async get(
-    @Param('id', UuidPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProductDto | undefined> {
@@ -142,7 +142,7 @@ export class ProductsController {
   @ApiOkResponse({ type: ProductDto })
   @ApiProblems(WRITE_PROBLEMS)
   update(
-    @Param('id', UuidPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() dto: UpdateProductDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -163,7 +163,7 @@ export class ProductsController {
   @ApiOkResponse({ type: ProductDto })
   @ApiProblems(WRITE_PROBLEMS)
   replace(
-    @Param('id', UuidPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() dto: ReplaceProductDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -182,7 +182,7 @@ export class ProductsController {
   })
   @ApiNoContentResponse()
   @ApiProblems({ 400: 'VALIDATION_FAILED (malformed id)', ...ADMIN_PROBLEMS, 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
-  async delete(@Param('id', UuidPipe) id: string): Promise<void> {
+  async delete(@Param('id', uuidParam('id')) id: string): Promise<void> {
     await this.catalog.send(CatalogPattern.DeleteProduct, { id });
   }
 
@@ -201,7 +201,7 @@ export class ProductsController {
     409: 'INSUFFICIENT_STOCK',
     ...COMMON_PROBLEMS,
   })
-  adjustStock(@Param('id', UuidPipe) id: string, @Body() dto: AdjustStockDto): Promise<StockAdjustmentDto> {
+  adjustStock(@Param('id', uuidParam('id')) id: string, @Body() dto: AdjustStockDto): Promise<StockAdjustmentDto> {
     return this.catalog.send<StockAdjustmentDto, AdjustStockRequest>(CatalogPattern.AdjustStock, {
       ...dto,
       productId: id,

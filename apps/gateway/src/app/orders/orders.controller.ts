@@ -17,7 +17,8 @@ import {
 import type { ServiceClient } from '@shop/service-defaults';
 import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { ORDERS_SERVICE } from '../rpc/service-clients.module';
-import { IDEMPOTENCY_HEADER, IdempotencyHeaderDoc, idempotencyKey, uuidParam } from './request-params';
+import { IDEMPOTENCY_HEADER, IdempotencyHeaderDoc, idempotencyKey } from './request-params';
+import { uuidParam } from '../http/uuid-param';
 
 @ApiTags('orders')
 @ApiBearerAuth()

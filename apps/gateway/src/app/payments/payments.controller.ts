@@ -13,7 +13,8 @@ import { AppError } from '@shop/problem-details';
 import type { ServiceClient } from '@shop/service-defaults';
 import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import type { RawBodyRequest } from '../http/fastify-hooks';
-import { IDEMPOTENCY_HEADER, IdempotencyHeaderDoc, idempotencyKey, uuidParam } from '../orders/request-params';
+import { IDEMPOTENCY_HEADER, IdempotencyHeaderDoc, idempotencyKey } from '../orders/request-params';
+import { uuidParam } from '../http/uuid-param';
 import { ORDERS_SERVICE } from '../rpc/service-clients.module';
 
 @ApiTags('payments')
