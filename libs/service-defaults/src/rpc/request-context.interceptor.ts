@@ -1,5 +1,5 @@
 import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
-import type { RpcRequest } from '@shop/contracts';
+import { HEALTH_CHECK, type RpcRequest } from '@shop/contracts';
 import { Observable, tap } from 'rxjs';
 import { lifecycle } from '../lifecycle';
 import { requestContext } from '../logging/request-context';
@@ -21,7 +21,9 @@ export class RequestContextInterceptor implements NestInterceptor {
     const done = (outcome: string) => () => {
       const ms = performance.now() - started;
       rpcServerDuration.observe({ pattern, outcome }, ms / 1000);
-      this.logger.log(`${pattern} ${outcome} in ${Math.round(ms)} ms`);
+      // Callers probe readiness every second; those lines would drown everything else.
+      const log = pattern === HEALTH_CHECK ? 'debug' : 'log';
+      this.logger[log](`${pattern} ${outcome} in ${Math.round(ms)} ms`);
     };
 
     return new Observable((subscriber) => {
