@@ -97,12 +97,13 @@ describe('query plans (after the listing tests: this adds rows)', () => {
     // Plans mean something only at a realistic size: 100 000 more products (with a few hundred
     // distinct words between them), then fresh statistics.
     await db.query(`
-      insert into products (sku, name, description, price, stock)
+      insert into products (sku, name, description, price, stock, created_at)
       select 'GEN-' || g,
              'Product ' || chr(98 + g % 24) || chr(98 + (g / 24) % 24) || 'x',
              'Filler ' || chr(98 + (g / 7) % 24) || 'zq text',
              (g * 7919) % 100000,
-             g % 50
+             g % 50,
+             now() - g * interval '1 minute'
       from generate_series(1, 100000) g`);
     await db.query('analyze products');
   });

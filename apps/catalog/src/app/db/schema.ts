@@ -66,14 +66,15 @@ export const products = pgTable(
       .on(table.sku)
       .where(sql`${table.deletedAt} is null`),
     index('products_search_idx').using('gin', table.search),
+    // Listings order by one column, then by id for a stable page order: each index holds both.
     index('products_price_idx')
-      .on(table.price)
+      .on(table.price, table.id)
       .where(sql`${table.deletedAt} is null`),
     index('products_name_idx')
-      .on(table.name)
+      .on(table.name, table.id)
       .where(sql`${table.deletedAt} is null`),
     index('products_created_at_idx')
-      .on(table.createdAt)
+      .on(table.createdAt, table.id)
       .where(sql`${table.deletedAt} is null`),
     index('products_category_idx')
       .on(table.categoryId)

@@ -29,5 +29,7 @@ export function listingOrder(sort: ProductSort | undefined, q: string | undefine
   if (!sort && q) return [desc(sql`ts_rank(${products.search}, ${matchQuery(q)})`), asc(products.id)];
   const key = sort ?? '-createdAt';
   const column = SORT_COLUMNS[key.replace(/^-/, '')];
-  return [key.startsWith('-') ? desc(column) : asc(column), asc(products.id)];
+  // The id breaks ties in the same direction, so one index scan (column, id) yields the order.
+  const direction = key.startsWith('-') ? desc : asc;
+  return [direction(column), direction(products.id)];
 }
