@@ -1,3 +1,5 @@
+// First: tracing must wrap pg and http before anything loads them.
+import './metrics/tracing-start';
 export * from './bootstrap';
 export * from './config/dev-secret';
 export * from './config/env-fields';
@@ -11,6 +13,7 @@ export * from './logging/logging.module';
 export * from './logging/request-context';
 export * from './metrics/database-pool.metrics';
 export * from './metrics/metrics';
+export * from './metrics/tracing';
 export * from './microservice-defaults.module';
 export * from './rpc/rpc-data.decorator';
 export * from './rpc/service-client';

@@ -7,3 +7,4 @@ export * from './signed-token';
 export * from './stripe-mock';
 export * from './load-runner';
 export * from './load';
+export * from './otlp-receiver';

@@ -4,6 +4,7 @@ import { Observable, tap } from 'rxjs';
 import { lifecycle } from '../lifecycle';
 import { requestContext } from '../logging/request-context';
 import { rpcServerDuration } from '../metrics/metrics';
+import { endSpan, SpanKind, startSpan, traceContext } from '../metrics/tracing';
 
 /**
  * Runs each message handler inside the request context the gateway sent along, and logs one
@@ -18,7 +19,14 @@ export class RequestContextInterceptor implements NestInterceptor {
     const requestId = typeof message?.meta?.requestId === 'string' ? message.meta.requestId : 'internal';
     const pattern = context.switchToRpc().getContext<{ getPattern?(): string }>().getPattern?.() ?? 'unknown';
     const started = performance.now();
-    const done = (outcome: string) => () => {
+    // Continues the caller's trace when the message carries one (meta.traceparent).
+    const { span, context: spanContext } = startSpan(`rpc ${pattern}`, {
+      kind: SpanKind.SERVER,
+      attributes: { 'rpc.system': 'nestjs-tcp', 'rpc.method': pattern },
+      parent: message?.meta,
+    });
+    const done = (outcome: string) => (error?: unknown) => {
+      endSpan(span, error);
       const ms = performance.now() - started;
       rpcServerDuration.observe({ pattern, outcome }, ms / 1000);
       // Callers probe readiness every second; those lines would drown everything else.
@@ -28,11 +36,13 @@ export class RequestContextInterceptor implements NestInterceptor {
 
     return new Observable((subscriber) => {
       lifecycle.inFlight += 1;
-      const subscription = requestContext.run({ requestId }, () =>
-        next
-          .handle()
-          .pipe(tap({ complete: done('ok'), error: done('failed') }))
-          .subscribe(subscriber),
+      const subscription = traceContext.with(spanContext, () =>
+        requestContext.run({ requestId }, () =>
+          next
+            .handle()
+            .pipe(tap({ complete: done('ok'), error: done('failed') }))
+            .subscribe(subscriber),
+        ),
       );
       subscription.add(() => (lifecycle.inFlight -= 1));
       return subscription;
