@@ -1,0 +1,30 @@
+import { loadGatewayConfig } from './gateway.config';
+
+const JWT_SECRET = 'x'.repeat(32);
+
+describe('loadGatewayConfig: rate limits', () => {
+  it('trusts no proxy and counts in memory by default', () => {
+    const config = loadGatewayConfig({ JWT_SECRET });
+    expect(config.trustedProxies).toEqual([]);
+    expect(config.throttle).toEqual({ ttlMs: 60_000, limit: 600, authLimit: 10, redisUrl: undefined });
+  });
+
+  it('takes trusted proxies as addresses and CIDR blocks, IPv4 or IPv6', () => {
+    const config = loadGatewayConfig({ JWT_SECRET, TRUSTED_PROXIES: ' 10.0.0.0/8, 192.168.1.7,fd00::/8 ,::1' });
+    expect(config.trustedProxies).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', '::1']);
+  });
+
+  it.each(['10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/8', '::1/129', '10.0.0.0/'])(
+    'refuses TRUSTED_PROXIES=%s, naming the variable',
+    (value) => {
+      expect(() => loadGatewayConfig({ JWT_SECRET, TRUSTED_PROXIES: value })).toThrow(/TRUSTED_PROXIES/);
+    },
+  );
+
+  it('keeps counters in Redis when REDIS_URL is set, and refuses one that is not a URL', () => {
+    expect(loadGatewayConfig({ JWT_SECRET, REDIS_URL: 'redis://cache:6379' }).throttle.redisUrl).toBe(
+      'redis://cache:6379',
+    );
+    expect(() => loadGatewayConfig({ JWT_SECRET, REDIS_URL: 'not a url' })).toThrow(/REDIS_URL/);
+  });
+});

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Redis from 'ioredis';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('RedisThrottlerStorage (real Redis)', () => {
+  const prefix = `test:throttle:${randomUUID()}:`;
+  const storages: RedisThrottlerStorage[] = [];
+  const open = async () => {
+    const storage = new RedisThrottlerStorage(REDIS_URL, prefix);
+    storages.push(storage);
+    for (let i = 0; i < 50 && storage.status !== 'up'; i++) await sleep(20);
+    return storage;
+  };
+
+  afterAll(async () => {
+    storages.forEach((storage) => storage.onApplicationShutdown());
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('counts one window across instances and blocks past the limit until the block ends', async () => {
+    const [a, b] = [await open(), await open()];
+    expect(a.status).toBe('up');
+    const hits = [];
+    for (let i = 0; i < 4; i++) hits.push(await (i % 2 ? b : a).increment('k1', 60_000, 3, 60_000, 'default'));
+    expect(hits.map((hit) => [hit.totalHits, hit.isBlocked])).toEqual([
+      [1, false],
+      [2, false],
+      [3, false],
+      [4, true],
+    ]);
+    expect(hits[0].timeToExpire).toBeGreaterThan(0);
+    expect(hits[0].timeToExpire).toBeLessThanOrEqual(60);
+    expect(hits[3].timeToBlockExpire).toBeGreaterThan(0);
+    // Blocked requests are not counted, and another key or limit name has its own counter.
+    expect((await a.increment('k1', 60_000, 3, 60_000, 'default')).totalHits).toBe(4);
+    expect((await a.increment('k1', 60_000, 3, 60_000, 'auth')).totalHits).toBe(1);
+    expect((await a.increment('k2', 60_000, 3, 60_000, 'default')).totalHits).toBe(1);
+  });
+
+  it('starts a new window once the old one expires', async () => {
+    const storage = await open();
+    expect((await storage.increment('short', 200, 1, 200, 'default')).isBlocked).toBe(false);
+    expect((await storage.increment('short', 200, 1, 200, 'default')).isBlocked).toBe(true);
+    await sleep(300);
+    const next = await storage.increment('short', 200, 1, 200, 'default');
+    expect([next.totalHits, next.isBlocked]).toEqual([1, false]);
+  });
+
+  it('counts in memory while Redis is unreachable', async () => {
+    const storage = new RedisThrottlerStorage('redis://127.0.0.1:1', prefix);
+    storages.push(storage);
+    expect(storage.status).toBe('down');
+    const hits = [];
+    for (let i = 0; i < 3; i++) hits.push(await storage.increment('offline', 60_000, 2, 60_000, 'default'));
+    expect(hits.map((hit) => hit.isBlocked)).toEqual([false, false, true]);
+  });
+});
