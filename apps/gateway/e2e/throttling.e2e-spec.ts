@@ -35,6 +35,9 @@ describe('rate limits', () => {
     expect(limited.headers.get('content-type')).toContain('application/problem+json');
     expect(limited.body.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.headers.get('ratelimit-limit')).toBe('3');
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    expect(limited.headers.get('ratelimit-reset')).toBe(limited.headers.get('retry-after'));
   });
 
   it('limits login attempts on one email from many addresses', async () => {

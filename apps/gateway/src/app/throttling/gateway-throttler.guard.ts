@@ -69,7 +69,13 @@ export class GatewayThrottlerGuard extends ThrottlerGuard {
   ): Promise<void> {
     businessMetrics.rateLimited.inc({ by: detail.tracker.slice(0, detail.tracker.indexOf(':')) });
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    void reply.header('retry-after', Math.max(1, detail.timeToBlockExpire));
+    const retryAfter = Math.max(1, detail.timeToBlockExpire);
+    // The limit that tripped, so a client sees on the 429 itself what it ran into and for how long.
+    void reply
+      .header('retry-after', retryAfter)
+      .header('ratelimit-limit', detail.limit)
+      .header('ratelimit-remaining', 0)
+      .header('ratelimit-reset', retryAfter);
     throw new AppError(429, ErrorCode.RateLimited, 'Too many requests; retry later');
   }
 }
