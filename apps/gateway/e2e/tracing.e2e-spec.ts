@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { ClientTCP } from '@nestjs/microservices';
+import { firstValueFrom } from 'rxjs';
 import { type ReceivedSpan, startOtlpReceiver, TestSystem, waitFor } from '@shop/testing';
 
 let system: TestSystem;
@@ -71,5 +74,27 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       .map((line) => JSON.parse(line) as { requestId?: string; traceId?: string; res?: unknown })
       .find((line) => line.requestId === requestId && line.res);
     expect(accessLog?.traceId).toBe(httpSpan!.traceId);
+  });
+
+  it('continues the trace a message names in meta.traceparent (W3C), SQL included', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpanId = randomBytes(8).toString('hex');
+    const client = new ClientTCP(system.address('catalog'));
+    try {
+      const meta = { requestId: 'traced-message', traceparent: `00-${traceId}-${callerSpanId}-01` };
+      await firstValueFrom(client.send('catalog.products.list', { meta, data: { limit: 1 } }));
+    } finally {
+      client.close();
+    }
+
+    const inTrace = () => receiver.spans.filter((s) => s.service === 'catalog' && s.traceId === traceId);
+    await waitFor('the continued trace', async () => inTrace().some((s) => s.name.startsWith('pg')));
+    const handled = inTrace().find((s) => s.name === 'rpc catalog.products.list');
+    expect(handled?.parentSpanId).toBe(callerSpanId);
+    expect(
+      inTrace()
+        .filter((s) => s.name.startsWith('pg'))
+        .every((s) => ancestors(s, receiver.spans).includes(handled!)),
+    ).toBe(true);
   });
 });
