@@ -222,7 +222,7 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
     expect(secretKeys('gateway')).toEqual(['JWT_SECRET']);
     expect(secretKeys('auth')).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'AUTH_DATABASE_URL', 'JWT_SECRET']);
     expect(secretKeys('catalog')).toEqual(['CATALOG_DATABASE_URL', 'REDIS_URL']);
-    expect(secretKeys('orders')).toEqual(['ORDERS_DATABASE_URL']);
+    expect(secretKeys('orders')).toEqual(['ORDERS_DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
   });
 
   it('migrates every app database in a pre-install/pre-upgrade hook Job', () => {

@@ -49,7 +49,7 @@ export class OrdersAppModule {
             if (config.stripe) return new StripePaymentProvider(config.stripe);
             if (config.production) {
               new Logger('Payments').warn(
-                'No STRIPE_SECRET_KEY: the test provider takes payments, and anyone can pay with 4242 4242 4242 4242',
+                'PAYMENT_PROVIDER=test in production: fake payments are accepted (anyone can pay with 4242 4242 4242 4242)',
               );
             }
             return new TestPaymentProvider();

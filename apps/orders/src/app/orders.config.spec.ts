@@ -29,6 +29,14 @@ describe('loadOrdersConfig', () => {
     expect(() => loadOrdersConfig({ STRIPE_SECRET_KEY: 'sk_test_1' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
   });
 
+  it('never takes fake payments in production unless told to by name', () => {
+    expect(() => loadOrdersConfig({ NODE_ENV: 'production' })).toThrow(
+      /STRIPE_SECRET_KEY: is required for Stripe payments/,
+    );
+    expect(() => loadOrdersConfig({ PAYMENT_PROVIDER: 'stripe' })).toThrow(/STRIPE_SECRET_KEY/);
+    expect(loadOrdersConfig({ NODE_ENV: 'production', PAYMENT_PROVIDER: 'test' }).stripe).toBeUndefined();
+  });
+
   it('reads where the catalog listens and how long orders and stuck requests may last', () => {
     const config = loadOrdersConfig({
       CATALOG_SERVICE_URL: 'tcp://catalog.internal:7000',

@@ -20,6 +20,8 @@ const schema = z
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     /** Another Stripe API base, e.g. stripe-mock's http://127.0.0.1:12111 in tests. */
     STRIPE_API_URL: z.url().optional(),
+    /** `test` takes fake card payments; production must ask for it by name. */
+    PAYMENT_PROVIDER: z.enum(['stripe', 'test']).optional(),
   })
   .superRefine((env, ctx) => {
     // Stripe confirms some payments only through its webhook, so the key is useless without the secret.
@@ -29,6 +31,17 @@ const schema = z
         path: ['STRIPE_WEBHOOK_SECRET'],
         message: 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET go together',
       });
+    }
+    // Anyone can pay with the test provider's card, so production never falls back to it.
+    if (env.PAYMENT_PROVIDER === 'stripe' || (env.NODE_ENV === 'production' && env.PAYMENT_PROVIDER !== 'test')) {
+      if (env.STRIPE_SECRET_KEY === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STRIPE_SECRET_KEY'],
+          message:
+            'is required for Stripe payments (in production, PAYMENT_PROVIDER=test takes fake payments on purpose)',
+        });
+      }
     }
   });
 
@@ -45,9 +58,9 @@ export function loadOrdersConfig(env: Record<string, string | undefined>) {
       /** An order still reserving after this long lost its request (a crash, a dropped call). */
       stuckAfterSeconds: values.STUCK_ORDER_SECONDS,
     },
-    /** Without a Stripe key, payments go to the test provider. */
+    /** Without it, payments go to the test provider (in production only when PAYMENT_PROVIDER=test). */
     stripe:
-      values.STRIPE_SECRET_KEY && values.STRIPE_WEBHOOK_SECRET
+      values.PAYMENT_PROVIDER !== 'test' && values.STRIPE_SECRET_KEY && values.STRIPE_WEBHOOK_SECRET
         ? {
             secretKey: values.STRIPE_SECRET_KEY,
             webhookSecret: values.STRIPE_WEBHOOK_SECRET,
