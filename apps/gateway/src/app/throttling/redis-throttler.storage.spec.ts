@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
@@ -16,11 +17,11 @@ describe('RedisThrottlerStorage (real Redis)', () => {
   };
 
   afterAll(async () => {
-    storages.forEach((storage) => storage.onApplicationShutdown());
+    await Promise.all(storages.map((storage) => storage.onApplicationShutdown()));
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await redis.quit();
   });
 
   it('counts one window across instances and blocks past the limit until the block ends', async () => {
@@ -59,5 +60,34 @@ describe('RedisThrottlerStorage (real Redis)', () => {
     const hits = [];
     for (let i = 0; i < 3; i++) hits.push(await storage.increment('offline', 60_000, 2, 60_000, 'default'));
     expect(hits.map((hit) => hit.isBlocked)).toEqual([false, false, true]);
+  });
+
+  it('counts in memory when Redis accepts commands but never answers', async () => {
+    // A Redis that answers the connection handshake (CLIENT SETINFO, then INFO for the ready
+    // check) in order, and then hangs on every other command.
+    const sockets: Socket[] = [];
+    const hung = createServer(
+      (socket) =>
+        sockets.push(socket) &&
+        socket.on('data', (chunk) => {
+          for (const command of String(chunk).split(/(?=\*\d+\r\n)/)) {
+            if (/\binfo\b/i.test(command)) socket.write('$9\r\nloading:0\r\n');
+            else if (/\bclient\b/i.test(command)) socket.write('+OK\r\n');
+          }
+        }),
+    );
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const storage = new RedisThrottlerStorage(`redis://127.0.0.1:${(hung.address() as { port: number }).port}`, prefix);
+    try {
+      for (let i = 0; i < 50 && storage.status !== 'up'; i++) await sleep(20);
+      expect(storage.status).toBe('up');
+      const hits = [];
+      for (let i = 0; i < 2; i++) hits.push(await storage.increment('hung', 60_000, 1, 60_000, 'default'));
+      expect(hits.map((hit) => hit.isBlocked)).toEqual([false, true]);
+    } finally {
+      hung.close();
+      sockets.forEach((socket) => socket.destroy());
+      await storage.onApplicationShutdown();
+    }
   });
 });

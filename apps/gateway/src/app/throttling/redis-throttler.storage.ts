@@ -47,8 +47,14 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     url: string,
     private readonly prefix = 'throttle:',
   ) {
-    // Commands fail at once instead of queueing, so an outage never slows a request down.
-    const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000 });
+    // Commands fail at once instead of queueing while Redis is away, and give up after 500 ms
+    // when it hangs, so an outage never holds a request for longer than that.
+    const redis = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 1_000,
+      commandTimeout: 500,
+    });
     redis.defineCommand('throttleIncrement', { numberOfKeys: 2, lua: INCREMENT });
     redis.on('error', (error: Error) => this.markDown(error));
     redis.on('ready', () => {
@@ -91,9 +97,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     }
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.fallback.onApplicationShutdown();
-    this.redis.disconnect();
+    // QUIT lets Redis close first, so no half-closed socket lingers; without Redis, just drop it.
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   private markDown(error: Error): void {
