@@ -84,6 +84,7 @@ describe('RedisThrottlerStorage (real Redis)', () => {
       const hits = [];
       for (let i = 0; i < 2; i++) hits.push(await storage.increment('hung', 60_000, 1, 60_000, 'default'));
       expect(hits.map((hit) => hit.isBlocked)).toEqual([false, true]);
+      expect(storage.status).toBe('down');
     } finally {
       hung.close();
       sockets.forEach((socket) => socket.destroy());

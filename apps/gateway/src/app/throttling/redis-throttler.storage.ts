@@ -2,6 +2,9 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import Redis from 'ioredis';
 
+/** After a failed command, requests skip Redis this long: a hung Redis then costs one timeout per period, not one per request. */
+const RETRY_AFTER_MS = 5_000;
+
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 /**
@@ -42,6 +45,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   private readonly redis: RedisWithIncrement;
   private readonly fallback = new ThrottlerStorageService();
   private down = false;
+  private retryAt = 0;
 
   constructor(
     url: string,
@@ -57,15 +61,12 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     });
     redis.defineCommand('throttleIncrement', { numberOfKeys: 2, lua: INCREMENT });
     redis.on('error', (error: Error) => this.markDown(error));
-    redis.on('ready', () => {
-      if (this.down) this.logger.log('Redis is back: rate limits are shared again');
-      this.down = false;
-    });
+    redis.on('ready', () => this.markUp());
     this.redis = redis as RedisWithIncrement;
   }
 
   get status(): 'up' | 'down' {
-    return this.redis.status === 'ready' ? 'up' : 'down';
+    return this.redis.status === 'ready' && Date.now() >= this.retryAt ? 'up' : 'down';
   }
 
   async increment(
@@ -75,6 +76,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
+    if (Date.now() < this.retryAt) return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
     // A hash tag keeps both keys of one counter on one Redis Cluster slot.
     const base = `${this.prefix}${throttlerName}:{${key}}`;
     try {
@@ -85,6 +87,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
         limit,
         blockDuration,
       );
+      this.markUp();
       return {
         totalHits: hits,
         timeToExpire: Math.ceil(ttlMs / 1000),
@@ -93,6 +96,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
       };
     } catch (error) {
       this.markDown(error as Error);
+      this.retryAt = Date.now() + RETRY_AFTER_MS;
       return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
     }
   }
@@ -101,6 +105,12 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     this.fallback.onApplicationShutdown();
     // QUIT lets Redis close first, so no half-closed socket lingers; without Redis, just drop it.
     await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private markUp(): void {
+    if (this.down) this.logger.log('Redis is back: rate limits are shared again');
+    this.down = false;
+    this.retryAt = 0;
   }
 
   private markDown(error: Error): void {
