@@ -1,11 +1,14 @@
 import { runUntilExit } from '@shop/testing';
 
 describe('configuration is validated at start-up', () => {
-  it.each(['gateway', 'auth'] as const)('%s refuses to start in production without JWT_SECRET, naming it', async (app) => {
-    const { code, output } = await runUntilExit(app, { NODE_ENV: 'production' });
-    expect(code).toBe(1);
-    expect(output).toContain('JWT_SECRET: is required when NODE_ENV=production');
-  });
+  it.each(['gateway', 'auth'] as const)(
+    '%s refuses to start in production without JWT_SECRET, naming it',
+    async (app) => {
+      const { code, output } = await runUntilExit(app, { NODE_ENV: 'production' });
+      expect(code).toBe(1);
+      expect(output).toContain('JWT_SECRET: is required when NODE_ENV=production');
+    },
+  );
 
   it('names every invalid value', async () => {
     const { code, output } = await runUntilExit('gateway', {

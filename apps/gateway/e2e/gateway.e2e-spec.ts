@@ -11,7 +11,11 @@ beforeAll(async () => {
 });
 afterAll(() => system?.stop());
 
-const validUser = () => ({ email: `u${Math.random().toString(36).slice(2)}@example.com`, password: 'password123', name: 'U' });
+const validUser = () => ({
+  email: `u${Math.random().toString(36).slice(2)}@example.com`,
+  password: 'password123',
+  name: 'U',
+});
 
 function expectProblem(response: ApiResponse, status: number, code: string) {
   expect(response.status).toBe(status);
@@ -30,7 +34,11 @@ function expectProblem(response: ApiResponse, status: number, code: string) {
 
 describe('errors are problem+json', () => {
   it('malformed JSON is 400 MALFORMED_JSON', async () => {
-    expectProblem(await system.http.request('POST', '/api/v1/auth/login', { rawBody: '{"email":' }), 400, 'MALFORMED_JSON');
+    expectProblem(
+      await system.http.request('POST', '/api/v1/auth/login', { rawBody: '{"email":' }),
+      400,
+      'MALFORMED_JSON',
+    );
   });
 
   it('an empty JSON body is 400 MALFORMED_JSON', async () => {
@@ -74,7 +82,9 @@ describe('errors are problem+json', () => {
 describe('request id', () => {
   it('echoes the client id and carries it into the logs of the gateway and of the app', async () => {
     const requestId = `trace-${Date.now()}`;
-    const response = await system.http.post('/api/v1/auth/register', validUser(), { headers: { 'x-request-id': requestId } });
+    const response = await system.http.post('/api/v1/auth/register', validUser(), {
+      headers: { 'x-request-id': requestId },
+    });
     expect(response.status).toBe(201);
     expect(response.headers.get('x-request-id')).toBe(requestId);
 
@@ -87,7 +97,9 @@ describe('request id', () => {
         .filter((entry) => entry.requestId === requestId);
     // The access log line is written as the response finishes, possibly after the client has it.
     await waitFor('the access log line', async () => linesWith('gateway').length > 0, 5_000);
-    expect(linesWith('auth')).toEqual([expect.objectContaining({ service: 'auth', msg: expect.stringContaining('auth.register ok') })]);
+    expect(linesWith('auth')).toEqual([
+      expect.objectContaining({ service: 'auth', msg: expect.stringContaining('auth.register ok') }),
+    ]);
   });
 
   it('mints an id when the client sends none, or an unusable one', async () => {
@@ -113,7 +125,8 @@ describe('documentation', () => {
     const { status, body } = await system.http.get('/docs-json');
     expect(status).toBe(200);
     expect(body.openapi).toMatch(/^3\./);
-    for (const path of ['register', 'login', 'refresh', 'logout', 'me']) expect(body.paths).toHaveProperty(`/api/v1/auth/${path}`);
+    for (const path of ['register', 'login', 'refresh', 'logout', 'me'])
+      expect(body.paths).toHaveProperty(`/api/v1/auth/${path}`);
     const register = body.paths['/api/v1/auth/register'].post;
     expect(register.requestBody.content['application/json'].schema.$ref).toContain('RegisterDto');
     expect(register.responses['409'].content['application/problem+json']).toBeDefined();
