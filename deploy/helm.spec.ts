@@ -219,7 +219,7 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
         .filter((entry) => entry.valueFrom)
         .map((entry) => entry.name)
         .sort();
-    expect(secretKeys('gateway')).toEqual(['JWT_SECRET']);
+    expect(secretKeys('gateway')).toEqual(['JWT_SECRET', 'REDIS_URL']);
     expect(secretKeys('auth')).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'AUTH_DATABASE_URL', 'JWT_SECRET']);
     expect(secretKeys('catalog')).toEqual(['CATALOG_DATABASE_URL', 'REDIS_URL']);
     expect(secretKeys('orders')).toEqual(['ORDERS_DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);

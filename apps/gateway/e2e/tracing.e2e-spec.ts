@@ -58,6 +58,9 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
 
     // Catalog: the message's span, and the SQL it ran as its descendants in the same trace.
     const handled = find((s) => s.service === 'catalog' && s.name === 'rpc catalog.products.list')!;
+    // One trace across processes: the catalog's span hangs under the gateway's call.
+    expect(handled.traceId).toBe(httpSpan!.traceId);
+    expect(handled.parentSpanId).toBe(call.spanId);
     await waitFor('the catalog SQL spans', async () =>
       spans.some((s) => s.service === 'catalog' && s.traceId === handled.traceId && s.name.startsWith('pg')),
     );

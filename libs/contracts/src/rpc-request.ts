@@ -4,6 +4,9 @@
  */
 export interface RpcMeta {
   requestId: string;
+  /** W3C trace context, so the app's spans join the caller's trace. */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export interface RpcRequest<T = unknown> {

@@ -4,6 +4,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { TimeoutError } from 'rxjs';
 import { currentRequestId } from '../logging/request-context';
+import { traceCarrier } from '../metrics/tracing';
 import { type ServiceAddress, ServiceEndpoint } from './service-endpoint';
 
 /** The connection was refused: the message never left, so any call may go to another instance. */
@@ -81,7 +82,10 @@ export class ServiceClient {
     timeoutMs = this.options.timeoutMs,
   ): Promise<TResult> {
     await this.resolved;
-    const message: RpcRequest<TData> = { meta: { requestId: currentRequestId() ?? 'internal' }, data };
+    const message: RpcRequest<TData> = {
+      meta: { requestId: currentRequestId() ?? 'internal', ...traceCarrier() },
+      data,
+    };
     const tried = new Set<ServiceEndpoint>();
     for (let endpoint = this.pick(tried); endpoint; endpoint = this.pick(tried)) {
       tried.add(endpoint);

@@ -9,7 +9,7 @@ import {
   type StockLineDto,
 } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
+import { businessMetrics, DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { CatalogClient } from '../catalog/catalog.client';
@@ -63,6 +63,8 @@ export class OrderPlacement {
     try {
       reservation = await this.catalog.reserve({ orderId, lines });
     } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.InsufficientStock)
+        businessMetrics.ordersRejectedForStock.inc();
       // A refusal (no stock, unknown product) reserved nothing; anything else may have.
       await this.undo(orderId, !(error instanceof AppError && error.status < 500));
       throw error;
@@ -118,6 +120,7 @@ export class OrderPlacement {
       }
       return row;
     });
+    businessMetrics.ordersPlaced.inc();
     return this.repository.toDto(order);
   }
 
