@@ -6,6 +6,7 @@ import {
   type BackendName,
   freePort,
   HttpClient,
+  signedToken,
   TEST_ADMIN,
   TestSystem,
 } from '@shop/testing';
@@ -60,6 +61,21 @@ describe('GET /metrics', () => {
     const edit = () => system.http.patch(`/api/v1/products/${product.id}`, { name: 'B', version: 1 }, { token: admin });
     expect((await edit()).status).toBe(200);
     expect((await edit()).status).toBe(409);
+
+    // One order placed and one refused for stock.
+    const lastOne = await system.http.post(
+      '/api/v1/products',
+      { sku: `SKU-${randomUUID().slice(0, 8)}`, name: 'Last one', price: 100, stock: 1 },
+      { token: admin },
+    );
+    const buyer = signedToken(system);
+    const order = () =>
+      system.http.post(
+        '/api/v1/orders',
+        { items: [{ productId: lastOne.body.id, quantity: 1 }] },
+        { token: buyer.token },
+      );
+    expect([(await order()).status, (await order()).status]).toEqual([201, 409]);
 
     const wrong = { email: TEST_ADMIN.email, password: 'not-the-password' };
     const attempts = [];
@@ -120,6 +136,7 @@ describe('GET /metrics', () => {
 
     const orders = await appMetrics('orders');
     expect(sample(orders, 'process_resident_memory_bytes')).toBeGreaterThan(0);
-    expect(sample(orders, 'shop_orders_placed_total')).toBe(0);
+    expect(sample(orders, 'shop_orders_placed_total')).toBe(1);
+    expect(sample(orders, 'shop_orders_rejected_stock_total')).toBe(1);
   });
 });
