@@ -11,6 +11,15 @@ export interface LoggingOptions {
   accessLog?: boolean;
 }
 
+// Probes and scrapes arrive every few seconds from every caller; at info they would drown the rest.
+const QUIET_PATHS = /^\/(health\/|metrics(\?|$))/;
+
+function accessLogLevel(req: IncomingMessage, res: ServerResponse, err?: Error) {
+  if (QUIET_PATHS.test(req.url ?? '')) return 'debug';
+  if (err || res.statusCode >= 500) return 'error';
+  return res.statusCode >= 400 ? 'warn' : 'info';
+}
+
 /** JSON logs (pino) tagged with the service name, the current request id and trace ids. */
 export function loggingModule({ service, level, accessLog = false }: LoggingOptions): DynamicModule {
   return LoggerModule.forRoot({
@@ -24,6 +33,10 @@ export function loggingModule({ service, level, accessLog = false }: LoggingOpti
         return { ...(requestId ? { requestId } : {}), ...traceIds() };
       },
       autoLogging: accessLog,
+      customLogLevel: accessLogLevel,
+      // pino-http invents an Error (with a stack) for every 5xx answer; a real one is logged where
+      // it is handled, so the access line keeps only what the request was and how it ended.
+      customErrorObject: (_req, _res, _error, { err: _synthetic, ...line }) => line,
       genReqId: (req: IncomingMessage) => req.headers['x-request-id'] as string,
       customAttributeKeys: { reqId: 'requestId' },
       customProps: () => ({}),
