@@ -4,21 +4,41 @@ import { type Context, context, propagation, type Span, SpanKind, SpanStatusCode
  * Starts OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set (spans go there over OTLP/HTTP,
  * and the standard OTEL_* variables apply); otherwise does nothing and the SDK is never loaded.
  * Runs before anything requires `pg` or `http`, so their instrumentations can wrap them.
+ *
+ * The trace SDK alone rather than `@opentelemetry/sdk-node`: that one depends on every exporter
+ * (gRPC, protobuf, metrics, logs), ~130 MB of the image for spans that only ever leave over
+ * OTLP/HTTP. What it did for us is done here: the resource (SDK defaults, OTEL_RESOURCE_ATTRIBUTES,
+ * host, process, then the service name), a batch processor (OTEL_BSP_*), the AsyncLocalStorage
+ * context manager and the W3C traceparent/baggage propagators (`register()`); the sampler and
+ * span limits come from OTEL_TRACES_SAMPLER and OTEL_SPAN_* in the provider itself.
  */
 export function startTracing(env: NodeJS.ProcessEnv = process.env): void {
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return;
-  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { BatchSpanProcessor, NodeTracerProvider } =
+    require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
+  const { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } =
+    require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const { ATTR_SERVICE_NAME } =
+    require('@opentelemetry/semantic-conventions') as typeof import('@opentelemetry/semantic-conventions');
+  const { registerInstrumentations } =
+    require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   const { HttpInstrumentation } =
     require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { PgInstrumentation } =
     require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
-  new NodeSDK({
-    serviceName: env.OTEL_SERVICE_NAME ?? appName(),
-    traceExporter: new OTLPTraceExporter(),
+  const provider = new NodeTracerProvider({
+    resource: defaultResource()
+      .merge(detectResources({ detectors: [envDetector, hostDetector, processDetector] }))
+      .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME ?? appName() })),
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+  });
+  provider.register();
+  registerInstrumentations({
+    tracerProvider: provider,
     instrumentations: [new HttpInstrumentation(), new PgInstrumentation()],
-  }).start();
+  });
 }
 
 /** `apps/<name>/src/main.ts` → `<name>`: each app is one process started from its entry point. */
