@@ -1,10 +1,12 @@
 // No Docker engine runs where this is built and tested: the image is checked by a Dockerfile
-// validator and by reading what it would do, the compose file by its parsed structure, and the
-// scripts the image runs (health check, migrations) by running them here.
+// validator and by reading what it would do, the compose file by its parsed structure and by
+// `docker compose config` (the compose CLI that .ci/run builds into .tools/bin), and the scripts
+// the image runs (health check, migrations) by running them here.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase } from '@shop/testing';
@@ -226,6 +228,62 @@ describe('docker/compose.yaml', () => {
     expect(services.gateway.ports).toEqual(['${GATEWAY_PORT:-3000}:3000']);
     for (const name of Object.keys(services).filter((name) => name !== 'gateway')) {
       expect(services[name].ports).toBeUndefined();
+    }
+  });
+});
+
+describe('docker compose config', () => {
+  // Built from source by .ci/run, like helm: a missing binary fails the suite rather than skip it.
+  const compose = join(root, '.tools/bin/docker-compose');
+  const JWT_SECRET = 'compose-config-check-0123456789abcdef';
+  /** `docker compose config` on a compose file, with only the given variables in its environment. */
+  const config = (file: string, env: Record<string, string>, ...args: string[]) =>
+    run(compose, ['-f', file, '--project-directory', join(root, 'docker'), 'config', ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    });
+  const composeFile = join(root, 'docker/compose.yaml');
+
+  it('finds the compose CLI at .tools/bin/docker-compose (.ci/run builds it)', () => {
+    expect(existsSync(compose)).toBe(true);
+  });
+
+  it('accepts docker/compose.yaml against the compose specification', async () => {
+    await expect(config(composeFile, { JWT_SECRET }, '-q')).resolves.toMatchObject({ stderr: '' });
+  });
+
+  it('resolves the shared app settings and JWT_SECRET the way the checks above read them', async () => {
+    const { stdout } = await config(composeFile, { JWT_SECRET }, '--format', 'json');
+    const { services } = JSON.parse(stdout) as {
+      services: Record<string, { read_only?: boolean; build?: { args?: Record<string, string> }; environment: any }>;
+    };
+    for (const app of APPS) {
+      expect({ app, readOnly: services[app].read_only, arg: services[app].build?.args?.APP }).toEqual({
+        app,
+        readOnly: true,
+        arg: app,
+      });
+      expect(services[app].environment.LOG_LEVEL).toBe('info');
+    }
+    expect(services.gateway.environment.JWT_SECRET).toBe(JWT_SECRET);
+    expect(services.auth.environment.JWT_SECRET).toBe(JWT_SECRET);
+  });
+
+  it('refuses to run without JWT_SECRET, naming it', async () => {
+    await expect(config(composeFile, {}, '-q')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/required variable JWT_SECRET is missing/),
+    });
+  });
+
+  it('rejects a misspelt key: the check does catch mistakes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compose-'));
+    try {
+      const broken = join(dir, 'compose.yaml');
+      writeFileSync(broken, read('docker/compose.yaml').replace('healthcheck:', 'healthchek:'));
+      await expect(config(broken, { JWT_SECRET }, '-q')).rejects.toMatchObject({
+        stderr: expect.stringMatching(/additional properties 'healthchek' not allowed/),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
