@@ -1,10 +1,10 @@
 // Renders the chart with the helm binary `.ci/run` builds into .tools/bin and checks the objects
 // Kubernetes would get. No cluster is needed; a missing helm fails the suite rather than skip it.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 
 const root = join(__dirname, '..');
 const helm = join(root, '.tools/bin/helm');
@@ -16,7 +16,11 @@ const KUBE_VERSION = '1.30.0';
 const TCP_APPS = ['auth', 'catalog', 'orders'];
 const APPS = ['gateway', ...TCP_APPS];
 
-type K8sObject = { kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec: any };
+type K8sObject = {
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: any;
+};
 type Container = {
   name: string;
   image: string;
@@ -57,6 +61,28 @@ const containersOf = (object: K8sObject): Container[] => object.spec.template.sp
 const envOf = (container: Container) => Object.fromEntries((container.env ?? []).map((entry) => [entry.name, entry]));
 const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.entries(selector).every(([key, value]) => labels[key] === value);
+
+/** The values a ci/ file renders with: the chart's defaults, then the file over them. */
+function valuesOf(valuesFile: string): Record<string, any> {
+  const merge = (base: any, over: any): any =>
+    base && over && typeof base === 'object' && typeof over === 'object' && !Array.isArray(over)
+      ? Object.fromEntries(
+          [...new Set([...Object.keys(base), ...Object.keys(over)])].map((key) => [key, merge(base[key], over[key])]),
+        )
+      : (over ?? base);
+  const load = (path: string) => parse(readFileSync(join(chart, path), 'utf8'));
+  return merge(load('values.yaml'), load(join('ci', valuesFile)));
+}
+
+type Peer = Record<string, unknown>;
+type IngressRule = { ports: { port: string; protocol: string }[]; from?: Peer[] };
+/** Whether a NetworkPolicy lets `peer` (undefined: any source) open the named port. */
+const allows = (policy: K8sObject, port: string, peer?: Peer) =>
+  (policy.spec.ingress as IngressRule[]).some(
+    (rule) =>
+      rule.ports.some((entry) => entry.port === port) &&
+      (!rule.from || (peer !== undefined && rule.from.some((from) => JSON.stringify(from) === JSON.stringify(peer)))),
+  );
 
 it('finds helm at .tools/bin/helm (.ci/run builds it)', () => {
   expect(existsSync(helm)).toBe(true);
@@ -188,20 +214,64 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
       const policy = named(objects, 'NetworkPolicy', `shop-${app}`);
       expect(matches(policy.spec.podSelector.matchLabels, podLabels(app))).toBe(true);
       expect(policy.spec.policyTypes).toEqual(['Ingress']);
-      expect(policy.spec.ingress).toHaveLength(1);
-      const [rule] = policy.spec.ingress;
+      const rules: IngressRule[] = policy.spec.ingress;
+      // The RPC port has one rule naming its callers; the only other port opened is the health port.
+      const rpcRules = rules.filter((rule) => rule.ports.some((entry) => entry.port === 'rpc'));
+      expect(rpcRules).toHaveLength(1);
+      const [rule] = rpcRules;
       expect(rule.ports).toEqual([{ port: 'rpc', protocol: 'TCP' }]);
       const allowed = APPS.filter((caller) =>
-        rule.from.some((peer: { podSelector: { matchLabels: Record<string, string> } }) =>
-          matches(peer.podSelector.matchLabels, podLabels(caller)),
-        ),
+        rule.from!.some((peer) => matches((peer as any).podSelector.matchLabels, podLabels(caller))),
       );
       expect(allowed).toEqual(callers[app]);
+      expect(rules.flatMap((entry) => entry.ports.map((port) => port.port)).sort()).toEqual(['health', 'rpc']);
     }
     const gateway = named(objects, 'NetworkPolicy', 'shop-gateway');
-    expect(gateway.spec.ingress.map((rule: { ports: unknown }) => rule.ports)).toEqual([
-      [{ port: 'http', protocol: 'TCP' }],
-    ]);
+    for (const rule of gateway.spec.ingress) expect(rule.ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
+    const { gatewayFrom } = valuesOf(values).networkPolicy;
+    for (const peer of gatewayFrom) expect(allows(gateway, 'http', peer)).toBe(true);
+    // Restricted to the ingress controller, the gateway's port is closed to any other pod.
+    expect(allows(gateway, 'http', { podSelector: {} })).toBe(gatewayFrom.length === 0);
+  });
+
+  it('lets Prometheus scrape /metrics from every pod: port on the Service, NetworkPolicy, annotations or ServiceMonitor', () => {
+    const { metrics, networkPolicy } = valuesOf(values);
+    const monitors = ofKind(objects, 'ServiceMonitor');
+    expect(monitors).toHaveLength(metrics.serviceMonitor.enabled ? APPS.length : 0);
+    for (const app of APPS) {
+      // The gateway serves /metrics on its HTTP port, the TCP apps on their health port.
+      const portName = TCP_APPS.includes(app) ? 'health' : 'http';
+      const [container] = containersOf(deployment(app));
+      const containerPort = container.ports!.find((entry) => entry.name === portName)!.containerPort;
+
+      const service = named(objects, 'Service', `shop-${app}`);
+      const servicePort = service.spec.ports.find((entry: { targetPort: string }) => entry.targetPort === portName);
+      expect({ app, servicePort: servicePort?.name }).toEqual({ app, servicePort: expect.any(String) });
+
+      // Without scrapeFrom, any source; the gateway's port then stays as open as gatewayFrom says.
+      const policy = named(objects, 'NetworkPolicy', `shop-${app}`);
+      const anySource = TCP_APPS.includes(app) || networkPolicy.gatewayFrom.length === 0;
+      if (metrics.scrapeFrom.length === 0) expect(allows(policy, portName)).toBe(anySource);
+      for (const peer of metrics.scrapeFrom) expect(allows(policy, portName, peer)).toBe(true);
+
+      const annotations = deployment(app).spec.template.metadata.annotations ?? {};
+      const scrape = {
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(containerPort),
+        'prometheus.io/path': '/metrics',
+      };
+      if (metrics.podAnnotations) expect(annotations).toMatchObject(scrape);
+      else expect(Object.keys(annotations)).not.toContain('prometheus.io/scrape');
+
+      if (metrics.serviceMonitor.enabled) {
+        const monitor = named(objects, 'ServiceMonitor', `shop-${app}`);
+        expect(matches(monitor.spec.selector.matchLabels, service.metadata.labels!)).toBe(true);
+        expect(monitor.metadata.labels).toMatchObject(metrics.serviceMonitor.labels);
+        expect(monitor.spec.endpoints).toEqual([
+          { port: servicePort.name, path: '/metrics', interval: metrics.serviceMonitor.interval },
+        ]);
+      }
+    }
   });
 
   it("points the gateway and orders at the apps' Services", () => {
