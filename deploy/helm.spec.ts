@@ -1,10 +1,12 @@
 // Renders the chart with the helm binary `.ci/run` builds into .tools/bin and checks the objects
 // Kubernetes would get. No cluster is needed; a missing helm fails the suite rather than skip it.
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { canConnect, freePort, waitFor } from '@shop/testing';
 import { parse, parseAllDocuments } from 'yaml';
+import { API_PREFIX } from '../apps/gateway/src/app/http/api-prefix';
 
 const root = join(__dirname, '..');
 const helm = join(root, '.tools/bin/helm');
@@ -83,6 +85,15 @@ const allows = (policy: K8sObject, port: string, peer?: Peer) =>
       rule.ports.some((entry) => entry.port === port) &&
       (!rule.from || (peer !== undefined && rule.from.some((from) => JSON.stringify(from) === JSON.stringify(peer)))),
   );
+
+type IngressPath = { path: string; pathType: string };
+/** Kubernetes' Ingress matching: Exact is the whole path, Prefix matches whole `/` segments. */
+const admits = (paths: IngressPath[], url: string) =>
+  paths.some(({ path, pathType }) => {
+    if (pathType === 'Exact') return url === path;
+    const prefix = path.replace(/\/+$/, '');
+    return url === prefix || url.startsWith(`${prefix}/`);
+  });
 
 it('finds helm at .tools/bin/helm (.ci/run builds it)', () => {
   expect(existsSync(helm)).toBe(true);
@@ -320,14 +331,83 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
 });
 
 describe('the production-like values', () => {
-  it('use the existing Secret and an Ingress with TLS for the gateway', async () => {
-    const objects = await render('production-values.yaml');
+  let objects: K8sObject[];
+  beforeAll(async () => {
+    objects = await render('production-values.yaml');
+  });
+
+  it('use the existing Secret and an Ingress with TLS for the gateway', () => {
     expect(ofKind(objects, 'Secret')).toEqual([]);
     const [ingress] = ofKind(objects, 'Ingress');
     expect(ingress.spec.tls).toEqual([{ secretName: 'shop-tls', hosts: ['shop.example.com'] }]);
-    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({
-      name: 'shop-gateway',
-      port: { name: 'http' },
+    for (const path of ingress.spec.rules[0].http.paths) {
+      expect(path.backend.service).toEqual({ name: 'shop-gateway', port: { name: 'http' } });
+    }
+  });
+});
+
+/** Starts the real gateway (no apps behind it: what is checked needs none) and stops it after the suite. */
+function gatewayForSuite(): { url: () => string } {
+  let child: ChildProcess;
+  let url = '';
+  beforeAll(async () => {
+    const [port, nobody] = [await freePort(), await freePort()];
+    child = spawn(process.execPath, ['-r', join(root, 'tools/register.cjs'), join(root, 'apps/gateway/src/main.ts')], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ...Object.fromEntries(TCP_APPS.map((app) => [`${app.toUpperCase()}_SERVICE_URL`, `tcp://127.0.0.1:${nobody}`])),
+      },
+      stdio: 'ignore',
     });
+    await waitFor('the gateway', () => canConnect(port), 60_000);
+    url = `http://127.0.0.1:${port}`;
+  });
+  afterAll(() => void child?.kill('SIGKILL'));
+  return { url: () => url };
+}
+
+describe('the Ingress', () => {
+  const gateway = gatewayForSuite();
+  let paths: IngressPath[];
+  beforeAll(async () => {
+    const [ingress] = ofKind(await render('production-values.yaml'), 'Ingress');
+    paths = ingress.spec.rules.flatMap((rule: { http: { paths: IngressPath[] } }) => rule.http.paths);
+  });
+
+  it('is matched the way Kubernetes matches paths', () => {
+    const sample = [
+      { path: '/docs', pathType: 'Prefix' },
+      { path: '/docs-json', pathType: 'Exact' },
+    ];
+    expect(['/docs', '/docs/', '/docs/a.js', '/docs-json'].filter((url) => admits(sample, url))).toHaveLength(4);
+    expect(['/docsx', '/docs-json/x', '/', '/metrics'].some((url) => admits(sample, url))).toBe(false);
+  });
+
+  it('routes the API and nothing else the gateway documents: /metrics and /health/* stay in the cluster', async () => {
+    for (const path of paths) expect(['Exact', 'Prefix']).toContain(path.pathType);
+    const response = await fetch(`${gateway.url()}/docs-json`);
+    expect(response.status).toBe(200);
+    const documented = Object.keys(((await response.json()) as { paths: object }).paths);
+    const internal = documented.filter((path) => !admits(paths, path));
+    expect(internal.sort()).toEqual(documented.filter((path) => !path.startsWith(`/${API_PREFIX}/`)).sort());
+    expect(internal).toEqual(expect.arrayContaining(['/metrics', '/health/live', '/health/ready']));
+  });
+
+  it('routes Swagger UI, every asset its page loads, and the OpenAPI document', async () => {
+    const page = await fetch(`${gateway.url()}/docs`);
+    expect(page.status).toBe(200);
+    const assets = [...(await page.text()).matchAll(/(?:href|src)="([^"]+)"/g)].map(
+      ([, ref]) => new URL(ref, `${gateway.url()}/docs`).pathname,
+    );
+    expect(assets).toEqual(expect.arrayContaining(['/docs/swagger-ui-bundle.js', '/docs/swagger-ui-init.js']));
+    for (const url of ['/docs', '/docs-json', ...assets]) {
+      expect({ url, admitted: admits(paths, url) }).toEqual({ url, admitted: true });
+      expect({ url, status: (await fetch(`${gateway.url()}${url}`)).status }).toEqual({ url, status: 200 });
+    }
   });
 });
