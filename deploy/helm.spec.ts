@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { canConnect, freePort, waitFor } from '@shop/testing';
 import { parse, parseAllDocuments } from 'yaml';
+import { loadGatewayConfig } from '../apps/gateway/src/app/gateway.config';
 import { API_PREFIX } from '../apps/gateway/src/app/http/api-prefix';
 
 const root = join(__dirname, '..');
@@ -285,6 +286,15 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
     }
   });
 
+  it('trusts X-Forwarded-For from the ingress controller whenever there is an Ingress', () => {
+    // Otherwise every client arrives from the controller's address and shares its rate-limit bucket.
+    const trusted = envOf(containersOf(deployment('gateway'))[0]).TRUSTED_PROXIES?.value;
+    if (ofKind(objects, 'Ingress').length === 0) return;
+    expect(trusted).toBeDefined();
+    // The gateway's own config parser accepts it (it refuses to start on a malformed entry).
+    expect(loadGatewayConfig({ TRUSTED_PROXIES: trusted }).trustedProxies).toEqual(trusted!.split(','));
+  });
+
   it("points the gateway and orders at the apps' Services", () => {
     const gatewayEnv = envOf(containersOf(deployment('gateway'))[0]);
     for (const app of TCP_APPS) {
@@ -343,6 +353,11 @@ describe('the production-like values', () => {
     for (const path of ingress.spec.rules[0].http.paths) {
       expect(path.backend.service).toEqual({ name: 'shop-gateway', port: { name: 'http' } });
     }
+  });
+
+  it('set TRUSTED_PROXIES on the gateway, since they enable the Ingress', () => {
+    const [gateway] = containersOf(named(objects, 'Deployment', 'shop-gateway'));
+    expect(envOf(gateway).TRUSTED_PROXIES?.value).toMatch(/^[\d.]+\/\d+$/);
   });
 });
 
