@@ -4,6 +4,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { metricsRegistry } from '@shop/service-defaults';
 import { canConnect, freePort, waitFor } from '@shop/testing';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadGatewayConfig } from '../apps/gateway/src/app/gateway.config';
@@ -23,6 +24,7 @@ type K8sObject = {
   kind: string;
   metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   spec: any;
+  data?: Record<string, string>;
 };
 type Container = {
   name: string;
@@ -424,5 +426,79 @@ describe('the Ingress', () => {
       expect({ url, admitted: admits(paths, url) }).toEqual({ url, admitted: true });
       expect({ url, status: (await fetch(`${gateway.url()}${url}`)).status }).toEqual({ url, status: 200 });
     }
+  });
+});
+
+/** The metric names a PromQL expression reads, and the labels it groups or filters by. */
+function promqlNames(expr: string): { metrics: string[]; labels: string[] } {
+  const labels = [
+    ...[...expr.matchAll(/\b(?:by|without)\s*\(([^)]*)\)/g)].flatMap(([, list]) => list.split(',')),
+    ...[...expr.matchAll(/\{([^}]*)\}/g)].flatMap(([, matchers]) =>
+      [...matchers.matchAll(/(\w+)\s*(?:=~|!~|!=|=)/g)].map(([, label]) => label),
+    ),
+  ].map((label) => label.trim());
+  // What is left once groupings, matchers, ranges and strings are gone: functions (followed by
+  // "("), operators, numbers and the metric names.
+  const bare = expr.replace(/\b(?:by|without)\s*\([^)]*\)/g, ' ').replace(/\{[^}]*\}|\[[^\]]*\]|"[^"]*"/g, ' ');
+  const keywords = new Set(['and', 'or', 'unless', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset']);
+  const metrics = [...bare.matchAll(/(?<![\w:.])([a-zA-Z_:][\w:]*)(?![\w:]|\s*\()/g)]
+    .map(([, name]) => name)
+    .filter((name) => !keywords.has(name));
+  return { metrics, labels };
+}
+
+describe('the Grafana dashboard', () => {
+  // Every series a process serves: the shared registry (the gateway and the apps use the same one),
+  // a histogram as its _bucket, _sum and _count series, each with the labels it is recorded with.
+  let series: Map<string, string[]>;
+  beforeAll(async () => {
+    series = new Map();
+    for (const { name, type } of await metricsRegistry.getMetricsAsJSON()) {
+      const labelNames = [...((metricsRegistry.getSingleMetric(name) as { labelNames?: string[] }).labelNames ?? [])];
+      const suffixes = { histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'] }[String(type)] ?? [
+        '',
+      ];
+      for (const suffix of suffixes)
+        series.set(name + suffix, suffix === '_bucket' ? [...labelNames, 'le'] : labelNames);
+    }
+  });
+
+  it('is shipped only when enabled, as the dashboard file, labelled for Grafana', async () => {
+    expect(ofKind(await render('default-values.yaml'), 'ConfigMap')).toEqual([]);
+    const objects = await render('default-values.yaml', '--set', 'grafanaDashboard.enabled=true');
+    const configMap = named(objects, 'ConfigMap', 'shop-grafana-dashboard');
+    expect(configMap.metadata.labels).toMatchObject(valuesOf('default-values.yaml').grafanaDashboard.labels);
+    const shipped = JSON.parse(configMap.data!['shop.json']);
+    expect(shipped).toEqual(JSON.parse(readFileSync(join(chart, 'dashboards/shop.json'), 'utf8')));
+    expect(shipped.panels.length).toBeGreaterThan(0);
+  });
+
+  it('queries only series the code exports, by labels they carry', () => {
+    const dashboard = JSON.parse(readFileSync(join(chart, 'dashboards/shop.json'), 'utf8'));
+    type Panel = { panels?: Panel[]; targets?: { expr: string }[] };
+    // Rows hold their panels (collapsed ones inside, as Grafana saves them).
+    const queriesOf = (panels: Panel[] = []): string[] =>
+      panels.flatMap((panel) => [...(panel.targets ?? []).map((target) => target.expr), ...queriesOf(panel.panels)]);
+    const queries = queriesOf(dashboard.panels);
+    expect(queries.length).toBeGreaterThan(10);
+    // Labels Prometheus adds to every series it scrapes.
+    const targetLabels = ['instance', 'job', 'pod', 'namespace'];
+    for (const expr of queries) {
+      const { metrics, labels } = promqlNames(expr);
+      expect({ expr, metrics: metrics.length }).toEqual({ expr, metrics: expect.any(Number) });
+      expect({ expr, unknown: metrics.filter((name) => !series.has(name)) }).toEqual({ expr, unknown: [] });
+      const known = [...targetLabels, ...metrics.flatMap((name) => series.get(name) ?? [])];
+      expect({ expr, unknown: labels.filter((label) => !known.includes(label)) }).toEqual({ expr, unknown: [] });
+    }
+  });
+
+  it('is checked by a parser that finds a misspelt metric and label', () => {
+    const { metrics, labels } = promqlNames(
+      'histogram_quantile(0.95, sum by (le, rout) (rate(http_request_duration_second_bucket{status=~"5.."}[5m])))',
+    );
+    expect(metrics).toEqual(['http_request_duration_second_bucket']);
+    expect(labels).toEqual(['le', 'rout', 'status']);
+    expect(series.has('http_request_duration_second_bucket')).toBe(false);
+    expect(series.get('http_request_duration_seconds_bucket')).toEqual(['method', 'route', 'status', 'le']);
   });
 });
