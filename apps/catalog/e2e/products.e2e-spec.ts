@@ -147,6 +147,63 @@ describe('optimistic locking', () => {
     const product = await newProduct();
     expect((await patch(product.id, { stock: 999, version: 1 })).status).toBe(400);
   });
+
+  it('treats "version": null like no version: 428, or the If-Match version when there is one', async () => {
+    const product = await newProduct();
+    const without = await patch(product.id, { name: 'x', version: null });
+    expect(without.status).toBe(428);
+    expect(without.body.code).toBe('VERSION_REQUIRED');
+    const withHeader = await patch(product.id, { name: 'Via header', version: null }, { 'if-match': '"1"' });
+    expect(withHeader.status).toBe(200);
+    expect(withHeader.body).toEqual(expect.objectContaining({ name: 'Via header', version: 2 }));
+  });
+
+  it('names the version field when the version is out of range', async () => {
+    const product = await newProduct();
+    const response = await patch(product.id, { name: 'x', version: 2 ** 31 });
+    expect(response.status).toBe(400);
+    expect(Object.keys(response.body.errors)).toEqual(['version']);
+  });
+});
+
+describe('null in a write', () => {
+  const patch = (id: string, body: object) => system.http.patch(`/api/v1/products/${id}`, body, { token: admin });
+
+  it.each(['name', 'sku', 'price', 'currency', 'description'])(
+    'PATCH {"%s": null} is 400 naming the field, and writes nothing',
+    async (field) => {
+      const product = await newProduct();
+      const response = await patch(product.id, { [field]: null, version: 1 });
+      expect(response.status).toBe(400);
+      expect(response.body.code).toBe('VALIDATION_FAILED');
+      expect(response.body.errors).toEqual({ [field]: expect.arrayContaining([`${field} must not be null`]) });
+      expect((await system.http.get(`/api/v1/products/${product.id}`)).body.version).toBe(1);
+    },
+  );
+
+  it('PUT with "description": null is 400, not a reset to the default', async () => {
+    const product = await newProduct({ description: 'kept' });
+    const response = await system.http.put(
+      `/api/v1/products/${product.id}`,
+      { sku: product.sku, name: 'x', price: 1, description: null, version: 1 },
+      { token: admin },
+    );
+    expect(response.status).toBe(400);
+    expect(Object.keys(response.body.errors)).toEqual(['description']);
+  });
+
+  it('"categoryId": null takes the product out of its category', async () => {
+    const category = await system.http.post(
+      '/api/v1/categories',
+      { name: 'Null test', slug: `null-${randomUUID().slice(0, 8)}` },
+      { token: admin },
+    );
+    const product = await newProduct({ categoryId: category.body.id });
+    expect(product.category.id).toBe(category.body.id);
+    const response = await patch(product.id, { categoryId: null, version: 1 });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(expect.objectContaining({ category: null, version: 2 }));
+  });
 });
 
 describe('delete', () => {
@@ -201,58 +258,5 @@ describe('stock adjustments', () => {
   it('refuses a zero delta', async () => {
     const product = await newProduct();
     expect((await adjust(product.id, 0)).status).toBe(400);
-  });
-});
-
-describe('categories', () => {
-  const createCategory = (body: object) => system.http.post('/api/v1/categories', body, { token: admin });
-
-  it('creates categories with derived or given slugs, unique', async () => {
-    const tea = await createCategory({ name: `Green Tea ${randomUUID().slice(0, 6)}` });
-    expect(tea.status).toBe(201);
-    expect(tea.body.slug).toMatch(/^green-tea-[a-z0-9]+$/);
-    const clash = await createCategory({ name: 'Other', slug: tea.body.slug });
-    expect(clash.status).toBe(409);
-    expect(clash.body.code).toBe('SLUG_TAKEN');
-    const child = await createCategory({
-      name: 'Sencha',
-      slug: `sencha-${randomUUID().slice(0, 6)}`,
-      parentId: tea.body.id,
-    });
-    expect(child.body.parentId).toBe(tea.body.id);
-    const list = await system.http.get('/api/v1/categories');
-    expect(list.body.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([tea.body.id, child.body.id]));
-  });
-
-  it('refuses cycles and deleting a category that has children', async () => {
-    const parent = await createCategory({ name: 'Parent', slug: `parent-${randomUUID().slice(0, 6)}` });
-    const child = await createCategory({
-      name: 'Child',
-      slug: `child-${randomUUID().slice(0, 6)}`,
-      parentId: parent.body.id,
-    });
-    const cycle = await system.http.patch(
-      `/api/v1/categories/${parent.body.id}`,
-      { parentId: child.body.id },
-      { token: admin },
-    );
-    expect(cycle.status).toBe(409);
-    expect(cycle.body.code).toBe('CATEGORY_CYCLE');
-    const blocked = await system.http.delete(`/api/v1/categories/${parent.body.id}`, { token: admin });
-    expect(blocked.body.code).toBe('CATEGORY_IN_USE');
-  });
-
-  it('shows a renamed category on its products, with a new product version', async () => {
-    const category = await createCategory({ name: 'Before', slug: `before-${randomUUID().slice(0, 6)}` });
-    const product = await newProduct({ categoryId: category.body.id });
-    await system.http.get(`/api/v1/products/${product.id}`); // cached now
-    await system.http.patch(`/api/v1/categories/${category.body.id}`, { name: 'After' }, { token: admin });
-    const read = await system.http.get(`/api/v1/products/${product.id}`);
-    expect(read.body.category.name).toBe('After');
-    expect(read.body.version).toBe(2);
-    expect((await system.http.delete(`/api/v1/categories/${category.body.id}`, { token: admin })).status).toBe(204);
-    expect((await system.http.get(`/api/v1/products/${product.id}`)).body).toEqual(
-      expect.objectContaining({ category: null, version: 3 }),
-    );
   });
 });

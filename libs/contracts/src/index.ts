@@ -26,3 +26,4 @@ export * from './orders/order.dto';
 export * from './orders/orders.patterns';
 export * from './orders/payment.dto';
 export * from './idempotent-patterns';
+export * from './omittable.decorator';

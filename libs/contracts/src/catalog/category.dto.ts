@@ -1,15 +1,7 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-  MinLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { Omittable, OmittableOrNull, PatchType } from '../omittable.decorator';
 import { trimmed } from '../transforms';
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -42,20 +34,19 @@ export class CreateCategoryDto {
   @MaxLength(100)
   name: string;
 
-  @ApiPropertyOptional({ description: 'Derived from the name when omitted.', example: 'coffee' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'Derived from the name when omitted; not null.', example: 'coffee' })
+  @Omittable()
   @Matches(SLUG_PATTERN, { message: 'slug must be lower-case words joined by dashes' })
   @MaxLength(100)
   slug?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: a top-level category.' })
+  @OmittableOrNull()
   @IsUUID()
   parentId?: string | null;
 }
 
-export class UpdateCategoryDto extends PartialType(CreateCategoryDto) {}
+export class UpdateCategoryDto extends PatchType(CreateCategoryDto) {}
 
 /** `catalog.categories.update`. */
 export class UpdateCategoryRequest {

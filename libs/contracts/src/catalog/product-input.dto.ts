@@ -1,9 +1,8 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsInt,
   IsISO4217CurrencyCode,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -11,13 +10,15 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateIf,
 } from 'class-validator';
+import { Omittable, OmittableOrNull, PatchType } from '../omittable.decorator';
 import { trimmed } from '../transforms';
 
 /** Prices and stock are int4 in the database. */
 export const MAX_PRICE = 1_000_000_000;
 export const MAX_STOCK = 1_000_000_000;
+/** Versions are int4 too; a larger one could never match and would break the query. */
+export const MAX_VERSION = 2_147_483_647;
 
 /** The fields an admin edits. Stock is not among them: it changes only by adjustments and orders. */
 export class ProductFieldsDto {
@@ -33,8 +34,13 @@ export class ProductFieldsDto {
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ example: 'Dark roast.', maxLength: 5000, default: '' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    example: 'Dark roast.',
+    maxLength: 5000,
+    default: '',
+    description: 'Not null: send "" to clear it.',
+  })
+  @Omittable()
   @IsString()
   @MaxLength(5000)
   description?: string;
@@ -46,13 +52,12 @@ export class ProductFieldsDto {
   price: number;
 
   @ApiPropertyOptional({ description: 'ISO 4217.', example: 'USD', default: 'USD' })
-  @IsOptional()
+  @Omittable()
   @IsISO4217CurrencyCode()
   currency?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: in no category.' })
+  @OmittableOrNull()
   @IsUUID()
   categoryId?: string | null;
 }
@@ -65,18 +70,21 @@ export class CreateProductDto extends ProductFieldsDto {
   stock: number;
 }
 
-/** The editable fields as they travel to the catalog: any subset, without the version. */
-export class ProductChangesDto extends PartialType(ProductFieldsDto) {}
+/** The editable fields as they travel to the catalog: any subset (null only where it means something), without the version. */
+export class ProductChangesDto extends PatchType(ProductFieldsDto) {}
 
 class ExpectedVersionDto {
   @ApiPropertyOptional({
-    description: 'The version you read. Required unless sent as `If-Match: "<version>"`.',
+    description:
+      'The version you read. Required unless sent as `If-Match: "<version>"`; null is the same as leaving it out.',
     example: 3,
+    nullable: true,
   })
-  @IsOptional()
+  @OmittableOrNull()
   @IsInt()
   @Min(1)
-  version?: number;
+  @Max(MAX_VERSION)
+  version?: number | null;
 }
 
 /** PUT: every editable field; omitted optional ones are reset to their defaults. */

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Omittable } from '../omittable.decorator';
 import { trimmed } from '../transforms';
 import { MAX_PRICE } from './product-input.dto';
 
@@ -13,7 +14,7 @@ const booleanString = ({ value }: { value: unknown }) => (value === 'true' ? tru
 /** `GET /products`. Every parameter is checked: a bad value is a 400, never silently ignored. */
 export class ProductListQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 1 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -21,7 +22,7 @@ export class ProductListQuery {
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -29,7 +30,7 @@ export class ProductListQuery {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Full-text search over name and description, ranked.', example: 'espresso' })
-  @IsOptional()
+  @Omittable()
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
@@ -37,13 +38,13 @@ export class ProductListQuery {
   q?: string;
 
   @ApiPropertyOptional({ description: 'Category id or slug.', example: 'coffee' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(/^[a-z0-9-]{1,100}$/, { message: 'category must be a category id or slug' })
   category?: string;
 
   @ApiPropertyOptional({ description: 'Minor units.', minimum: 0 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -51,7 +52,7 @@ export class ProductListQuery {
   minPrice?: number;
 
   @ApiPropertyOptional({ description: 'Minor units.', minimum: 0 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -59,13 +60,13 @@ export class ProductListQuery {
   maxPrice?: number;
 
   @ApiPropertyOptional({ description: 'Only products with stock > 0.', enum: ['true', 'false'] })
-  @IsOptional()
+  @Omittable()
   @Transform(booleanString)
   @IsBoolean()
   inStock?: boolean;
 
   @ApiPropertyOptional({ enum: PRODUCT_SORTS, description: 'Default: relevance with `q`, else `-createdAt`.' })
-  @IsOptional()
+  @Omittable()
   @IsIn(PRODUCT_SORTS)
   sort?: ProductSort;
 }

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsUUID, Min, ValidateNested } from 'class-validator';
-import { ProductChangesDto } from './product-input.dto';
+import { IsInt, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { MAX_VERSION, ProductChangesDto } from './product-input.dto';
 
 /** Messages that address one product. */
 export class ProductIdRequest {
@@ -15,6 +15,7 @@ export class UpdateProductRequest {
 
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   expectedVersion: number;
 
   @ValidateNested()

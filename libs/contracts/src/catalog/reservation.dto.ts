@@ -1,16 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsBoolean,
-  IsInt,
-  IsOptional,
-  IsUUID,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { Omittable } from '../omittable.decorator';
 
 /** Most units of one product a single order may hold. */
 export const MAX_LINE_QUANTITY = 1000;
@@ -49,7 +40,7 @@ export class ReservationRefDto {
    * Release only: also give back the stock of a committed (paid) reservation. Without it a
    * committed reservation is never released, so a late expiry or recovery job cannot undo a sale.
    */
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   restockCommitted?: boolean;
 }

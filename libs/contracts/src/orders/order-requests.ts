@@ -5,7 +5,6 @@ import {
   ArrayMinSize,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -14,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_ORDER_LINES, StockLineDto } from '../catalog/reservation.dto';
+import { Omittable } from '../omittable.decorator';
 import { ActorDto } from './actor.dto';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
 
@@ -23,7 +23,7 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 /** POST /orders. No `items` (or an empty body) checks out the caller's cart. Prices are never taken from the client. */
 export class CreateOrderDto {
   @ApiPropertyOptional({ type: [StockLineDto], description: 'Omit to check out your cart.' })
-  @IsOptional()
+  @Omittable()
   @ValidateNested({ each: true })
   @Type(() => StockLineDto)
   @ArrayMinSize(1)
@@ -36,7 +36,7 @@ export class CreateOrderRequest extends CreateOrderDto {
   @Type(() => ActorDto)
   actor: ActorDto;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(IDEMPOTENCY_KEY_PATTERN)
   idempotencyKey?: string;
@@ -53,7 +53,7 @@ export class OrderRefRequest {
 
 export class ListOrdersQuery {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -61,7 +61,7 @@ export class ListOrdersQuery {
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -69,12 +69,12 @@ export class ListOrdersQuery {
   limit?: number;
 
   @ApiPropertyOptional({ enum: ORDER_STATUSES })
-  @IsOptional()
+  @Omittable()
   @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Admins only; customers always see their own orders.' })
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   userId?: string;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { Omittable } from '../omittable.decorator';
 import { trimmed } from '../transforms';
 import { ActorDto } from './actor.dto';
 import { IDEMPOTENCY_KEY_PATTERN } from './order-requests';
@@ -26,7 +27,7 @@ export class PayOrderRequest extends PayOrderDto {
   @IsUUID()
   orderId: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(IDEMPOTENCY_KEY_PATTERN)
   idempotencyKey?: string;

@@ -10,9 +10,11 @@ export const etagOf = (version: number): string => `"${version}"`;
 
 /**
  * The version a write is conditional on, from `If-Match` or the body's `version`. Both may be
- * sent if they agree; neither is 428: every product write must say which version it read.
+ * sent if they agree; neither is 428: every product write must say which version it read. A
+ * `"version": null` says no more than leaving it out (a client serialising an unset field).
  */
-export function expectedVersion(ifMatch: string | undefined, bodyVersion: number | undefined) {
+export function expectedVersion(ifMatch: string | undefined, versionField: number | null | undefined) {
+  const bodyVersion = versionField ?? undefined;
   let fromHeader: number | undefined;
   if (ifMatch !== undefined) {
     const match = ETAG.exec(ifMatch.trim());

@@ -66,7 +66,10 @@ const WRITE_PROBLEMS = {
   ...COMMON_PROBLEMS,
 };
 
-/** PUT replaces every editable field: what the body leaves out goes back to its default. */
+/**
+ * PUT replaces every editable field: what the body leaves out goes back to its default. The
+ * body's own fields win, and validation has already refused a null for any field but categoryId.
+ */
 const PUT_DEFAULTS = { description: '', currency: 'USD', categoryId: null };
 
 function matchesAny(ifNoneMatch: string, etag: string): boolean {
@@ -211,7 +214,7 @@ export class ProductsController {
   private async write(
     id: string,
     ifMatch: string | undefined,
-    bodyVersion: number | undefined,
+    bodyVersion: number | null | undefined,
     changes: ProductChangesDto,
     reply: FastifyReply,
   ): Promise<ProductDto> {
