@@ -1,5 +1,6 @@
 import type { ProductListQuery } from '@shop/contracts';
 import { accessToken, ADMIN_ENV, TEST_ADMIN, TestSystem } from '@shop/testing';
+import { randomUUID } from 'node:crypto';
 import { and } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { Client } from 'pg';
@@ -55,7 +56,9 @@ describe('GET /products', () => {
   it('filters by category id or slug, price range and stock', async () => {
     expect((await skus(`category=${coffee.id}&sort=price`)).sort()).toEqual(COFFEE_SKUS.slice().sort());
     expect(await skus(`category=${coffee.slug}&sort=price`)).toEqual(['FIL-1', 'ESP-1', 'ESP-2']);
+    expect(await skus(`category=${coffee.id.toUpperCase()}&sort=price`)).toEqual(['FIL-1', 'ESP-1', 'ESP-2']);
     expect(await skus('category=no-such-category')).toEqual([]);
+    expect((await list(`category=${randomUUID()}`)).body).toEqual({ items: [], total: 0, page: 1, limit: 20 });
     expect(await skus('minPrice=1000&maxPrice=2500&sort=price')).toEqual(['MUG-1', 'FIL-1', 'ESP-1']);
     expect(await skus(`category=${coffee.slug}&inStock=true&sort=name`)).toEqual(['ESP-1', 'FIL-1']);
   });
@@ -77,6 +80,16 @@ describe('GET /products', () => {
     'maxPrice=1.5',
     'minPrice=500&maxPrice=100',
     'inStock=yes',
+    'inStock=false',
+    'inStock=',
+    'minPrice=',
+    'maxPrice=',
+    'limit=1e1',
+    'limit=10.0',
+    'limit=%2010',
+    'page=0x2',
+    'page=2&page=3',
+    'minPrice=1_000',
     'sort=price,name',
     'sort=stock',
     'category=Not%20A%20Slug',
@@ -86,6 +99,8 @@ describe('GET /products', () => {
     const response = await list(query);
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('VALIDATION_FAILED');
+    // The field at fault is named (minPrice above maxPrice names minPrice).
+    expect(Object.keys(response.body.errors)).toEqual([query.split('=')[0]]);
   });
 });
 

@@ -87,6 +87,23 @@ describe('create and read', () => {
     expect((await create({ sku: sku(), name: 'x', price: 1, stock: 1 }, customer.token)).body.code).toBe('FORBIDDEN');
   });
 
+  it('takes ids in any case, and answers with the lower-case id', async () => {
+    const category = await system.http.post(
+      '/api/v1/categories',
+      { name: 'Case', slug: `case-${randomUUID().slice(0, 8)}` },
+      { token: admin },
+    );
+    const product = await newProduct({ categoryId: category.body.id.toUpperCase() });
+    expect(product.category.id).toBe(category.body.id);
+    const upper = `/api/v1/products/${product.id.toUpperCase()}`;
+    expect((await system.http.get(upper)).body).toEqual(product);
+    const renamed = await system.http.patch(upper, { name: 'Renamed', version: 1 }, { token: admin });
+    expect(renamed.body.id).toBe(product.id);
+    // Read once more through either spelling: the cache holds one entry per product, not per spelling.
+    expect((await system.http.get(upper)).body.name).toBe('Renamed');
+    expect((await system.http.get(`/api/v1/products/${product.id}`)).body.name).toBe('Renamed');
+  });
+
   it('answers an unknown id with 404 and a malformed one with 400', async () => {
     expect((await system.http.get(`/api/v1/products/${randomUUID()}`)).status).toBe(404);
     const malformed = await system.http.get('/api/v1/products/not-a-uuid');

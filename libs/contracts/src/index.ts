@@ -27,3 +27,4 @@ export * from './orders/orders.patterns';
 export * from './orders/payment.dto';
 export * from './idempotent-patterns';
 export * from './omittable.decorator';
+export * from './id.decorator';

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsId } from '../id.decorator';
 import { Omittable, OmittableOrNull, PatchType } from '../omittable.decorator';
 import { trimmed } from '../transforms';
 
@@ -42,7 +43,7 @@ export class CreateCategoryDto {
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: a top-level category.' })
   @OmittableOrNull()
-  @IsUUID()
+  @IsId()
   parentId?: string | null;
 }
 
@@ -50,7 +51,7 @@ export class UpdateCategoryDto extends PatchType(CreateCategoryDto) {}
 
 /** `catalog.categories.update`. */
 export class UpdateCategoryRequest {
-  @IsUUID()
+  @IsId()
   id: string;
 
   @ValidateNested()

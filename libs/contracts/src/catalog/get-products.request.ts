@@ -1,8 +1,9 @@
-import { ArrayMaxSize, IsUUID } from 'class-validator';
+import { ArrayMaxSize } from 'class-validator';
+import { IsId } from '../id.decorator';
 
 /** `catalog.products.get-many`: the live products among `ids` (deleted and unknown ones are left out). */
 export class GetProductsRequest {
-  @IsUUID('all', { each: true })
+  @IsId({ each: true })
   @ArrayMaxSize(200)
   ids: string[];
 }

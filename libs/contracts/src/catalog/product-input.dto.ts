@@ -1,16 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsInt,
-  IsISO4217CurrencyCode,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsInt, IsISO4217CurrencyCode, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsId } from '../id.decorator';
 import { Omittable, OmittableOrNull, PatchType } from '../omittable.decorator';
 import { trimmed } from '../transforms';
 
@@ -58,7 +49,7 @@ export class ProductFieldsDto {
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: in no category.' })
   @OmittableOrNull()
-  @IsUUID()
+  @IsId()
   categoryId?: string | null;
 }
 

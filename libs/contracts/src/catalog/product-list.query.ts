@@ -1,21 +1,28 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { Equals, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Omittable } from '../omittable.decorator';
-import { trimmed } from '../transforms';
+import { decimalInteger, trimmed } from '../transforms';
 import { MAX_PRICE } from './product-input.dto';
 
 export const PRODUCT_SORTS = ['price', '-price', 'name', '-name', 'createdAt', '-createdAt'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 export const MAX_PAGE_SIZE = 100;
 
-const booleanString = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+const UUID_ANY_CASE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `GET /products`. Every parameter is checked: a bad value is a 400, never silently ignored. */
-export class ProductListQuery {
+/** Ids in any case, as everywhere else; slugs stay as sent (they are lower case by definition). */
+const categoryRef = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && UUID_ANY_CASE.test(value) ? value.toLowerCase() : value;
+
+/** Only 'true' becomes true: anything else stays as sent and is refused. */
+const trueString = ({ value }: { value: unknown }) => (value === 'true' ? true : value);
+
+/** Paging for any list: `page` from 1, `limit` items per page. Plain decimal integers only. */
+export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 1 })
   @Omittable()
-  @Type(() => Number)
+  @Transform(decimalInteger)
   @IsInt()
   @Min(1)
   @Max(10_000)
@@ -23,12 +30,15 @@ export class ProductListQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
   @Omittable()
-  @Type(() => Number)
+  @Transform(decimalInteger)
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_SIZE)
   limit?: number;
+}
 
+/** `GET /products`. Every parameter is checked: a bad value is a 400, never silently ignored. */
+export class ProductListQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Full-text search over name and description, ranked.', example: 'espresso' })
   @Omittable()
   @Transform(trimmed)
@@ -37,33 +47,42 @@ export class ProductListQuery {
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Category id or slug.', example: 'coffee' })
+  @ApiPropertyOptional({
+    description:
+      'Category id (any case) or slug. Only products directly in that category; ' +
+      'an id or slug no category has gives an empty page, not an error.',
+    example: 'coffee',
+  })
   @Omittable()
+  @Transform(categoryRef)
   @IsString()
   @Matches(/^[a-z0-9-]{1,100}$/, { message: 'category must be a category id or slug' })
   category?: string;
 
-  @ApiPropertyOptional({ description: 'Minor units.', minimum: 0 })
+  @ApiPropertyOptional({ description: 'Minor units, a plain decimal integer.', minimum: 0 })
   @Omittable()
-  @Type(() => Number)
+  @Transform(decimalInteger)
   @IsInt()
   @Min(0)
   @Max(MAX_PRICE)
   minPrice?: number;
 
-  @ApiPropertyOptional({ description: 'Minor units.', minimum: 0 })
+  @ApiPropertyOptional({ description: 'Minor units, a plain decimal integer.', minimum: 0 })
   @Omittable()
-  @Type(() => Number)
+  @Transform(decimalInteger)
   @IsInt()
   @Min(0)
   @Max(MAX_PRICE)
   maxPrice?: number;
 
-  @ApiPropertyOptional({ description: 'Only products with stock > 0.', enum: ['true', 'false'] })
+  @ApiPropertyOptional({
+    description: 'Only products with stock > 0. Only `true` is accepted: leave it out to list every product.',
+    enum: ['true'],
+  })
   @Omittable()
-  @Transform(booleanString)
-  @IsBoolean()
-  inStock?: boolean;
+  @Transform(trueString)
+  @Equals(true, { message: 'inStock accepts only true; leave it out to list every product' })
+  inStock?: true;
 
   @ApiPropertyOptional({ enum: PRODUCT_SORTS, description: 'Default: relevance with `q`, else `-createdAt`.' })
   @Omittable()

@@ -1,16 +1,17 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, Max, Min, ValidateNested } from 'class-validator';
+import { IsId } from '../id.decorator';
 import { MAX_VERSION, ProductChangesDto } from './product-input.dto';
 
 /** Messages that address one product. */
 export class ProductIdRequest {
-  @IsUUID()
+  @IsId()
   id: string;
 }
 
 /** `catalog.products.update`: applied only if the product is still at `expectedVersion`. */
 export class UpdateProductRequest {
-  @IsUUID()
+  @IsId()
   id: string;
 
   @IsInt()

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, Max, Min, ValidateNested } from 'class-validator';
+import { IsId } from '../id.decorator';
 import { Omittable } from '../omittable.decorator';
 
 /** Most units of one product a single order may hold. */
@@ -9,7 +10,7 @@ export const MAX_ORDER_LINES = 100;
 
 export class StockLineDto {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsId()
   productId: string;
 
   @ApiProperty({ minimum: 1, maximum: MAX_LINE_QUANTITY, example: 2 })
@@ -21,7 +22,7 @@ export class StockLineDto {
 
 /** `catalog.stock.reserve`: all lines or none; idempotent per order id. */
 export class ReserveStockDto {
-  @IsUUID()
+  @IsId()
   orderId: string;
 
   @ValidateNested({ each: true })
@@ -33,7 +34,7 @@ export class ReserveStockDto {
 
 /** `catalog.stock.release` and `catalog.stock.commit`. */
 export class ReservationRefDto {
-  @IsUUID()
+  @IsId()
   orderId: string;
 
   /**

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsString, IsUUID, Max, MaxLength, Min, MinLength, NotEquals } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min, MinLength, NotEquals } from 'class-validator';
+import { IsId } from '../id.decorator';
 import { trimmed } from '../transforms';
 import { MAX_STOCK } from './product-input.dto';
 
@@ -22,7 +23,7 @@ export class AdjustStockDto {
 
 /** `catalog.products.adjust-stock`. */
 export class AdjustStockRequest extends AdjustStockDto {
-  @IsUUID()
+  @IsId()
   productId: string;
 }
 

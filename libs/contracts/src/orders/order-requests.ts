@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { MAX_ORDER_LINES, StockLineDto } from '../catalog/reservation.dto';
 import { Omittable } from '../omittable.decorator';
+import { decimalInteger } from '../transforms';
 import { ActorDto } from './actor.dto';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
 
@@ -54,7 +55,7 @@ export class OrderRefRequest {
 export class ListOrdersQuery {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
   @Omittable()
-  @Type(() => Number)
+  @Transform(decimalInteger)
   @IsInt()
   @Min(1)
   @Max(100_000)
@@ -62,7 +63,7 @@ export class ListOrdersQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @Omittable()
-  @Type(() => Number)
+  @Transform(decimalInteger)
   @IsInt()
   @Min(1)
   @Max(100)
