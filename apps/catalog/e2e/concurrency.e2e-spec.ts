@@ -1,4 +1,4 @@
-import { CatalogPattern, type ReservationDto } from '@shop/contracts';
+import { CatalogPattern, MAX_STOCK, type ReservationDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { ServiceClient } from '@shop/service-defaults';
 import { accessToken, ADMIN_ENV, TEST_ADMIN, TestSystem } from '@shop/testing';
@@ -210,6 +210,44 @@ describe('retries', () => {
     expect(await stockOf(product.id)).toBe(8);
     await Promise.all([release(orderId, true, 0), release(orderId, true, 1)]);
     expect(await stockOf(product.id)).toBe(10);
+  });
+});
+
+describe('stock near the ceiling', () => {
+  const adjust = (id: string, delta: number) =>
+    system.http.post(`/api/v1/products/${id}/stock-adjustments`, { delta, reason: 'count' }, { token: admin });
+  /** Straight in the catalog's database, past the API (and so past its cache: read it back here too). */
+  const query = async (text: string, params: unknown[]) => {
+    const db = new Client({ connectionString: system.databaseUrl('catalog') });
+    await db.connect();
+    return db.query(text, params).finally(() => db.end());
+  };
+  const setStock = (id: string, stock: number) => query('update products set stock = $2 where id = $1', [id, stock]);
+  const storedStock = async (id: string) =>
+    (await query('select stock from products where id = $1', [id])).rows[0].stock;
+
+  it('a release gives back every unit it held, even above MAX_STOCK', async () => {
+    const product = await newProduct(MAX_STOCK);
+    const orderId = randomUUID();
+    await reserve(orderId, [{ productId: product.id, quantity: 1000 }]);
+    expect((await adjust(product.id, 1000)).body.stockAfter).toBe(MAX_STOCK);
+    expect((await release(orderId)).status).toBe('released');
+    expect(await stockOf(product.id)).toBe(MAX_STOCK + 1000);
+    expect((await adjust(product.id, 1)).body.code).toBe('STOCK_LIMIT_EXCEEDED');
+  });
+
+  it('a release that would pass the column ceiling is 409 STOCK_LIMIT_EXCEEDED and releases nothing', async () => {
+    const product = await newProduct(10);
+    const orderId = randomUUID();
+    await reserve(orderId, [{ productId: product.id, quantity: 10 }]);
+    // A billion units more than adjustments allow: only that many units held by orders could get here.
+    await setStock(product.id, 2 * MAX_STOCK - 5);
+    const refused = await outcome(release(orderId));
+    expect(!refused.ok && [refused.error.status, refused.error.code]).toEqual([409, 'STOCK_LIMIT_EXCEEDED']);
+    expect(await storedStock(product.id)).toBe(2 * MAX_STOCK - 5);
+    await setStock(product.id, 0);
+    expect((await release(orderId)).status).toBe('released');
+    expect(await storedStock(product.id)).toBe(10);
   });
 });
 

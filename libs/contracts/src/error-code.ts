@@ -17,6 +17,7 @@ export const ErrorCode = {
   VersionConflict: 'VERSION_CONFLICT',
   VersionRequired: 'VERSION_REQUIRED',
   InsufficientStock: 'INSUFFICIENT_STOCK',
+  StockLimitExceeded: 'STOCK_LIMIT_EXCEEDED',
   ReservationReleased: 'RESERVATION_RELEASED',
   ReservationCommitted: 'RESERVATION_COMMITTED',
   CategoryInUse: 'CATEGORY_IN_USE',

@@ -7,7 +7,7 @@ export * from './config/load-config';
 export * from './config/microservice-env';
 export * from './database/database';
 export * from './database/database.module';
-export * from './database/unique-violation';
+export * from './database/constraint-violation';
 export * from './lifecycle';
 export * from './logging/logging.module';
 export * from './logging/request-context';

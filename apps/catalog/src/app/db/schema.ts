@@ -1,3 +1,4 @@
+import { MAX_STOCK } from '@shop/contracts';
 import { type SQL, sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
@@ -12,6 +13,13 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+
+/**
+ * Creation and adjustments stop at MAX_STOCK. Releases give back exactly what orders held, which
+ * can lift stock above that; this ceiling keeps the column clear of int4 overflow. Only more than
+ * a billion units of one product held by orders at once could reach it, and that is a 409.
+ */
+export const STOCK_CEILING = 2 * MAX_STOCK;
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
@@ -61,6 +69,7 @@ export const products = pgTable(
   (table) => [
     check('products_price_check', sql`${table.price} >= 0`),
     check('products_stock_check', sql`${table.stock} >= 0`),
+    check('products_stock_ceiling_check', sql`${table.stock} <= ${sql.raw(String(STOCK_CEILING))}`),
     check('products_currency_check', sql`${table.currency} ~ '^[A-Z]{3}$'`),
     uniqueIndex('products_sku_key')
       .on(table.sku)

@@ -8,10 +8,12 @@ import {
   type StockShortage,
 } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { DATABASE, type Database, type Transaction } from '@shop/service-defaults';
+import { DATABASE, type Database, onConstraintViolation, type Transaction } from '@shop/service-defaults';
 import { and, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import { ProductCache } from '../cache/product-cache';
-import { type CatalogSchema, products, reservationLines, reservations } from '../db/schema';
+import { type CatalogSchema, products, reservationLines, reservations, STOCK_CEILING } from '../db/schema';
+
+const STOCK_CEILING_CHECK = 'products_stock_ceiling_check';
 
 /**
  * Stock held for orders. Every change is one transaction: a reservation takes all its lines or
@@ -87,44 +89,46 @@ export class ReservationService {
    */
   async release(orderId: string, restockCommitted = false): Promise<ReservationDto> {
     const from: ReservationStatus[] = restockCommitted ? ['reserved', 'committed'] : ['reserved'];
-    const { reservation, touched } = await this.db.transaction(async (tx) => {
-      const [released] = await tx
-        .update(reservations)
-        .set({ status: 'released', updatedAt: sql`now()` })
-        .where(and(eq(reservations.orderId, orderId), inArray(reservations.status, from)))
-        .returning();
-      if (!released) {
-        await tx.insert(reservations).values({ orderId, status: 'released' }).onConflictDoNothing();
-        const current = await this.existing(tx, orderId);
-        if (current.status === 'committed') {
-          throw new AppError(
-            409,
-            ErrorCode.ReservationCommitted,
-            'The order is paid; restocking it needs restockCommitted',
-          );
+    const { reservation, touched } = await onConstraintViolation('check', STOCK_CEILING_CHECK, ceilingReached, () =>
+      this.db.transaction(async (tx) => {
+        const [released] = await tx
+          .update(reservations)
+          .set({ status: 'released', updatedAt: sql`now()` })
+          .where(and(eq(reservations.orderId, orderId), inArray(reservations.status, from)))
+          .returning();
+        if (!released) {
+          await tx.insert(reservations).values({ orderId, status: 'released' }).onConflictDoNothing();
+          const current = await this.existing(tx, orderId);
+          if (current.status === 'committed') {
+            throw new AppError(
+              409,
+              ErrorCode.ReservationCommitted,
+              'The order is paid; restocking it needs restockCommitted',
+            );
+          }
+          return { reservation: current, touched: [] };
         }
-        return { reservation: current, touched: [] };
-      }
-      const lines = await tx
-        .select()
-        .from(reservationLines)
-        .where(eq(reservationLines.orderId, orderId))
-        .orderBy(reservationLines.productId);
-      const touched: { id: string; version: number }[] = [];
-      for (const line of lines) {
-        const [product] = await tx
-          .update(products)
-          .set({
-            stock: sql`${products.stock} + ${line.quantity}`,
-            version: sql`${products.version} + 1`,
-            updatedAt: sql`now()`,
-          })
-          .where(eq(products.id, line.productId))
-          .returning({ id: products.id, version: products.version });
-        touched.push(product);
-      }
-      return { reservation: { orderId, status: 'released' as const, lines: lines.map(toReservedLine) }, touched };
-    });
+        const lines = await tx
+          .select()
+          .from(reservationLines)
+          .where(eq(reservationLines.orderId, orderId))
+          .orderBy(reservationLines.productId);
+        const touched: { id: string; version: number }[] = [];
+        for (const line of lines) {
+          const [product] = await tx
+            .update(products)
+            .set({
+              stock: sql`${products.stock} + ${line.quantity}`,
+              version: sql`${products.version} + 1`,
+              updatedAt: sql`now()`,
+            })
+            .where(eq(products.id, line.productId))
+            .returning({ id: products.id, version: products.version });
+          touched.push(product);
+        }
+        return { reservation: { orderId, status: 'released' as const, lines: lines.map(toReservedLine) }, touched };
+      }),
+    );
     await this.cache.invalidateMany(touched);
     return reservation;
   }
@@ -179,6 +183,15 @@ export class ReservationService {
     });
   }
 }
+
+/** Releases never stop at MAX_STOCK (they give back what was taken), only at the column's ceiling. */
+const ceilingReached = () =>
+  new AppError(
+    409,
+    ErrorCode.StockLimitExceeded,
+    `Giving these units back would take stock above ${STOCK_CEILING}; nothing was released`,
+    { extensions: { maxStock: STOCK_CEILING } },
+  );
 
 /** One line per product (quantities added up), in product id order. */
 export function mergeLines(lines: StockLineDto[]): StockLineDto[] {

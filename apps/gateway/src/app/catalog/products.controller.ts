@@ -194,14 +194,14 @@ export class ProductsController {
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Restock or write off (admin)',
-    description: 'Atomic; stock never goes below 0; every adjustment is recorded.',
+    description: 'Atomic; stock stays between 0 and 1 000 000 000 (`maxStock`); every adjustment is recorded.',
   })
   @ApiCreatedResponse({ type: StockAdjustmentDto })
   @ApiProblems({
     ...BAD_BODY_PROBLEMS,
     ...ADMIN_PROBLEMS,
     404: 'NOT_FOUND',
-    409: 'INSUFFICIENT_STOCK',
+    409: 'INSUFFICIENT_STOCK (below 0; body has products), STOCK_LIMIT_EXCEEDED (above maxStock; body has stock, maxStock)',
     ...COMMON_PROBLEMS,
   })
   adjustStock(@Param('id', uuidParam('id')) id: string, @Body() dto: AdjustStockDto): Promise<StockAdjustmentDto> {

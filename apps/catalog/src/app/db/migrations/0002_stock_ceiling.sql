@@ -1,0 +1,1 @@
+ALTER TABLE "products" ADD CONSTRAINT "products_stock_ceiling_check" CHECK ("products"."stock" <= 2000000000);
