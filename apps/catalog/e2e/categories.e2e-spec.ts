@@ -1,5 +1,6 @@
 import { accessToken, ADMIN_ENV, TEST_ADMIN, TestSystem } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 
 let system: TestSystem;
 let admin: string;
@@ -101,5 +102,90 @@ describe('null in a category write', () => {
     const response = await system.http.patch(`/api/v1/categories/${child.id}`, { parentId: null }, { token: admin });
     expect(response.status).toBe(200);
     expect(response.body.parentId).toBeNull();
+  });
+});
+
+describe('a category deleted between the check and the write', () => {
+  let db: Client;
+  // Triggers delete the category inside the write's own transaction, after the service checked
+  // it and before the row is written: the interleaving a concurrent DELETE can produce, on demand.
+  beforeAll(async () => {
+    db = new Client({ connectionString: system.databaseUrl('catalog') });
+    await db.connect();
+    await db.query(`
+      create function race_delete_category() returns trigger language plpgsql as $$
+      begin
+        if tg_table_name = 'products' then
+          delete from categories where id = new.category_id;
+        elsif tg_op = 'INSERT' then
+          delete from categories where id = new.parent_id;
+        else
+          insert into categories (name, slug, parent_id) values ('Late child', 'late-' || old.slug, old.id);
+        end if;
+        return coalesce(new, old);
+      end $$;
+      create trigger race_product_write before insert or update on products
+        for each row when (new.sku like 'RACE-%') execute function race_delete_category();
+      create trigger race_child_insert before insert on categories
+        for each row when (new.slug like 'race-child-%') execute function race_delete_category();
+      create trigger race_parent_delete before delete on categories
+        for each row when (old.slug like 'race-parent-%') execute function race_delete_category();`);
+  });
+  afterAll(async () => {
+    await db.query(`
+      drop trigger race_product_write on products;
+      drop trigger race_child_insert on categories;
+      drop trigger race_parent_delete on categories;
+      drop function race_delete_category();`);
+    await db.end();
+  });
+
+  const problem = (response: { status: number; body: { code: string; errors?: object } }) => [
+    response.status,
+    response.body.code,
+    response.body.errors,
+  ];
+  const createProduct = (sku: string, categoryId: string) =>
+    system.http.post('/api/v1/products', { sku, name: 'Thing', price: 1, stock: 1, categoryId }, { token: admin });
+
+  it('a product create naming it answers as for a category that never existed', async () => {
+    const unknown = await createProduct(`SKU-${randomUUID().slice(0, 8)}`, randomUUID());
+    expect(problem(unknown)).toEqual([400, 'VALIDATION_FAILED', { categoryId: ['category not found'] }]);
+    const category = await newCategory();
+    const raced = await createProduct(`RACE-${randomUUID().slice(0, 8)}`, category.id);
+    expect(problem(raced)).toEqual(problem(unknown));
+  });
+
+  it('a product update naming it answers the same', async () => {
+    const plain = await system.http.post(
+      '/api/v1/products',
+      { sku: `RACE-${randomUUID().slice(0, 8)}`, name: 'Thing', price: 1, stock: 1 },
+      { token: admin },
+    );
+    expect(plain.status).toBe(201);
+    const category = await newCategory();
+    const raced = await system.http.patch(
+      `/api/v1/products/${plain.body.id}`,
+      { categoryId: category.id, version: 1 },
+      { token: admin },
+    );
+    expect(problem(raced)).toEqual([400, 'VALIDATION_FAILED', { categoryId: ['category not found'] }]);
+    expect((await system.http.get(`/api/v1/products/${plain.body.id}`)).body.version).toBe(1);
+  });
+
+  it('a subcategory create under it answers as for a parent that never existed', async () => {
+    const unknown = await createCategory({ name: 'Orphan', slug: slug('orphan'), parentId: randomUUID() });
+    expect(problem(unknown)).toEqual([400, 'VALIDATION_FAILED', { parentId: ['category not found'] }]);
+    const parent = await newCategory();
+    const raced = await createCategory({ name: 'Child', slug: slug('race-child'), parentId: parent.id });
+    expect(problem(raced)).toEqual(problem(unknown));
+  });
+
+  it('a delete that a new subcategory overtakes answers as for one that had it all along', async () => {
+    const parent = await newCategory({ slug: slug('race-parent') });
+    const raced = await system.http.delete(`/api/v1/categories/${parent.id}`, { token: admin });
+    expect([raced.status, raced.body.code]).toEqual([409, 'CATEGORY_IN_USE']);
+    const listed = (await system.http.get('/api/v1/categories')).body as { id: string; parentId: string }[];
+    expect(listed.map((c) => c.id)).toContain(parent.id);
   });
 });

@@ -1,14 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type CategoryDto, type CreateCategoryDto, ErrorCode, type UpdateCategoryDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { DATABASE, type Database, onUniqueViolation, type Transaction } from '@shop/service-defaults';
+import { DATABASE, type Database, onConstraintViolation, type Transaction } from '@shop/service-defaults';
 import { asc, eq, sql } from 'drizzle-orm';
 import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, categories, products } from '../db/schema';
 import { slugify } from './slugify';
 
 const categoryNotFound = () => new AppError(404, ErrorCode.NotFound, 'Category not found');
-const slugTaken = () => new AppError(409, ErrorCode.SlugTaken, 'Another category has this slug');
+const noSuchParent = () =>
+  new AppError(400, ErrorCode.ValidationFailed, 'No such parent category', {
+    errors: { parentId: ['category not found'] },
+  });
+const hasChildren = () =>
+  new AppError(409, ErrorCode.CategoryInUse, 'The category has subcategories; move or delete them first');
+const PARENT_FK = 'categories_parent_id_categories_id_fk';
+
+/**
+ * What writing a category can break. The parent is checked first, but may be deleted before the
+ * row is written: the foreign key then gives the same answer as the check.
+ */
+const WRITE_REFUSALS = {
+  categories_slug_key: () => new AppError(409, ErrorCode.SlugTaken, 'Another category has this slug'),
+  [PARENT_FK]: noSuchParent,
+};
 
 const toCategoryDto = (row: typeof categories.$inferSelect): CategoryDto => ({
   id: row.id,
@@ -41,7 +56,7 @@ export class CategoryService {
     }
     return this.db.transaction(async (tx) => {
       if (dto.parentId) await this.assertParent(tx, dto.parentId);
-      const [row] = await onUniqueViolation('categories_slug_key', slugTaken, () =>
+      const [row] = await onConstraintViolation(WRITE_REFUSALS, () =>
         tx
           .insert(categories)
           .values({ name: dto.name, slug, parentId: dto.parentId ?? null })
@@ -54,7 +69,7 @@ export class CategoryService {
   async update(id: string, changes: UpdateCategoryDto): Promise<CategoryDto> {
     const { row, touched } = await this.db.transaction(async (tx) => {
       if (changes.parentId) await this.assertParent(tx, changes.parentId, id);
-      const [row] = await onUniqueViolation('categories_slug_key', slugTaken, () =>
+      const [row] = await onConstraintViolation(WRITE_REFUSALS, () =>
         tx
           .update(categories)
           .set({ ...changes, updatedAt: sql`now()` })
@@ -74,10 +89,12 @@ export class CategoryService {
   async delete(id: string): Promise<void> {
     const touched = await this.db.transaction(async (tx) => {
       const child = await tx.query.categories.findFirst({ where: eq(categories.parentId, id), columns: { id: true } });
-      if (child)
-        throw new AppError(409, ErrorCode.CategoryInUse, 'The category has subcategories; move or delete them first');
+      if (child) throw hasChildren();
       const touched = await this.touchProducts(tx, id, { categoryId: null });
-      const [deleted] = await tx.delete(categories).where(eq(categories.id, id)).returning({ id: categories.id });
+      // A subcategory created since the check above makes the foreign key refuse the delete.
+      const [deleted] = await onConstraintViolation({ [PARENT_FK]: hasChildren }, () =>
+        tx.delete(categories).where(eq(categories.id, id)).returning({ id: categories.id }),
+      );
       if (!deleted) throw categoryNotFound();
       return touched;
     });
@@ -95,11 +112,7 @@ export class CategoryService {
         where: eq(categories.id, current),
         columns: { parentId: true },
       });
-      if (!row && current === parentId) {
-        throw new AppError(400, ErrorCode.ValidationFailed, 'No such parent category', {
-          errors: { parentId: ['category not found'] },
-        });
-      }
+      if (!row && current === parentId) throw noSuchParent();
       current = row?.parentId ?? null;
     }
   }

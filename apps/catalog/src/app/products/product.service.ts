@@ -8,7 +8,7 @@ import {
   type ProductPageDto,
 } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { businessMetrics, DATABASE, type Database, onUniqueViolation } from '@shop/service-defaults';
+import { businessMetrics, DATABASE, type Database, onConstraintViolation } from '@shop/service-defaults';
 import { and, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, categories, products } from '../db/schema';
@@ -16,7 +16,17 @@ import { DEFAULT_PAGE_SIZE, listingConditions, listingOrder } from './product-se
 import { productSelection, toProductDto } from './product.mapper';
 
 export const productNotFound = () => new AppError(404, ErrorCode.NotFound, 'Product not found');
-const skuTaken = () => new AppError(409, ErrorCode.SkuTaken, 'Another product has this SKU');
+const noSuchCategory = () =>
+  new AppError(400, ErrorCode.ValidationFailed, 'No such category', { errors: { categoryId: ['category not found'] } });
+
+/**
+ * What a product write can break, and the answer for it. The category is checked first, but it
+ * may be deleted before the row is written: the foreign key then gives the same answer.
+ */
+const WRITE_REFUSALS = {
+  products_sku_key: () => new AppError(409, ErrorCode.SkuTaken, 'Another product has this SKU'),
+  products_category_id_categories_id_fk: noSuchCategory,
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -69,7 +79,7 @@ export class ProductService {
 
   async create(dto: CreateProductDto): Promise<ProductDto> {
     await this.assertCategoryExists(dto.categoryId);
-    const [{ id }] = await onUniqueViolation('products_sku_key', skuTaken, () =>
+    const [{ id }] = await onConstraintViolation(WRITE_REFUSALS, () =>
       this.db
         .insert(products)
         .values({ ...dto, description: dto.description ?? '', currency: dto.currency ?? 'USD' })
@@ -85,7 +95,7 @@ export class ProductService {
    */
   async update(id: string, expectedVersion: number, changes: ProductChangesDto): Promise<ProductDto> {
     await this.assertCategoryExists(changes.categoryId);
-    const [updated] = await onUniqueViolation('products_sku_key', skuTaken, () =>
+    const [updated] = await onConstraintViolation(WRITE_REFUSALS, () =>
       this.db
         .update(products)
         .set({ ...changes, version: sql`${products.version} + 1`, updatedAt: sql`now()` })
@@ -153,10 +163,6 @@ export class ProductService {
       where: eq(categories.id, categoryId),
       columns: { id: true },
     });
-    if (!category) {
-      throw new AppError(400, ErrorCode.ValidationFailed, 'No such category', {
-        errors: { categoryId: ['category not found'] },
-      });
-    }
+    if (!category) throw noSuchCategory();
   }
 }

@@ -89,7 +89,7 @@ export class ReservationService {
    */
   async release(orderId: string, restockCommitted = false): Promise<ReservationDto> {
     const from: ReservationStatus[] = restockCommitted ? ['reserved', 'committed'] : ['reserved'];
-    const { reservation, touched } = await onConstraintViolation('check', STOCK_CEILING_CHECK, ceilingReached, () =>
+    const { reservation, touched } = await onConstraintViolation({ [STOCK_CEILING_CHECK]: ceilingReached }, () =>
       this.db.transaction(async (tx) => {
         const [released] = await tx
           .update(reservations)
