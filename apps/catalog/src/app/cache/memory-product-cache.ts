@@ -12,13 +12,12 @@ export class MemoryProductCache extends ProductCache {
     super();
   }
 
-  async get(id: string): Promise<ProductDto | undefined> {
+  async read(id: string, load: () => Promise<ProductDto | undefined>): Promise<ProductDto | undefined> {
     const entry = this.live(id);
-    return entry?.value === undefined ? undefined : (JSON.parse(entry.value) as ProductDto);
-  }
-
-  async offer(product: ProductDto): Promise<void> {
-    this.store(product.id, { version: product.version, value: JSON.stringify(product) });
+    if (entry?.value !== undefined) return JSON.parse(entry.value) as ProductDto;
+    const product = await load();
+    if (product) this.store(product.id, { version: product.version, value: JSON.stringify(product) });
+    return product;
   }
 
   async invalidate(id: string, version: number): Promise<void> {

@@ -1,12 +1,13 @@
 import type { ProductDto } from '@shop/contracts';
 
 /**
- * Product reads, cached. Writers call {@link invalidate} with the version they wrote before
- * they return; readers {@link offer} what they read from the database.
+ * Product reads, cached. Writers call {@link invalidate} with the version they wrote before they
+ * return; readers go through {@link read}, which stores what they loaded from the database only
+ * if no write has passed it meanwhile.
  */
 export abstract class ProductCache {
-  abstract get(id: string): Promise<ProductDto | undefined>;
-  abstract offer(product: ProductDto): Promise<void>;
+  /** The cached product, else whatever `load` finds (undefined: no such product). */
+  abstract read(id: string, load: () => Promise<ProductDto | undefined>): Promise<ProductDto | undefined>;
   abstract invalidate(id: string, version: number): Promise<void>;
   abstract close(): Promise<void>;
 

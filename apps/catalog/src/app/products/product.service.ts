@@ -64,11 +64,8 @@ export class ProductService {
   }
 
   async get(id: string): Promise<ProductDto> {
-    const cached = await this.cache.get(id);
-    if (cached) return cached;
-    const [product] = await this.read([id]);
+    const product = await this.cache.read(id, async () => (await this.read([id]))[0]);
     if (!product) throw productNotFound();
-    await this.cache.offer(product);
     return product;
   }
 
