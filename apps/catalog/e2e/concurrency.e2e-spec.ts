@@ -61,24 +61,37 @@ describe('two admins editing one product', () => {
 });
 
 describe('buyers racing for stock', () => {
-  it('200 concurrent reservations against 50 units: never oversold, every unit accounted for', async () => {
-    const products = await Promise.all(Array.from({ length: 5 }, () => newProduct(10)));
+  it('200 concurrent reservations of 60 units, 50 of them contended: exactly the affordable ones succeed', async () => {
+    // Five contended products with 10 units each, and a sixth with more units than are asked of it.
+    const contended = await Promise.all(Array.from({ length: 5 }, () => newProduct(10)));
+    const spare = await newProduct(10);
     const orders = Array.from({ length: 200 }, (_, i) => {
-      const first = products[i % 5].id;
-      const second = products[(i + 2) % 5].id;
-      // One order in four takes two products: all its lines or none.
-      const lines =
-        i % 4 === 0
-          ? [
-              { productId: first, quantity: 1 },
-              { productId: second, quantity: 1 },
-            ]
-          : [{ productId: first, quantity: 1 }];
-      return { orderId: randomUUID(), lines };
+      const first = contended[i % 5].id;
+      const second = contended[(i + 2) % 5].id;
+      // One order in four takes two products: all its lines or none. Six single-line orders ask
+      // for the spare product instead.
+      if (i % 4 === 0) {
+        return {
+          orderId: randomUUID(),
+          lines: [
+            { productId: first, quantity: 1 },
+            { productId: second, quantity: 1 },
+          ],
+        };
+      }
+      const productId = i % 25 === 1 ? spare.id : first;
+      return { orderId: randomUUID(), lines: [{ productId, quantity: 1 }] };
     });
+    const demand = new Map<string, number>();
+    for (const line of orders.flatMap((order) => order.lines))
+      demand.set(line.productId, (demand.get(line.productId) ?? 0) + 1);
+    expect(demand.get(spare.id)).toBe(6);
+    // Single-line orders alone ask each contended product for more than twice what it has.
+    for (const product of contended) expect(demand.get(product.id)).toBeGreaterThan(20);
 
     const results = await Promise.all(orders.map((order, i) => outcome(reserve(order.orderId, order.lines, i))));
 
+    const products = [...contended, spare];
     const finalStock = new Map(await Promise.all(products.map(async (p) => [p.id, await stockOf(p.id)] as const)));
     const reserved = new Map(products.map((p) => [p.id, 0]));
     results.forEach((result, i) => {
@@ -89,30 +102,51 @@ describe('buyers racing for stock', () => {
         for (const line of result.value.lines)
           reserved.set(line.productId, reserved.get(line.productId)! + line.quantity);
       } else {
-        // A refusal is only ever for want of stock, and names a product that really ran out.
+        // A refusal is only ever for want of stock, and names only products that really ran out.
         expect(result.error.code).toBe('INSUFFICIENT_STOCK');
         const short = result.error.options.extensions!.products as { productId: string }[];
-        expect(short.some((s) => finalStock.get(s.productId) === 0)).toBe(true);
+        expect(short.length).toBeGreaterThan(0);
+        for (const { productId } of short) expect(finalStock.get(productId)).toBe(0);
       }
     });
-    for (const product of products) {
-      expect(finalStock.get(product.id)).toBeGreaterThanOrEqual(0);
-      expect(reserved.get(product.id)! + finalStock.get(product.id)!).toBe(10);
-    }
-    const succeeded = results.filter((r) => r.ok).length;
-    expect(succeeded).toBeGreaterThan(0);
-    expect(results.length - succeeded).toBeGreaterThanOrEqual(150);
 
-    // The catalog's own ledger agrees with what the callers were told.
+    // Stock never grows during the race, so a contended product left with a unit would have
+    // served every one of its single-line orders: more than it had. Each ends at exactly 0.
+    for (const product of contended) {
+      expect(finalStock.get(product.id)).toBe(0);
+      expect(reserved.get(product.id)).toBe(10);
+    }
+    // The spare product could serve every order for it: all succeed, and the remainder is exact.
+    expect(finalStock.get(spare.id)).toBe(4);
+    expect(reserved.get(spare.id)).toBe(6);
+    const spareOrders = orders
+      .map((order, i) => [order, results[i]] as const)
+      .filter(([o]) => o.lines[0].productId === spare.id);
+    expect(spareOrders.every(([, result]) => result.ok)).toBe(true);
+
+    // Exactly what was affordable: the successful orders hold 56 units, no more, no fewer.
+    const succeeded = orders.filter((_, i) => results[i].ok);
+    const unitsHeld = succeeded.reduce((units, order) => units + order.lines.length, 0);
+    expect(unitsHeld).toBe(5 * 10 + 6);
+    expect(results.filter((r) => !r.ok)).toHaveLength(200 - succeeded.length);
+
+    // The catalog's own ledger agrees with what the callers were told: one reservation per
+    // successful order and none for a refused one, and reserved + remaining = start per product.
     const db = new Client({ connectionString: system.databaseUrl('catalog') });
     await db.connect();
     try {
+      const held = await db.query<{ order_id: string }>(
+        `select order_id from reservations where order_id = any($1) and status = 'reserved'`,
+        [orders.map((order) => order.orderId)],
+      );
+      expect(held.rows.map((row) => row.order_id).sort()).toEqual(succeeded.map((order) => order.orderId).sort());
       const { rows } = await db.query<{ product_id: string; reserved: string; stock: number }>(
         `select p.id as product_id, coalesce(sum(l.quantity), 0) as reserved, p.stock
            from products p left join reservation_lines l on l.product_id = p.id
           where p.id = any($1) group by p.id`,
         [products.map((p) => p.id)],
       );
+      expect(rows).toHaveLength(6);
       for (const row of rows) expect(Number(row.reserved) + row.stock).toBe(10);
     } finally {
       await db.end();
