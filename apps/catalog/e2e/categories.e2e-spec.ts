@@ -1,4 +1,4 @@
-import { accessToken, ADMIN_ENV, TEST_ADMIN, TestSystem } from '@shop/testing';
+import { accessToken, ADMIN_ENV, newCustomer, TEST_ADMIN, TestSystem } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -76,6 +76,65 @@ describe('categories', () => {
     expect((await system.http.get(`/api/v1/products/${product.id}`)).body).toEqual(
       expect.objectContaining({ category: null, version: 3 }),
     );
+  });
+});
+
+describe('category errors', () => {
+  const patch = (id: string, body: object) => system.http.patch(`/api/v1/categories/${id}`, body, { token: admin });
+
+  it('PATCH to a slug another category has is 409 SLUG_TAKEN, nothing changed', async () => {
+    const taken = await newCategory();
+    const category = await newCategory();
+    const response = await patch(category.id, { slug: taken.slug });
+    expect([response.status, response.body.code]).toEqual([409, 'SLUG_TAKEN']);
+    const listed = (await system.http.get('/api/v1/categories')).body.find((c: { id: string }) => c.id === category.id);
+    expect(listed).toEqual(category);
+  });
+
+  it('PATCH under a parent that does not exist is 400 naming parentId', async () => {
+    const category = await newCategory();
+    const response = await patch(category.id, { parentId: randomUUID() });
+    expect([response.status, response.body.code, response.body.errors]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      { parentId: ['category not found'] },
+    ]);
+  });
+
+  it('PATCH and DELETE of an unknown category are 404 NOT_FOUND', async () => {
+    const id = randomUUID();
+    const patched = await patch(id, { name: 'x' });
+    expect([patched.status, patched.body.code]).toEqual([404, 'NOT_FOUND']);
+    const deleted = await system.http.delete(`/api/v1/categories/${id}`, { token: admin });
+    expect([deleted.status, deleted.body.code]).toEqual([404, 'NOT_FOUND']);
+  });
+
+  it('DELETE of a category with subcategories is 409 CATEGORY_IN_USE and deletes nothing', async () => {
+    const parent = await newCategory();
+    await newCategory({ parentId: parent.id });
+    const refused = await system.http.delete(`/api/v1/categories/${parent.id}`, { token: admin });
+    expect([refused.status, refused.body.code]).toEqual([409, 'CATEGORY_IN_USE']);
+    expect((await system.http.get('/api/v1/categories')).body.map((c: { id: string }) => c.id)).toContain(parent.id);
+  });
+
+  describe('who may write', () => {
+    let customer: string;
+    beforeAll(async () => (customer = (await newCustomer(system)).token));
+
+    it.each([
+      ['POST', () => '/api/v1/categories', { name: 'Nope' }],
+      ['PATCH', (id: string) => `/api/v1/categories/${id}`, { name: 'Nope' }],
+      ['DELETE', (id: string) => `/api/v1/categories/${id}`, undefined],
+    ] as const)('%s: 401 without a token, 403 for a customer, and nothing changes', async (method, path, body) => {
+      const category = await newCategory();
+      const anonymous = await system.http.request(method, path(category.id), { body });
+      expect([anonymous.status, anonymous.body.code]).toEqual([401, 'UNAUTHORIZED']);
+      const forbidden = await system.http.request(method, path(category.id), { body, token: customer });
+      expect([forbidden.status, forbidden.body.code]).toEqual([403, 'FORBIDDEN']);
+      const listed = (await system.http.get('/api/v1/categories')).body as { id: string; name: string }[];
+      expect(listed.map((c) => c.name)).not.toContain('Nope');
+      expect(listed.find((c) => c.id === category.id)).toEqual(category);
+    });
   });
 });
 

@@ -115,6 +115,8 @@ describe('create and read', () => {
 describe('optimistic locking', () => {
   const patch = (id: string, body: object, headers: Record<string, string> = {}) =>
     system.http.patch(`/api/v1/products/${id}`, body, { token: admin, headers });
+  const replace = (id: string, body: object, headers: Record<string, string> = {}) =>
+    system.http.put(`/api/v1/products/${id}`, body, { token: admin, headers });
 
   it('applies a write at the current version and bumps it by one', async () => {
     const product = await newProduct();
@@ -162,7 +164,50 @@ describe('optimistic locking', () => {
 
   it('never lets PATCH or PUT set stock', async () => {
     const product = await newProduct();
-    expect((await patch(product.id, { stock: 999, version: 1 })).status).toBe(400);
+    const patched = await patch(product.id, { stock: 999, version: 1 });
+    expect([patched.status, Object.keys(patched.body.errors)]).toEqual([400, ['stock']]);
+    const put = await replace(product.id, { sku: product.sku, name: 'x', price: 1, stock: 999, version: 1 });
+    expect([put.status, Object.keys(put.body.errors)]).toEqual([400, ['stock']]);
+    expect((await system.http.get(`/api/v1/products/${product.id}`)).body).toEqual(product);
+  });
+
+  it('PUT refuses a stale version: 409 with a body version, 412 with If-Match, and writes nothing', async () => {
+    const product = await newProduct();
+    const fields = { sku: product.sku, name: 'Replaced', price: 7 };
+    expect((await replace(product.id, { ...fields, version: 1 })).status).toBe(200);
+    const stale = await replace(product.id, { ...fields, name: 'Lost', version: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toEqual(expect.objectContaining({ code: 'VERSION_CONFLICT', currentVersion: 2 }));
+    const staleHeader = await replace(product.id, { ...fields, name: 'Lost' }, { 'if-match': '"1"' });
+    expect(staleHeader.status).toBe(412);
+    expect(staleHeader.body).toEqual(expect.objectContaining({ code: 'VERSION_CONFLICT', currentVersion: 2 }));
+    expect((await system.http.get(`/api/v1/products/${product.id}`)).body).toEqual(
+      expect.objectContaining({ name: 'Replaced', version: 2 }),
+    );
+  });
+
+  it('PUT requires a version: 428 VERSION_REQUIRED, nothing written', async () => {
+    const product = await newProduct();
+    const response = await replace(product.id, { sku: product.sku, name: 'No version', price: 1 });
+    expect(response.status).toBe(428);
+    expect(response.body.code).toBe('VERSION_REQUIRED');
+    expect((await system.http.get(`/api/v1/products/${product.id}`)).body.version).toBe(1);
+  });
+
+  it('PATCH to a SKU another product has is 409 SKU_TAKEN, nothing written', async () => {
+    const taken = await newProduct();
+    const product = await newProduct();
+    const response = await patch(product.id, { sku: taken.sku, version: 1 });
+    expect(response.status).toBe(409);
+    expect(response.body.code).toBe('SKU_TAKEN');
+    expect((await system.http.get(`/api/v1/products/${product.id}`)).body).toEqual(product);
+  });
+
+  it('answers PATCH and PUT of an unknown product with 404, whatever the version', async () => {
+    const id = randomUUID();
+    expect((await patch(id, { name: 'x', version: 1 })).body.code).toBe('NOT_FOUND');
+    const put = await replace(id, { sku: sku(), name: 'x', price: 1 }, { 'if-match': '"1"' });
+    expect([put.status, put.body.code]).toEqual([404, 'NOT_FOUND']);
   });
 
   it('treats "version": null like no version: 428, or the If-Match version when there is one', async () => {
@@ -237,5 +282,37 @@ describe('delete', () => {
     const product = await newProduct();
     await system.http.delete(`/api/v1/products/${product.id}`, { token: admin });
     expect((await create({ sku: product.sku, name: 'Again', price: 1, stock: 1 })).status).toBe(201);
+  });
+});
+
+describe('who may write', () => {
+  let customer: string;
+  let product: { id: string; sku: string };
+  beforeAll(async () => {
+    customer = (await newCustomer(system)).token;
+    product = await newProduct();
+  });
+
+  const writes: [string, string, (id: string) => string, object | undefined][] = [
+    ['PATCH', 'a product', (id) => `/api/v1/products/${id}`, { name: 'x', version: 1 }],
+    ['PUT', 'a product', (id) => `/api/v1/products/${id}`, { sku: 'X-1', name: 'x', price: 1, version: 1 }],
+    ['DELETE', 'a product', (id) => `/api/v1/products/${id}`, undefined],
+    ['POST', 'a stock adjustment', (id) => `/api/v1/products/${id}/stock-adjustments`, { delta: 1, reason: 'x' }],
+  ];
+
+  it.each(writes)(
+    '%s %s: 401 without a token, 403 for a customer, and nothing changes',
+    async (method, _, path, body) => {
+      const anonymous = await system.http.request(method, path(product.id), { body });
+      expect([anonymous.status, anonymous.body.code]).toEqual([401, 'UNAUTHORIZED']);
+      const forbidden = await system.http.request(method, path(product.id), { body, token: customer });
+      expect([forbidden.status, forbidden.body.code]).toEqual([403, 'FORBIDDEN']);
+      expect((await system.http.get(`/api/v1/products/${product.id}`)).body).toEqual(product);
+    },
+  );
+
+  it.each(writes)('%s %s of an unknown product: 404 NOT_FOUND for an admin', async (method, _, path, body) => {
+    const response = await system.http.request(method, path(randomUUID()), { body, token: admin });
+    expect([response.status, response.body.code]).toEqual([404, 'NOT_FOUND']);
   });
 });
