@@ -1,5 +1,5 @@
 import { MAX_STOCK } from '@shop/contracts';
-import { accessToken, ADMIN_ENV, TEST_ADMIN, TestSystem } from '@shop/testing';
+import { accessToken, ADMIN_ENV, newCustomer, TEST_ADMIN, TestSystem } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 
 let system: TestSystem;
@@ -79,5 +79,70 @@ describe('the stock ceiling', () => {
     const response = await adjust(product.id, MAX_STOCK + 1);
     expect(response.status).toBe(400);
     expect(Object.keys(response.body.errors)).toEqual(['delta']);
+  });
+});
+
+describe('the adjustment history', () => {
+  const history = (id: string, query = '', token = admin) =>
+    system.http.get(`/api/v1/products/${id}/stock-adjustments${query}`, { token });
+  let adminId: string;
+  beforeAll(async () => (adminId = (await system.http.get('/api/v1/auth/me', { token: admin })).body.id));
+
+  it('records every adjustment with its delta, reason, the stock it left and who made it, newest first', async () => {
+    const product = await newProduct(5);
+    const made = [];
+    for (const [delta, reason] of [
+      [10, 'Delivery from roaster'],
+      [-3, 'Damaged in storage'],
+      [5, 'Recount'],
+    ] as const) {
+      const response = await adjust(product.id, delta, reason);
+      expect(response.status).toBe(201);
+      expect(response.body.createdBy).toBe(adminId);
+      made.push(response.body);
+    }
+    expect((await adjust(product.id, -100)).status).toBe(409); // refused: not recorded
+
+    const response = await history(product.id);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      items: made
+        .reverse()
+        .map(({ version: _version, ...record }) => ({ ...record, productId: product.id, createdBy: adminId })),
+      total: 3,
+      page: 1,
+      limit: 20,
+    });
+    expect(response.body.items.map((item: { stockAfter: number }) => item.stockAfter)).toEqual([17, 12, 15]);
+    expect(response.body.items.map((item: { reason: string }) => item.reason)).toEqual([
+      'Recount',
+      'Damaged in storage',
+      'Delivery from roaster',
+    ]);
+  });
+
+  it('pages, and keeps the order of concurrent adjustments as they took effect', async () => {
+    const product = await newProduct(0);
+    await Promise.all(Array.from({ length: 12 }, (_, i) => adjust(product.id, 1, `unit ${i}`)));
+    const first = await history(product.id, '?limit=5');
+    const third = await history(product.id, '?limit=5&page=3');
+    expect(first.body).toEqual(expect.objectContaining({ total: 12, page: 1, limit: 5 }));
+    expect(first.body.items.map((item: { stockAfter: number }) => item.stockAfter)).toEqual([12, 11, 10, 9, 8]);
+    expect(third.body.items.map((item: { stockAfter: number }) => item.stockAfter)).toEqual([2, 1]);
+  });
+
+  it('answers an unknown or deleted product with 404', async () => {
+    expect((await history(randomUUID())).status).toBe(404);
+    const product = await newProduct(1);
+    await system.http.delete(`/api/v1/products/${product.id}`, { token: admin });
+    expect((await history(product.id)).body.code).toBe('NOT_FOUND');
+  });
+
+  it('is for admins only, with strict paging', async () => {
+    const product = await newProduct(1);
+    expect((await history(product.id, '', '')).status).toBe(401);
+    expect((await history(product.id, '', (await newCustomer(system)).token)).status).toBe(403);
+    const bad = await history(product.id, '?limit=1e1');
+    expect([bad.status, Object.keys(bad.body.errors)]).toEqual([400, ['limit']]);
   });
 });

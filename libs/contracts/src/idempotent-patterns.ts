@@ -17,6 +17,7 @@ export const IDEMPOTENT_PATTERNS: ReadonlySet<string> = new Set([
   CatalogPattern.GetProduct,
   CatalogPattern.GetProducts,
   CatalogPattern.ListCategories,
+  CatalogPattern.ListStockAdjustments,
   CatalogPattern.Reserve,
   CatalogPattern.Release,
   CatalogPattern.Commit,

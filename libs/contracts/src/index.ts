@@ -28,3 +28,4 @@ export * from './orders/payment.dto';
 export * from './idempotent-patterns';
 export * from './omittable.decorator';
 export * from './id.decorator';
+export * from './page.query';

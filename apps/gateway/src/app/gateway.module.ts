@@ -6,6 +6,7 @@ import { AuthController } from './auth/auth.controller';
 import { CartController } from './cart/cart.controller';
 import { CategoriesController } from './catalog/categories.controller';
 import { ProductsController } from './catalog/products.controller';
+import { StockAdjustmentsController } from './catalog/stock-adjustments.controller';
 import type { GatewayConfig } from './gateway.config';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
@@ -32,6 +33,7 @@ export class GatewayModule {
         HealthController,
         MetricsController,
         ProductsController,
+        StockAdjustmentsController,
         CategoriesController,
         OrdersController,
         CartController,

@@ -6,6 +6,7 @@ export const CatalogPattern = {
   UpdateProduct: 'catalog.products.update',
   DeleteProduct: 'catalog.products.delete',
   AdjustStock: 'catalog.products.adjust-stock',
+  ListStockAdjustments: 'catalog.products.stock-adjustments.list',
   ListCategories: 'catalog.categories.list',
   CreateCategory: 'catalog.categories.create',
   UpdateCategory: 'catalog.categories.update',

@@ -2,12 +2,12 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { Equals, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Omittable } from '../omittable.decorator';
+import { PageQuery } from '../page.query';
 import { decimalInteger, trimmed } from '../transforms';
 import { MAX_PRICE } from './product-input.dto';
 
 export const PRODUCT_SORTS = ['price', '-price', 'name', '-name', 'createdAt', '-createdAt'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
-export const MAX_PAGE_SIZE = 100;
 
 const UUID_ANY_CASE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,25 +17,6 @@ const categoryRef = ({ value }: { value: unknown }) =>
 
 /** Only 'true' becomes true: anything else stays as sent and is refused. */
 const trueString = ({ value }: { value: unknown }) => (value === 'true' ? true : value);
-
-/** Paging for any list: `page` from 1, `limit` items per page. Plain decimal integers only. */
-export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 1 })
-  @Omittable()
-  @Transform(decimalInteger)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  page?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
-  @Omittable()
-  @Transform(decimalInteger)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-}
 
 /** `GET /products`. Every parameter is checked: a bad value is a 400, never silently ignored. */
 export class ProductListQuery extends PageQuery {

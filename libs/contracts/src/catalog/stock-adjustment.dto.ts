@@ -1,7 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min, MinLength, NotEquals } from 'class-validator';
 import { IsId } from '../id.decorator';
+import { PageQuery } from '../page.query';
+import { Omittable } from '../omittable.decorator';
 import { trimmed } from '../transforms';
 import { MAX_STOCK } from './product-input.dto';
 
@@ -25,6 +27,17 @@ export class AdjustStockDto {
 export class AdjustStockRequest extends AdjustStockDto {
   @IsId()
   productId: string;
+
+  /** The admin making it, as the gateway verified from the access token. */
+  @Omittable()
+  @IsId()
+  createdBy?: string;
+}
+
+/** `catalog.products.stock-adjustments.list`: one product's adjustments, newest first. */
+export class StockAdjustmentListRequest extends PageQuery {
+  @IsId()
+  productId: string;
 }
 
 export class StockAdjustmentDto {
@@ -43,9 +56,33 @@ export class StockAdjustmentDto {
   @ApiProperty({ description: 'Stock right after this adjustment.', example: 37 })
   stockAfter: number;
 
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    description: 'The id of the admin who made it; null for adjustments recorded before authors were.',
+  })
+  createdBy: string | null;
+
   @ApiProperty({ description: 'The product version after this adjustment.', example: 4 })
   version: number;
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+}
+
+/** An adjustment as its product's history shows it. */
+export class StockAdjustmentRecordDto extends OmitType(StockAdjustmentDto, ['version'] as const) {}
+
+export class StockAdjustmentPageDto {
+  @ApiProperty({ type: [StockAdjustmentRecordDto], description: 'Newest first.' })
+  items: StockAdjustmentRecordDto[];
+
+  @ApiProperty({ example: 3 })
+  total: number;
+
+  @ApiProperty({ example: 1 })
+  page: number;
+
+  @ApiProperty({ example: 20 })
+  limit: number;
 }

@@ -102,9 +102,12 @@ export const stockAdjustments = pgTable(
     delta: integer('delta').notNull(),
     reason: text('reason').notNull(),
     stockAfter: integer('stock_after').notNull(),
+    /** The admin's user id; null for adjustments recorded before it was. */
+    createdBy: uuid('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('stock_adjustments_product_idx').on(table.productId)],
+  // A product's history, newest first, is one backward scan.
+  (table) => [index('stock_adjustments_product_idx').on(table.productId, table.createdAt, table.id)],
 );
 
 /** Stock held for one order: `reserved` → `released` or `committed`, each at most once. */

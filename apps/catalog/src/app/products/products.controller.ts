@@ -10,6 +10,8 @@ import {
   type ProductDto,
   type ProductPageDto,
   type StockAdjustmentDto,
+  StockAdjustmentListRequest,
+  type StockAdjustmentPageDto,
   UpdateProductRequest,
 } from '@shop/contracts';
 import { RpcData } from '@shop/service-defaults';
@@ -57,5 +59,10 @@ export class ProductsController {
   @MessagePattern(CatalogPattern.AdjustStock)
   adjustStock(@RpcData() request: AdjustStockRequest): Promise<StockAdjustmentDto> {
     return this.stock.adjust(request);
+  }
+
+  @MessagePattern(CatalogPattern.ListStockAdjustments)
+  listStockAdjustments(@RpcData() request: StockAdjustmentListRequest): Promise<StockAdjustmentPageDto> {
+    return this.stock.list(request);
   }
 }

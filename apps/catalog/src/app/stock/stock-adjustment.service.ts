@@ -1,10 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type AdjustStockRequest, ErrorCode, MAX_STOCK, type StockAdjustmentDto } from '@shop/contracts';
+import {
+  type AdjustStockRequest,
+  ErrorCode,
+  MAX_STOCK,
+  type StockAdjustmentDto,
+  type StockAdjustmentListRequest,
+  type StockAdjustmentPageDto,
+  type StockAdjustmentRecordDto,
+} from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database } from '@shop/service-defaults';
-import { and, eq, gte, isNull, lte, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, isNull, lte, sql } from 'drizzle-orm';
 import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, products, stockAdjustments } from '../db/schema';
+import { DEFAULT_PAGE_SIZE } from '../products/product-search';
 import { productNotFound } from '../products/product.service';
 
 @Injectable()
@@ -19,7 +28,7 @@ export class StockAdjustmentService {
    * within 0..MAX_STOCK. The bounds are on `stock` alone (`stock <= MAX_STOCK - delta`, never
    * `stock + delta <= …`), so the WHERE itself can never overflow int4.
    */
-  async adjust({ productId, delta, reason }: AdjustStockRequest): Promise<StockAdjustmentDto> {
+  async adjust({ productId, delta, reason, createdBy }: AdjustStockRequest): Promise<StockAdjustmentDto> {
     const adjustment = await this.db.transaction(async (tx) => {
       const [product] = await tx
         .update(products)
@@ -34,15 +43,42 @@ export class StockAdjustmentService {
         )
         .returning({ stock: products.stock, version: products.version });
       if (!product) return null;
+      // The clock now, not the transaction's start: the row lock above orders a product's
+      // adjustments, and their times must agree with that order for the history to.
       const [row] = await tx
         .insert(stockAdjustments)
-        .values({ productId, delta, reason, stockAfter: product.stock })
+        .values({ productId, delta, reason, stockAfter: product.stock, createdBy, createdAt: sql`clock_timestamp()` })
         .returning();
-      return { ...row, version: product.version, createdAt: row.createdAt.toISOString() };
+      return { ...toRecord(row), version: product.version };
     });
     if (!adjustment) throw await this.whyNot(productId, delta);
     await this.cache.invalidate(productId, adjustment.version);
     return adjustment;
+  }
+
+  /** A live product's adjustments, newest first. */
+  async list({
+    productId,
+    page = 1,
+    limit = DEFAULT_PAGE_SIZE,
+  }: StockAdjustmentListRequest): Promise<StockAdjustmentPageDto> {
+    const product = await this.db.query.products.findFirst({
+      where: and(eq(products.id, productId), isNull(products.deletedAt)),
+      columns: { id: true },
+    });
+    if (!product) throw productNotFound();
+    const mine = eq(stockAdjustments.productId, productId);
+    const [rows, [{ total }]] = await Promise.all([
+      this.db
+        .select()
+        .from(stockAdjustments)
+        .where(mine)
+        .orderBy(desc(stockAdjustments.createdAt), desc(stockAdjustments.id))
+        .limit(limit)
+        .offset((page - 1) * limit),
+      this.db.select({ total: count() }).from(stockAdjustments).where(mine),
+    ]);
+    return { items: rows.map(toRecord), total, page, limit };
   }
 
   /** A restock can only have hit the ceiling, a write-off only the floor. */
@@ -68,3 +104,13 @@ export function stockLimitExceeded(stock: number): AppError {
     { extensions: { stock, maxStock: MAX_STOCK } },
   );
 }
+
+const toRecord = (row: typeof stockAdjustments.$inferSelect): StockAdjustmentRecordDto => ({
+  id: row.id,
+  productId: row.productId,
+  delta: row.delta,
+  reason: row.reason,
+  stockAfter: row.stockAfter,
+  createdBy: row.createdBy,
+  createdAt: row.createdAt.toISOString(),
+});

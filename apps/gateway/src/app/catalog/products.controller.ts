@@ -25,8 +25,6 @@ import {
 } from '@nestjs/swagger';
 import { Public, Roles } from '@shop/auth-guard';
 import {
-  AdjustStockDto,
-  type AdjustStockRequest,
   CatalogPattern,
   CreateProductDto,
   ErrorCode,
@@ -36,7 +34,6 @@ import {
   ProductPageDto,
   ReplaceProductDto,
   Role,
-  StockAdjustmentDto,
   UpdateProductDto,
   type UpdateProductRequest,
 } from '@shop/contracts';
@@ -187,28 +184,6 @@ export class ProductsController {
   @ApiProblems({ 400: 'VALIDATION_FAILED (malformed id)', ...ADMIN_PROBLEMS, 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   async delete(@Param('id', uuidParam('id')) id: string): Promise<void> {
     await this.catalog.send(CatalogPattern.DeleteProduct, { id });
-  }
-
-  @Post(':id/stock-adjustments')
-  @Roles(Role.Admin)
-  @ApiBearerAuth()
-  @ApiOperation({
-    summary: 'Restock or write off (admin)',
-    description: 'Atomic; stock stays between 0 and 1 000 000 000 (`maxStock`); every adjustment is recorded.',
-  })
-  @ApiCreatedResponse({ type: StockAdjustmentDto })
-  @ApiProblems({
-    ...BAD_BODY_PROBLEMS,
-    ...ADMIN_PROBLEMS,
-    404: 'NOT_FOUND',
-    409: 'INSUFFICIENT_STOCK (below 0; body has products), STOCK_LIMIT_EXCEEDED (above maxStock; body has stock, maxStock)',
-    ...COMMON_PROBLEMS,
-  })
-  adjustStock(@Param('id', uuidParam('id')) id: string, @Body() dto: AdjustStockDto): Promise<StockAdjustmentDto> {
-    return this.catalog.send<StockAdjustmentDto, AdjustStockRequest>(CatalogPattern.AdjustStock, {
-      ...dto,
-      productId: id,
-    });
   }
 
   private async write(

@@ -1,0 +1,73 @@
+import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AuthenticatedUser, CurrentUser, Roles } from '@shop/auth-guard';
+import {
+  AdjustStockDto,
+  type AdjustStockRequest,
+  CatalogPattern,
+  PageQuery,
+  Role,
+  StockAdjustmentDto,
+  type StockAdjustmentListRequest,
+  StockAdjustmentPageDto,
+} from '@shop/contracts';
+import type { ServiceClient } from '@shop/service-defaults';
+import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import { uuidParam } from '../http/uuid-param';
+import { CATALOG_SERVICE } from '../rpc/service-clients.module';
+
+/** Stock changes by admins: every one recorded, with who made it. */
+@ApiTags('products')
+@Roles(Role.Admin)
+@ApiBearerAuth()
+@Controller('products/:id/stock-adjustments')
+export class StockAdjustmentsController {
+  constructor(@Inject(CATALOG_SERVICE) private readonly catalog: ServiceClient) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Restock or write off (admin)',
+    description: 'Atomic; stock stays between 0 and 1 000 000 000 (`maxStock`); every adjustment is recorded.',
+  })
+  @ApiCreatedResponse({ type: StockAdjustmentDto })
+  @ApiProblems({
+    ...BAD_BODY_PROBLEMS,
+    ...ADMIN_PROBLEMS,
+    404: 'NOT_FOUND',
+    409: 'INSUFFICIENT_STOCK (below 0; body has products), STOCK_LIMIT_EXCEEDED (above maxStock; body has stock, maxStock)',
+    ...COMMON_PROBLEMS,
+  })
+  adjustStock(
+    @Param('id', uuidParam('id')) id: string,
+    @Body() dto: AdjustStockDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<StockAdjustmentDto> {
+    return this.catalog.send<StockAdjustmentDto, AdjustStockRequest>(CatalogPattern.AdjustStock, {
+      ...dto,
+      productId: id,
+      createdBy: user.id,
+    });
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: "A product's stock adjustments (admin)",
+    description: 'Newest first, paginated: each with its delta, reason, the stock it left and who made it.',
+  })
+  @ApiOkResponse({ type: StockAdjustmentPageDto })
+  @ApiProblems({
+    400: 'VALIDATION_FAILED (malformed id, page or limit)',
+    ...ADMIN_PROBLEMS,
+    404: 'NOT_FOUND',
+    ...COMMON_PROBLEMS,
+  })
+  listStockAdjustments(
+    @Param('id', uuidParam('id')) id: string,
+    @Query() query: PageQuery,
+  ): Promise<StockAdjustmentPageDto> {
+    return this.catalog.send<StockAdjustmentPageDto, StockAdjustmentListRequest>(CatalogPattern.ListStockAdjustments, {
+      ...query,
+      productId: id,
+    });
+  }
+}
