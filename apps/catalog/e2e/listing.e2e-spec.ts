@@ -149,6 +149,11 @@ describe('query plans (after the listing tests: this adds rows)', () => {
     expect(await plan({}, coffee.id)).toContain('products_category_idx');
   });
 
+  it('serves name order, both ways, from the name index', async () => {
+    expect(await plan({ sort: 'name' })).toContain('products_name_idx');
+    expect(await plan({ sort: '-name' })).toMatch(/Index Scan Backward using products_name_idx/);
+  });
+
   it('serves the default listing from the creation-time index', async () => {
     expect(await plan({})).toContain('products_created_at_idx');
   });
