@@ -132,6 +132,72 @@ describe('documentation', () => {
     expect(register.responses['409'].content['application/problem+json']).toBeDefined();
     expect(body.components.schemas.ProblemDto.required).toEqual(expect.arrayContaining(['code', 'requestId']));
   });
+
+  it('documents every catalog operation with its problems, an example of each code, and their extension members', async () => {
+    const { body } = await system.http.get('/docs-json');
+    const admin = { 401: ['UNAUTHORIZED'], 403: ['FORBIDDEN'] };
+    const versioned = {
+      ...admin,
+      400: ['VALIDATION_FAILED', 'MALFORMED_JSON'],
+      404: ['NOT_FOUND'],
+      409: ['VERSION_CONFLICT', 'SKU_TAKEN'],
+      412: ['VERSION_CONFLICT'],
+      428: ['VERSION_REQUIRED'],
+    };
+    const operations: [string, string, Record<number, string[]>][] = [
+      ['/api/v1/products', 'get', { 400: ['VALIDATION_FAILED'] }],
+      ['/api/v1/products', 'post', { ...admin, 400: ['VALIDATION_FAILED', 'MALFORMED_JSON'], 409: ['SKU_TAKEN'] }],
+      ['/api/v1/products/{id}', 'get', { 400: ['VALIDATION_FAILED'], 404: ['NOT_FOUND'] }],
+      ['/api/v1/products/{id}', 'patch', versioned],
+      ['/api/v1/products/{id}', 'put', versioned],
+      ['/api/v1/products/{id}', 'delete', { ...admin, 404: ['NOT_FOUND'] }],
+      [
+        '/api/v1/products/{id}/stock-adjustments',
+        'post',
+        { ...admin, 404: ['NOT_FOUND'], 409: ['INSUFFICIENT_STOCK', 'STOCK_LIMIT_EXCEEDED'] },
+      ],
+      ['/api/v1/products/{id}/stock-adjustments', 'get', { ...admin, 400: ['VALIDATION_FAILED'], 404: ['NOT_FOUND'] }],
+      ['/api/v1/categories', 'get', { 503: ['SERVICE_UNAVAILABLE'] }],
+      ['/api/v1/categories', 'post', { ...admin, 409: ['SLUG_TAKEN'] }],
+      ['/api/v1/categories/{id}', 'patch', { ...admin, 404: ['NOT_FOUND'], 409: ['SLUG_TAKEN', 'CATEGORY_CYCLE'] }],
+      ['/api/v1/categories/{id}', 'delete', { ...admin, 404: ['NOT_FOUND'], 409: ['CATEGORY_IN_USE'] }],
+    ];
+    for (const [path, method, problems] of operations) {
+      const operation = body.paths[path]?.[method];
+      expect({ path, method, documented: Boolean(operation?.summary) }).toEqual({ path, method, documented: true });
+      for (const [status, codes] of Object.entries(problems)) {
+        const content = operation.responses[status]?.content?.['application/problem+json'];
+        expect(content?.schema.$ref).toBe('#/components/schemas/ProblemDto');
+        for (const code of codes) {
+          expect({ path, method, status, code, example: content.examples[code]?.value }).toEqual({
+            path,
+            method,
+            status,
+            code,
+            example: expect.objectContaining({ code, status: Number(status), type: expect.any(String) }),
+          });
+        }
+      }
+    }
+
+    const patch = body.paths['/api/v1/products/{id}'].patch;
+    expect(patch.responses['409'].content['application/problem+json'].examples.VERSION_CONFLICT.value).toHaveProperty(
+      'currentVersion',
+    );
+    const adjust = body.paths['/api/v1/products/{id}/stock-adjustments'].post;
+    expect(
+      adjust.responses['409'].content['application/problem+json'].examples.INSUFFICIENT_STOCK.value.products,
+    ).toEqual([expect.objectContaining({ productId: expect.any(String), requested: 3, available: 1 })]);
+    const inStock = body.paths['/api/v1/products'].get.parameters.find((p: { name: string }) => p.name === 'inStock');
+    expect(inStock.schema.enum).toEqual(['true']);
+
+    const problem = body.components.schemas.ProblemDto;
+    expect(Object.keys(problem.properties)).toEqual(
+      expect.arrayContaining(['currentVersion', 'products', 'stock', 'maxStock']),
+    );
+    expect(problem.required).not.toContain('currentVersion');
+    expect(problem.required).not.toContain('products');
+  });
 });
 
 describe('downstream failures', () => {

@@ -2,9 +2,10 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from '@shop/problem-details';
 import { STATUS_CODES } from 'node:http';
+import { problemExamples } from './problem-examples';
 import { ProblemDto } from './problem.dto';
 
-/** Documents the error responses of a route, each as problem+json with its codes. */
+/** Documents the error responses of a route, each as problem+json with its codes and an example of each. */
 export function ApiProblems(problems: Record<number, string>) {
   return applyDecorators(
     ApiExtraModels(ProblemDto),
@@ -12,7 +13,12 @@ export function ApiProblems(problems: Record<number, string>) {
       ApiResponse({
         status: Number(status),
         description: `${STATUS_CODES[Number(status)]}: ${codes}`,
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } },
+        content: {
+          [PROBLEM_CONTENT_TYPE]: {
+            schema: { $ref: getSchemaPath(ProblemDto) },
+            examples: problemExamples(Number(status), codes),
+          },
+        },
       }),
     ),
   );
