@@ -188,6 +188,9 @@ describe('documentation', () => {
     expect(
       adjust.responses['409'].content['application/problem+json'].examples.INSUFFICIENT_STOCK.value.products,
     ).toEqual([expect.objectContaining({ productId: expect.any(String), requested: 3, available: 1 })]);
+    const history = body.paths['/api/v1/products/{id}/stock-adjustments'].get.responses['200'];
+    expect(history.content['application/json'].schema.$ref).toBe('#/components/schemas/StockAdjustmentPageDto');
+    expect(body.components.schemas.ProductPageDto.properties.items.items.$ref).toBe('#/components/schemas/ProductDto');
     const inStock = body.paths['/api/v1/products'].get.parameters.find((p: { name: string }) => p.name === 'inStock');
     expect(inStock.schema.enum).toEqual(['true']);
 

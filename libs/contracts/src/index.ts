@@ -28,4 +28,5 @@ export * from './orders/payment.dto';
 export * from './idempotent-patterns';
 export * from './omittable.decorator';
 export * from './id.decorator';
+export * from './page.dto';
 export * from './page.query';

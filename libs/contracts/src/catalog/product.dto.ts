@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageOf } from '../page.dto';
 
 export class CategorySummaryDto {
   @ApiProperty({ format: 'uuid' })
@@ -46,16 +47,4 @@ export class ProductDto {
   updatedAt: string;
 }
 
-export class ProductPageDto {
-  @ApiProperty({ type: [ProductDto] })
-  items: ProductDto[];
-
-  @ApiProperty({ example: 42 })
-  total: number;
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  limit: number;
-}
+export class ProductPageDto extends PageOf(ProductDto) {}

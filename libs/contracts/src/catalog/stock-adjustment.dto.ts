@@ -4,6 +4,7 @@ import { IsInt, IsString, Max, MaxLength, Min, MinLength, NotEquals } from 'clas
 import { IsId } from '../id.decorator';
 import { PageQuery } from '../page.query';
 import { Omittable } from '../omittable.decorator';
+import { PageOf } from '../page.dto';
 import { trimmed } from '../transforms';
 import { MAX_STOCK } from './product-input.dto';
 
@@ -73,16 +74,4 @@ export class StockAdjustmentDto {
 /** An adjustment as its product's history shows it. */
 export class StockAdjustmentRecordDto extends OmitType(StockAdjustmentDto, ['version'] as const) {}
 
-export class StockAdjustmentPageDto {
-  @ApiProperty({ type: [StockAdjustmentRecordDto], description: 'Newest first.' })
-  items: StockAdjustmentRecordDto[];
-
-  @ApiProperty({ example: 3 })
-  total: number;
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  limit: number;
-}
+export class StockAdjustmentPageDto extends PageOf(StockAdjustmentRecordDto, 'Newest first.') {}
