@@ -18,6 +18,8 @@ const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
 
 const login = (ip: string, email = 'a@example.com', client: HttpClient = system.http) =>
   client.post('/api/v1/auth/login', { email, password: 'whatever1' }, from(ip));
+const register = (ip: string, email: string) =>
+  system.http.post('/api/v1/auth/register', { email, password: 'another-password', name: 'R' }, from(ip));
 
 async function statuses(count: number, request: () => Promise<{ status: number }>): Promise<number[]> {
   const result = [];
@@ -38,6 +40,26 @@ describe('rate limits', () => {
     expect(limited.headers.get('ratelimit-limit')).toBe('3');
     expect(limited.headers.get('ratelimit-remaining')).toBe('0');
     expect(limited.headers.get('ratelimit-reset')).toBe(limited.headers.get('retry-after'));
+  });
+
+  it('counts login and register against one auth budget per address', async () => {
+    const ip = newClientIp();
+    const attempts = [
+      () => login(ip, `${randomUUID()}@example.com`),
+      () => register(ip, `${randomUUID()}@example.com`),
+      () => login(ip, `${randomUUID()}@example.com`),
+      () => register(ip, `${randomUUID()}@example.com`),
+    ];
+    const result = [];
+    for (const attempt of attempts) result.push((await attempt()).status);
+    expect(result).toEqual([401, 201, 401, 429]);
+  });
+
+  it('counts login and register against one budget per email, from any address', async () => {
+    const email = `${randomUUID()}@example.com`;
+    const result = [];
+    for (const attempt of [register, login, register, login]) result.push((await attempt(newClientIp(), email)).status);
+    expect(result).toEqual([201, 401, 409, 429]);
   });
 
   it('limits login attempts on one email from many addresses', async () => {
@@ -67,6 +89,15 @@ describe('rate limits', () => {
     expect(Number(responses[0].headers.get('ratelimit-reset'))).toBeGreaterThan(0);
 
     expect((await system.http.get('/api/v1/auth/me', from(newClientIp()))).status).toBe(401);
+  });
+
+  it('counts every route against one budget per address', async () => {
+    const ip = newClientIp();
+    // Two controllers, so neither the route nor the handler can be part of the key.
+    const routes = ['/api/v1/auth/me', '/api/v1/products?limit=1'];
+    let sent = 0;
+    const result = await statuses(9, () => system.http.get(routes[sent++ % 2], from(ip)));
+    expect(result).toEqual([401, 200, 401, 200, 401, 200, 401, 200, 429]);
   });
 
   it('limits signed-in traffic per user, not per address', async () => {

@@ -14,6 +14,7 @@ import { ErrorCode } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { businessMetrics } from '@shop/service-defaults';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
 
 export const STRICT_THROTTLE = 'throttle:strict';
 
@@ -61,6 +62,15 @@ export class GatewayThrottlerGuard extends ThrottlerGuard {
     // Verified, not just decoded: a forged token must not buy a fresh bucket.
     const user = match ? this.verifier.verify(match[1]) : null;
     return user ? `user:${user.id}` : clientIp(request);
+  }
+
+  /**
+   * One bucket per limit and client, whatever the route. The library's default key also holds
+   * the controller and handler names, which would give every route (and login and register
+   * apart) a budget of its own. Hashed as the library does, so no email lands in Redis as a key.
+   */
+  protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
+    return createHash('sha256').update(`${throttlerName}:${tracker}`).digest('hex');
   }
 
   protected override async throwThrottlingException(
