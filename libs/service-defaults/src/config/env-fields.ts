@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Fields and rules every service's environment schema is built from. */
@@ -13,22 +14,25 @@ export const optionalUrl = z.url().optional();
 
 /**
  * One or more `tcp://host:port`, comma-separated: every instance of an app, or one host name
- * that resolves to all of them (a Kubernetes headless Service).
+ * that resolves to all of them (a Kubernetes headless Service). An IPv6 address is written in
+ * brackets, as in any URL (`tcp://[fd00::7]:4001`), and comes out bare.
  */
 export const tcpUrl = (fallbackPort: number) =>
   z
     .string()
     .default(`tcp://127.0.0.1:${fallbackPort}`)
     .transform((value, ctx) => {
-      const addresses = value.split(',').map((part) => /^tcp:\/\/([^:/\s]+):(\d{1,5})$/.exec(part.trim()));
-      if (addresses.some((match) => !match || Number(match[2]) > 65535)) {
+      const addresses = value
+        .split(',')
+        .map((part) => /^tcp:\/\/(?:\[([0-9a-fA-F:.]+)\]|([^:/\s[\]]+)):(\d{1,5})$/.exec(part.trim()));
+      if (addresses.some((match) => !match || Number(match[3]) > 65535 || (match[1] && isIP(match[1]) !== 6))) {
         ctx.addIssue({
           code: 'custom',
           message: 'must look like tcp://host:port (several may be given, comma-separated)',
         });
         return z.NEVER;
       }
-      return addresses.map((match) => ({ host: match![1], port: Number(match![2]) }));
+      return addresses.map((match) => ({ host: match![1] ?? match![2], port: Number(match![3]) }));
     });
 
 /** HMAC secrets shorter than this are guessable offline from any token. */

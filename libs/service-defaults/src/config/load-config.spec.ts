@@ -36,4 +36,14 @@ describe('loadConfig', () => {
       { host: 'auth-headless', port: 4001 },
     ]);
   });
+
+  it('reads IPv6 addresses in brackets, and refuses them bare or malformed', () => {
+    expect(loadConfig(schema, { AUTH_SERVICE_URL: 'tcp://[fd00::7]:4001,tcp://[::1]:4002' }).AUTH_SERVICE_URL).toEqual([
+      { host: 'fd00::7', port: 4001 },
+      { host: '::1', port: 4002 },
+    ]);
+    for (const bad of ['tcp://fd00::7:4001', 'tcp://[fd00::zz]:4001', 'tcp://[10.0.0.1]:4001']) {
+      expect(() => loadConfig(schema, { AUTH_SERVICE_URL: bad })).toThrow(/AUTH_SERVICE_URL/);
+    }
+  });
 });

@@ -3,15 +3,17 @@ import { NestFactory } from '@nestjs/core';
 import { MessagePattern, type MicroserviceOptions, Payload, Transport } from '@nestjs/microservices';
 import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
+import type { LookupAddress } from 'node:dns';
 import { createServer, type Server } from 'node:net';
-import { ServiceClient } from './service-client';
+import { Logger } from '@nestjs/common';
+import { ServiceClient, type ServiceClientOptions } from './service-client';
 import { RpcErrorFilter } from './rpc-error.filter';
 
 /** Whether each instance says it is ready when probed. */
 const ready = new Map<string, boolean>();
 
 /** Real TCP apps, in this process: each answers `whoami` with its name. */
-async function startInstance(name: string, port: number): Promise<INestMicroservice> {
+async function startInstance(name: string, port: number, host = '127.0.0.1'): Promise<INestMicroservice> {
   ready.set(name, true);
 
   @Controller()
@@ -41,7 +43,7 @@ async function startInstance(name: string, port: number): Promise<INestMicroserv
 
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(InstanceModule, {
     transport: Transport.TCP,
-    options: { host: '127.0.0.1', port },
+    options: { host, port },
     logger: false,
   });
   app.useGlobalFilters(new RpcErrorFilter());
@@ -180,16 +182,129 @@ describe('ServiceClient when a connection drops mid-call', () => {
 });
 
 describe('ServiceClient with a host name', () => {
-  it('resolves it to the instances behind it', async () => {
-    const port = await freePort();
-    const instance = await startInstance('by-name', port);
+  let port: number;
+  const instances: INestMicroservice[] = [];
+  const clients: ServiceClient[] = [];
+  /** What the name resolves to right now; the test changes it between lookups. */
+  let answer: () => Promise<string[]>;
+  let lookups = 0;
+  const byName = (options: Partial<ServiceClientOptions> = {}) => {
+    const client = new ServiceClient('test', [{ host: 'app.headless', port }], {
+      timeoutMs: 2_000,
+      resolveIntervalMs: 20,
+      probeIntervalMs: 0,
+      lookup: (host) => {
+        expect(host).toBe('app.headless');
+        lookups += 1;
+        return answer();
+      },
+      ...options,
+    });
+    clients.push(client);
+    return client;
+  };
+  /** Resolves once the client has looked the name up `rounds` more times. */
+  const lookupRounds = async (rounds: number) => {
+    const target = lookups + rounds;
+    while (lookups < target) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+  const answersFrom = (client: ServiceClient, count = 6) =>
+    Promise.all(Array.from({ length: count }, () => client.send<string>('whoami', {}))).then((names) => new Set(names));
+
+  beforeAll(async () => {
+    port = await freePort();
+    // One port on several loopback addresses: the instances a headless Service's name stands for.
+    instances.push(
+      await startInstance('v4-first', port, '127.0.0.1'),
+      await startInstance('v4-second', port, '127.0.0.2'),
+      await startInstance('v6', port, '::1'),
+    );
+  });
+  afterEach(() => clients.splice(0).forEach((client) => client.close()));
+  afterAll(() => Promise.all(instances.map((instance) => instance.close())));
+
+  it('resolves it to the instances behind it with the system resolver', async () => {
     const client = ServiceClient.tcp('test', { host: 'localhost', port }, 2_000);
+    clients.push(client);
+    expect(await client.send('whoami', {})).toMatch(/^v4-first$|^v6$/);
+    expect(client.instances).toContain(`127.0.0.1:${port}`);
+  });
+
+  it('asks the system resolver for IPv4 and IPv6 addresses alike', async () => {
+    // The system resolver here may know no AAAA record, so this pins down what it is asked.
+    // The module object itself (an `import * as` would be a copy the client never calls).
+    const dns = jest.requireActual<typeof import('node:dns/promises')>('node:dns/promises');
+    const spy = jest
+      .spyOn(dns, 'lookup')
+      .mockResolvedValue([{ address: '::1', family: 6 }] as unknown as LookupAddress);
     try {
-      expect(await client.send('whoami', {})).toBe('by-name');
-      expect(client.instances).toEqual([`127.0.0.1:${port}`]);
+      const client = ServiceClient.tcp('test', { host: 'app.headless', port }, 2_000);
+      clients.push(client);
+      expect(await client.send('whoami', {})).toBe('v6');
+      expect(spy).toHaveBeenCalledWith('app.headless', { all: true });
     } finally {
-      client.close();
-      await instance.close();
+      spy.mockRestore();
     }
+  });
+
+  it('reaches IPv6 instances, keyed with the address in brackets', async () => {
+    answer = async () => ['::1', '127.0.0.1'];
+    const client = byName();
+    expect(await answersFrom(client)).toEqual(new Set(['v6', 'v4-first']));
+    expect(client.instances).toEqual([`[::1]:${port}`, `127.0.0.1:${port}`]);
+  });
+
+  it('picks up instances added and removed between lookups', async () => {
+    answer = async () => ['127.0.0.1'];
+    const client = byName();
+    expect(await answersFrom(client)).toEqual(new Set(['v4-first']));
+
+    answer = async () => ['127.0.0.1', '127.0.0.2'];
+    await lookupRounds(2);
+    expect(client.instances).toEqual([`127.0.0.1:${port}`, `127.0.0.2:${port}`]);
+    expect(await answersFrom(client)).toEqual(new Set(['v4-first', 'v4-second']));
+
+    answer = async () => ['127.0.0.2'];
+    await lookupRounds(2);
+    expect(client.instances).toEqual([`127.0.0.2:${port}`]);
+    expect(await answersFrom(client)).toEqual(new Set(['v4-second']));
+  });
+
+  it('keeps the instances it had while the name fails or resolves to nothing, saying so once per change', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    try {
+      answer = async () => ['127.0.0.1'];
+      const client = byName();
+      expect(await answersFrom(client)).toEqual(new Set(['v4-first']));
+
+      answer = () =>
+        Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND app.headless'), { code: 'ENOTFOUND' }));
+      await lookupRounds(5);
+      answer = async () => [];
+      await lookupRounds(5);
+      expect(client.instances).toEqual([`127.0.0.1:${port}`]);
+      expect(await answersFrom(client)).toEqual(new Set(['v4-first']));
+      expect(warn.mock.calls.map(([message]) => message)).toEqual([
+        `app.headless:${port} cannot be resolved (ENOTFOUND); keeping the 1 instance(s) it had`,
+        `app.headless:${port} resolves to no address; keeping the 1 instance(s) it had`,
+      ]);
+
+      answer = async () => ['127.0.0.2'];
+      await lookupRounds(5);
+      expect(client.instances).toEqual([`127.0.0.2:${port}`]);
+      expect(log.mock.calls.map(([message]) => message)).toEqual([
+        `app.headless:${port} resolves again`,
+        `Instances now 127.0.0.2:${port} (joined: 1, left: 1)`,
+      ]);
+    } finally {
+      warn.mockRestore();
+      log.mockRestore();
+    }
+  });
+
+  it('answers 503 when a name has never resolved', async () => {
+    answer = async () => [];
+    await expect(byName().send('whoami', {})).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
   });
 });

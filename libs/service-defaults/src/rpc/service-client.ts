@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ErrorCode, HEALTH_CHECK, type RpcRequest, type ServiceHealth } from '@shop/contracts';
 import { AppError, isErrorPayload } from '@shop/problem-details';
 import { lookup } from 'node:dns/promises';
@@ -5,7 +6,7 @@ import { isIP } from 'node:net';
 import { TimeoutError } from 'rxjs';
 import { currentRequestId } from '../logging/request-context';
 import { traceCarrier } from '../metrics/tracing';
-import { type ServiceAddress, ServiceEndpoint } from './service-endpoint';
+import { addressKey, type ServiceAddress, ServiceEndpoint } from './service-endpoint';
 
 /** The connection was refused: the message never left, so any call may go to another instance. */
 const REFUSED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -23,6 +24,15 @@ function classify(error: unknown): Failure {
   return 'unknown';
 }
 
+/** Every address a host name resolves to. */
+export type HostLookup = (host: string) => Promise<string[]>;
+
+/**
+ * IPv4 and IPv6 alike: in an IPv6-only cluster a headless Service has AAAA records only, and
+ * asking for IPv4 alone would find no instance at all.
+ */
+const lookupAll: HostLookup = async (host) => (await lookup(host, { all: true })).map(({ address }) => address);
+
 export interface ServiceClientOptions {
   timeoutMs: number;
   /** Message patterns that are safe to send twice (reads, and writes keyed by an id). */
@@ -31,6 +41,8 @@ export interface ServiceClientOptions {
   resolveIntervalMs?: number;
   /** How often every instance is asked whether it is ready; 0 turns probing off. */
   probeIntervalMs?: number;
+  /** Resolves host names (default: the system resolver, both address families). */
+  lookup?: HostLookup;
 }
 
 const PROBE_TIMEOUT_MS = 1_000;
@@ -48,12 +60,22 @@ export class ServiceClient {
   private resolved: Promise<void>;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly probing = new Set<ServiceEndpoint>();
+  private readonly logger: Logger;
+  private readonly lookup: HostLookup;
+  /** A lookup round still running (a slow resolver): the next tick skips rather than overlap it. */
+  private resolving = false;
+  /** Per host-name target: the addresses of its last successful lookup, kept while it fails. */
+  private readonly lastFound = new Map<string, ServiceAddress[]>();
+  /** Per host-name target: what is wrong with its lookup, so each change is logged once. */
+  private readonly lookupProblems = new Map<string, string>();
 
   constructor(
     readonly name: string,
     private readonly targets: ServiceAddress[],
     private readonly options: ServiceClientOptions,
   ) {
+    this.logger = new Logger(`ServiceClient:${name}`);
+    this.lookup = options.lookup ?? lookupAll;
     this.resolved = this.resolve();
     if (targets.some((target) => !isIP(target.host))) {
       this.timers.push(setInterval(() => void this.resolve(), options.resolveIntervalMs ?? 5_000).unref());
@@ -141,26 +163,68 @@ export class ServiceClient {
 
   /** Re-resolves host names; instances that appeared join, those that vanished are closed. */
   private async resolve(): Promise<void> {
-    const addresses = (
-      await Promise.all(
-        this.targets.map(async (target) =>
-          isIP(target.host)
-            ? [target]
-            : (await lookup(target.host, { all: true, family: 4 }).catch(() => [])).map(({ address }) => ({
-                host: address,
-                port: target.port,
-              })),
-        ),
-      )
-    ).flat();
-    // While a name resolves to nothing, keep what we had rather than lose every instance.
-    if (!addresses.length && this.endpoints.length) return;
+    if (this.resolving) return;
+    this.resolving = true;
+    let addresses: ServiceAddress[];
+    try {
+      addresses = (await Promise.all(this.targets.map((target) => this.addressesOf(target)))).flat();
+    } finally {
+      this.resolving = false;
+    }
     const known = new Map(this.endpoints.map((endpoint) => [endpoint.key, endpoint]));
-    const next = addresses.map(
-      (address) => known.get(`${address.host}:${address.port}`) ?? new ServiceEndpoint(address),
-    );
-    for (const endpoint of this.endpoints) if (!next.includes(endpoint)) endpoint.close();
-    this.endpoints = [...new Map(next.map((endpoint) => [endpoint.key, endpoint])).values()];
+    const next = new Map<string, ServiceEndpoint>();
+    for (const address of addresses) {
+      const key = addressKey(address);
+      if (!next.has(key)) next.set(key, known.get(key) ?? new ServiceEndpoint(address));
+    }
+    const left = this.endpoints.filter((endpoint) => !next.has(endpoint.key));
+    const joined = [...next.keys()].filter((key) => !known.has(key));
+    for (const endpoint of left) endpoint.close();
+    // After the first lookup, a change of instances is worth a line: it is what an operator
+    // scaling a Deployment or losing a node wants to see.
+    if (known.size && (left.length || joined.length)) {
+      this.logger.log(
+        `Instances now ${[...next.keys()].join(', ') || 'none'} (joined: ${joined.length}, left: ${left.length})`,
+      );
+    }
+    this.endpoints = [...next.values()];
+  }
+
+  /**
+   * A target's addresses: an IP as it is, a host name looked up. While a name resolves to
+   * nothing or its lookup fails, the addresses it had stand (their probes take out any that are
+   * really gone) rather than every instance being dropped over a DNS hiccup.
+   */
+  private async addressesOf(target: ServiceAddress): Promise<ServiceAddress[]> {
+    if (isIP(target.host)) return [target];
+    const name = addressKey(target);
+    let found: ServiceAddress[] = [];
+    let problem: string | undefined;
+    try {
+      found = (await this.lookup(target.host)).map((host) => ({ host, port: target.port }));
+      if (!found.length) problem = 'resolves to no address';
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      problem = `cannot be resolved (${code ?? message})`;
+    }
+    this.reportLookup(name, problem);
+    if (problem) return this.lastFound.get(name) ?? [];
+    this.lastFound.set(name, found);
+    return found;
+  }
+
+  /** Logs a lookup problem when it starts or changes, and its end; not on every tick. */
+  private reportLookup(name: string, problem: string | undefined): void {
+    const previous = this.lookupProblems.get(name);
+    if (problem === previous) return;
+    if (problem) {
+      this.lookupProblems.set(name, problem);
+      const kept = this.lastFound.get(name)?.length ?? 0;
+      this.logger.warn(`${name} ${problem}; ${kept ? `keeping the ${kept} instance(s) it had` : 'no instance known'}`);
+    } else {
+      this.lookupProblems.delete(name);
+      this.logger.log(`${name} resolves again`);
+    }
   }
 
   private toAppError(failure: Failure): AppError {

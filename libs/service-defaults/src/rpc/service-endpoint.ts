@@ -1,10 +1,15 @@
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { isIP } from 'node:net';
 import { firstValueFrom, timeout } from 'rxjs';
 
 export interface ServiceAddress {
   host: string;
   port: number;
 }
+
+/** `host:port`, with an IPv6 host in brackets (`[fd00::7]:4001`) so the port stays unambiguous. */
+export const addressKey = ({ host, port }: ServiceAddress): string =>
+  isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 
 /** After a failure an instance sits out this long, doubling per failure in a row, up to the max. */
 const FIRST_PAUSE_MS = 500;
@@ -22,7 +27,7 @@ export class ServiceEndpoint {
   private outUntil = 0;
 
   constructor(readonly address: ServiceAddress) {
-    this.key = `${address.host}:${address.port}`;
+    this.key = addressKey(address);
     this.proxy = ClientProxyFactory.create({ transport: Transport.TCP, options: address });
   }
 
