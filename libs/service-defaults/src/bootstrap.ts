@@ -66,13 +66,24 @@ export async function startMicroservice(
 /** How long a stopping process keeps serving after it turned not-ready, and at most how long it then waits for work in flight. */
 const shutdownEnv = z.object({ SHUTDOWN_DRAIN_MS: positiveInt(3_000), SHUTDOWN_TIMEOUT_MS: positiveInt(10_000) });
 
+/** What {@link runApp} starts and later stops. */
+export interface RunningApp {
+  /** Closes everything (database pool included); work still in flight may be cut off. */
+  close(): Promise<void>;
+  /**
+   * After the drain: take no new connections, so waiting for work in flight can end. Without
+   * it (TCP apps) the callers' probes have stopped sending by then.
+   */
+  stopAccepting?(): void;
+}
+
 /**
  * Entry point of every app: a configuration error stops it with a message naming each bad
  * variable. SIGTERM or SIGINT drains it: readiness turns false at once so callers move their
- * traffic elsewhere, it keeps serving for SHUTDOWN_DRAIN_MS, waits (bounded) for work in flight,
- * then closes (database pool included) and exits 0.
+ * traffic elsewhere, it keeps serving for SHUTDOWN_DRAIN_MS, stops accepting connections, waits
+ * up to SHUTDOWN_TIMEOUT_MS for work in flight, then closes (database pool included) and exits 0.
  */
-export function runApp(start: () => Promise<{ close(): Promise<void> }>): void {
+export function runApp(start: () => Promise<RunningApp>): void {
   let drain: z.output<typeof shutdownEnv>;
   try {
     drain = loadConfig(shutdownEnv, process.env);
@@ -88,6 +99,8 @@ export function runApp(start: () => Promise<{ close(): Promise<void> }>): void {
         const logger = new NestLogger('Shutdown');
         logger.log(`${signal}: not ready any more; draining for ${drain.SHUTDOWN_DRAIN_MS} ms`);
         await sleep(drain.SHUTDOWN_DRAIN_MS);
+        app.stopAccepting?.();
+        logger.log(`Drained; waiting for ${lifecycle.inFlight} in flight`);
         const deadline = Date.now() + drain.SHUTDOWN_TIMEOUT_MS;
         while (lifecycle.inFlight > 0 && Date.now() < deadline) await sleep(50);
         if (lifecycle.inFlight > 0) logger.warn(`Closing with ${lifecycle.inFlight} still in flight`);

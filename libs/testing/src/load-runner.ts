@@ -3,7 +3,7 @@
  * is not the one competing for the CPU). Run with `node -r tools/register.cjs load-runner.ts
  * <config.json> <results.json>`; it stops by itself after `durationMs`.
  */
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 export interface LoadConfig {
@@ -12,14 +12,25 @@ export interface LoadConfig {
   concurrency: number;
   tokens: string[];
   productIds: string[];
+  /** Only these scenarios (by name); all of them by default. */
+  scenarios?: string[];
 }
 
-/** One request: when it started and ended (epoch ms), which scenario, and its status (0: no HTTP answer). */
+/**
+ * One request: when it started and ended (epoch ms), which scenario, its status (0: no HTTP
+ * answer, `error` says why: the cause's code, e.g. ECONNREFUSED) and the X-Request-Id it was
+ * sent with, which every log line about it carries in every process. A placed order also
+ * records its Idempotency-Key and, when it got a 201, the order's id.
+ */
 export interface LoadSample {
   start: number;
   end: number;
   scenario: string;
   status: number;
+  requestId: string;
+  error?: string;
+  idempotencyKey?: string;
+  orderId?: string;
 }
 
 type Scenario = { name: string; weight: number; request(config: LoadConfig): [string, RequestInit] };
@@ -42,27 +53,51 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'place order',
     weight: 2,
-    request: (c) => [
-      '/api/v1/orders',
-      json(pick(c.tokens), { items: [{ productId: pick(c.productIds), quantity: 1 }] }),
-    ],
+    // Each with its own Idempotency-Key, so an order placed by a request that then failed can
+    // be told from one nobody asked for.
+    request: (c) => {
+      const init = json(pick(c.tokens), { items: [{ productId: pick(c.productIds), quantity: 1 }] });
+      return ['/api/v1/orders', { ...init, headers: { ...init.headers, 'idempotency-key': randomUUID() } }];
+    },
   },
 ];
-const WHEEL = SCENARIOS.flatMap((scenario) => Array<Scenario>(scenario.weight).fill(scenario));
+
+/** The cause's code (ECONNREFUSED, UND_ERR_SOCKET, …) or name of a fetch that got no answer. */
+function reasonOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; name?: string } }).cause;
+  return cause?.code ?? cause?.name ?? (error as Error).name;
+}
 
 export async function runLoad(config: LoadConfig): Promise<LoadSample[]> {
+  const chosen = SCENARIOS.filter((scenario) => !config.scenarios || config.scenarios.includes(scenario.name));
+  const wheel = chosen.flatMap((scenario) => Array<Scenario>(scenario.weight).fill(scenario));
   const samples: LoadSample[] = [];
+  const run = randomUUID().slice(0, 8);
+  let sent = 0;
   const began = performance.now();
   const worker = async () => {
     while (performance.now() - began < config.durationMs) {
-      const scenario = pick(WHEEL);
+      const scenario = pick(wheel);
       const [path, init] = scenario.request(config);
-      const start = Date.now();
-      const status = await fetch(config.baseUrl + path, { ...init, signal: AbortSignal.timeout(10_000) }).then(
-        async (response) => (await response.arrayBuffer(), response.status),
-        () => 0,
+      const requestId = `load-${run}-${sent++}`;
+      const headers: Record<string, string> = {
+        ...(init.headers as Record<string, string>),
+        'x-request-id': requestId,
+      };
+      const sample: LoadSample = { start: Date.now(), end: 0, scenario: scenario.name, status: 0, requestId };
+      if (headers['idempotency-key']) sample.idempotencyKey = headers['idempotency-key'];
+      await fetch(config.baseUrl + path, { ...init, headers, signal: AbortSignal.timeout(10_000) }).then(
+        async (response) => {
+          const body = await response.text();
+          sample.status = response.status;
+          if (scenario.name === 'place order' && response.status === 201) sample.orderId = JSON.parse(body).id;
+        },
+        (error: unknown) => (sample.error = reasonOf(error)),
       );
-      samples.push({ start, end: Date.now(), scenario: scenario.name, status });
+      sample.end = Date.now();
+      samples.push(sample);
+      // A client with no answer backs off briefly instead of spinning on a closed port.
+      if (sample.status === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
   await Promise.all(Array.from({ length: config.concurrency }, worker));

@@ -23,6 +23,16 @@ export interface TestSystemOptions {
   replicas?: Partial<Record<BackendName, number>>;
 }
 
+/** One line of an app's log (pino): epoch ms, message, and the request it was about, if any. */
+export interface LogEntry {
+  time: number;
+  level: number;
+  msg: string;
+  context?: string;
+  requestId?: string;
+  [key: string]: unknown;
+}
+
 const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
@@ -89,6 +99,19 @@ export class TestSystem {
   /** Everything an instance logged so far (one JSON object per line). */
   logs(id: string): string {
     return readFileSync(this.logFile(id), 'utf8');
+  }
+
+  /** An instance's log lines as objects (lines that are not JSON, such as a crash's stack, left out). */
+  logEntries(id: string): LogEntry[] {
+    return this.logs(id)
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as LogEntry);
+  }
+
+  /** The port of one instance, by id (`catalog-2`), to tell its address in another process's logs. */
+  instancePort(id: string): number {
+    return this.instancePorts.get(id) ?? this.ports.get(id as AppName)!;
   }
 
   /** Freezes an instance (SIGSTOP): its connections stay open but nothing answers. */

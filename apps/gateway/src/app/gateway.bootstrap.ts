@@ -1,8 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { validationPipe } from '@shop/service-defaults';
+import { type RunningApp, validationPipe } from '@shop/service-defaults';
 import { Logger } from 'nestjs-pino';
 import { setupSwagger } from './docs/swagger';
+import { countRequestsInFlight, stopAccepting } from './http/drain';
 import type { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { API_PREFIX } from './http/api-prefix';
@@ -16,6 +17,9 @@ export async function startGateway(config: GatewayConfig): Promise<NestFastifyAp
     genReqId: requestIdFor,
     // request.ip honours X-Forwarded-For only when the connection comes from one of these.
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+    // Closing cuts the connections still open: by then the bounded wait for requests in flight
+    // is over (see runApp), and Fastify's default would wait for them without limit.
+    forceCloseConnections: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     bufferLogs: true,
@@ -26,8 +30,15 @@ export async function startGateway(config: GatewayConfig): Promise<NestFastifyAp
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(validationPipe());
   installFastifyHooks(app.getHttpAdapter().getInstance());
+  countRequestsInFlight(app.getHttpAdapter().getInstance());
   installHttpMetrics(app.getHttpAdapter().getInstance());
   setupSwagger(app);
   await app.listen(config.address.port, config.address.host);
   return app;
+}
+
+/** The gateway as {@link runApp} stops it: draining, then no new connections, then closed. */
+export async function runGateway(config: GatewayConfig): Promise<RunningApp> {
+  const app = await startGateway(config);
+  return { close: () => app.close(), stopAccepting: () => stopAccepting(app.getHttpAdapter().getInstance()) };
 }

@@ -1,4 +1,4 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { type DatabaseHandle, type DatabaseOptions, openDatabase } from './database';
 
 /** Inject the Drizzle database with `@Inject(DATABASE)`. */
@@ -24,5 +24,8 @@ export class DatabaseModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.handle.close();
+    // Written only once every connection has ended: the process exits 0 right after, so this
+    // line is the only evidence (for operators and the shutdown test) that nothing was cut off.
+    new Logger('Database').log(this.handle.kind === 'postgres' ? 'Connection pool closed' : 'PGlite closed');
   }
 }
