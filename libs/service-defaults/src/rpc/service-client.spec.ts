@@ -4,13 +4,19 @@ import { MessagePattern, type MicroserviceOptions, Payload, Transport } from '@n
 import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import type { LookupAddress } from 'node:dns';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { ServiceClient, type ServiceClientOptions } from './service-client';
 import { RpcErrorFilter } from './rpc-error.filter';
 
 /** Whether each instance says it is ready when probed. */
 const ready = new Map<string, boolean>();
+/** How many `echo` messages each instance has handled. */
+const echoes = new Map<string, number>();
+
+// The client logs every failed try; these tests provoke plenty on purpose.
+beforeAll(() => Logger.overrideLogger(false));
 
 /** Real TCP apps, in this process: each answers `whoami` with its name. */
 async function startInstance(name: string, port: number, host = '127.0.0.1'): Promise<INestMicroservice> {
@@ -35,7 +41,14 @@ async function startInstance(name: string, port: number, host = '127.0.0.1'): Pr
 
     @MessagePattern('echo')
     echo(@Payload('data') data: unknown): unknown {
+      echoes.set(name, (echoes.get(name) ?? 0) + 1);
       return data;
+    }
+
+    @MessagePattern('slow')
+    async slow(): Promise<string> {
+      await sleep(600);
+      return name;
     }
   }
   @Module({ controllers: [InstanceController] })
@@ -55,6 +68,16 @@ async function startInstance(name: string, port: number, host = '127.0.0.1'): Pr
 function startDropper(): Promise<Server> {
   return new Promise((resolve) => {
     const server = createServer((socket) => socket.once('data', () => socket.destroy()));
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/** A frozen instance: it accepts connections and messages and never answers (SIGSTOP, a hung event loop). */
+function startSilent(): Promise<Server> {
+  const sockets: Socket[] = [];
+  return new Promise((resolve) => {
+    const server = createServer((socket) => sockets.push(socket.on('data', () => undefined)));
+    server.on('close', () => sockets.forEach((socket) => socket.destroy()));
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }
@@ -178,6 +201,82 @@ describe('ServiceClient when a connection drops mid-call', () => {
     } finally {
       client.close();
     }
+  });
+});
+
+describe('ServiceClient when an instance hangs', () => {
+  let silent: Server;
+  let port: number;
+  let live: INestMicroservice;
+  let client: ServiceClient;
+  const TIMEOUT_MS = 2_000;
+
+  beforeAll(async () => {
+    silent = await startSilent();
+    port = await freePort();
+    live = await startInstance('live', port);
+  });
+  afterEach(() => client.close());
+  afterAll(async () => {
+    await live.close();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  const overBoth = (options: Partial<ServiceClientOptions> = {}) =>
+    (client = new ServiceClient(
+      'test',
+      [
+        { host: '127.0.0.1', port: portOf(silent) },
+        { host: '127.0.0.1', port },
+      ],
+      { timeoutMs: TIMEOUT_MS, idempotent: new Set(['whoami', 'slow']), probeIntervalMs: 0, ...options },
+    ));
+  /** The call's outcome and how long it took. */
+  const timed = async <T>(call: Promise<T>) => {
+    const began = Date.now();
+    const outcome = await call.catch((error: unknown) => error);
+    return { outcome, ms: Date.now() - began };
+  };
+
+  it('answers an idempotent call from another instance within the deadline', async () => {
+    overBoth();
+    const calls = await Promise.all(Array.from({ length: 4 }, () => timed(client.send<string>('whoami', {}))));
+    expect(calls.map((call) => call.outcome)).toEqual(['live', 'live', 'live', 'live']);
+    // Those that went to the silent instance first were answered after half the deadline, not at its end.
+    for (const call of calls) expect(call.ms).toBeLessThan(TIMEOUT_MS * 0.75);
+  });
+
+  it('does not send a call that is not idempotent twice: it times out', async () => {
+    overBoth();
+    echoes.set('live', 0);
+    const calls = await Promise.all([0, 1].map((n) => timed(client.send('echo', { n }))));
+    const failed = calls.filter((call) => call.outcome instanceof AppError);
+    expect(failed).toHaveLength(1);
+    expect(failed[0].outcome).toMatchObject({ status: 504, code: 'UPSTREAM_TIMEOUT' });
+    expect(failed[0].ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    expect(echoes.get('live')).toBe(1);
+  });
+
+  it('keeps a slow but live first try: the first answer wins', async () => {
+    client = new ServiceClient('test', [{ host: '127.0.0.1', port }], {
+      timeoutMs: 1_000,
+      idempotent: new Set(['slow']),
+    });
+    // 600 ms of work against a 1 s deadline: a fresh try after half of it could not make it.
+    expect((await timed(client.send('slow', {}))).outcome).toBe('live');
+  });
+
+  it('keeps an instance that fails its probe out of rotation until a probe finds it ready', async () => {
+    overBoth({ probeIntervalMs: 100 });
+    await sleep(1_500); // the silent instance's first probe has timed out by now
+    const calls = [];
+    // Over three seconds: a pause after which real calls tried it again would show as slow calls.
+    for (let i = 0; i < 15; i++) {
+      calls.push(await timed(client.send<string>('whoami', {})));
+      await sleep(200);
+    }
+    expect(calls.map((call) => call.outcome)).toEqual(Array(15).fill('live'));
+    expect(calls.filter((call) => call.ms > 300)).toEqual([]);
   });
 });
 

@@ -49,10 +49,12 @@ const PROBE_TIMEOUT_MS = 1_000;
 
 /**
  * An app, over TCP, wherever its instances are. Calls are spread round-robin over the instances
- * in rotation; one that fails is taken out for a few seconds. A call whose connection was refused
- * goes to the next instance; one whose connection dropped is retried elsewhere only if its
- * pattern is idempotent. Every call carries the request id and has a deadline; failures come back
- * as {@link AppError}s: the app's own status, 503 when no instance answers, 504 on timeout.
+ * in rotation; one that fails, or does not answer its readiness probe, is out until a probe finds
+ * it ready again. A call whose connection was refused goes to the next instance; one whose
+ * connection dropped, or that is slow to answer, is tried on another instance as well only if its
+ * pattern is idempotent. Every call carries the request id and has one deadline, however many
+ * instances it tries; failures come back as {@link AppError}s: the app's own status, 503 when no
+ * instance answers, 504 on timeout. Each failed try is logged with the instance it failed on.
  */
 export class ServiceClient {
   private endpoints: ServiceEndpoint[] = [];
@@ -62,6 +64,7 @@ export class ServiceClient {
   private readonly probing = new Set<ServiceEndpoint>();
   private readonly logger: Logger;
   private readonly lookup: HostLookup;
+  private readonly probed: boolean;
   /** A lookup round still running (a slow resolver): the next tick skips rather than overlap it. */
   private resolving = false;
   /** Per host-name target: the addresses of its last successful lookup, kept while it fails. */
@@ -76,12 +79,12 @@ export class ServiceClient {
   ) {
     this.logger = new Logger(`ServiceClient:${name}`);
     this.lookup = options.lookup ?? lookupAll;
+    this.probed = (options.probeIntervalMs ?? 1_000) > 0;
     this.resolved = this.resolve();
     if (targets.some((target) => !isIP(target.host))) {
       this.timers.push(setInterval(() => void this.resolve(), options.resolveIntervalMs ?? 5_000).unref());
     }
-    const probeIntervalMs = options.probeIntervalMs ?? 1_000;
-    if (probeIntervalMs > 0) this.timers.push(setInterval(() => this.probe(), probeIntervalMs).unref());
+    if (this.probed) this.timers.push(setInterval(() => this.probe(), options.probeIntervalMs ?? 1_000).unref());
   }
 
   static tcp(
@@ -108,23 +111,59 @@ export class ServiceClient {
       meta: { requestId: currentRequestId() ?? 'internal', ...traceCarrier() },
       data,
     };
+    const idempotent = this.options.idempotent?.has(pattern) ?? false;
+    const deadline = Date.now() + timeoutMs;
     const tried = new Set<ServiceEndpoint>();
-    for (let endpoint = this.pick(tried); endpoint; endpoint = this.pick(tried)) {
-      tried.add(endpoint);
-      try {
-        return await endpoint.send<TResult>(pattern, message, timeoutMs);
-      } catch (error) {
-        if (isErrorPayload(error)) {
-          endpoint.answered();
-          throw AppError.fromPayload(error);
+    return new Promise<TResult>((resolve, reject) => {
+      let pending = 0;
+      let settled = false;
+      let failed: Failure = 'refused';
+      let hedge: NodeJS.Timeout | undefined;
+      const settle = (error: unknown, result?: TResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(hedge);
+        if (error) reject(error);
+        else resolve(result as TResult);
+      };
+      const attempt = (): void => {
+        const endpoint = settled ? undefined : this.pick(tried);
+        const remaining = deadline - Date.now();
+        if (!endpoint || remaining <= 0) {
+          if (pending === 0) settle(this.toAppError(failed));
+          return;
         }
-        const failure = classify(error);
-        endpoint.takeOut();
-        const retry = failure === 'refused' || (failure === 'dropped' && this.options.idempotent?.has(pattern));
-        if (!retry) throw this.toAppError(failure);
-      }
-    }
-    throw this.toAppError('refused');
+        tried.add(endpoint);
+        pending += 1;
+        // An instance that is frozen or swamped holds a call until the deadline without a word.
+        // An idempotent call still unanswered halfway through its remaining time also goes to
+        // the next instance, and the first answer wins: never past the caller's deadline, and
+        // a call that is merely slow keeps its chance on the first instance.
+        clearTimeout(hedge);
+        if (idempotent) hedge = setTimeout(attempt, remaining / 2);
+        endpoint.send<TResult>(pattern, message, remaining).then(
+          (result) => settle(null, result),
+          (error: unknown) => {
+            pending -= 1;
+            if (isErrorPayload(error)) {
+              endpoint.answered();
+              return settle(AppError.fromPayload(error));
+            }
+            const failure = classify(error);
+            endpoint.takeOut();
+            // A timeout anywhere is what the caller hears about (504), even if another try was refused.
+            if (failed !== 'timeout') failed = failure;
+            const retry = failure === 'refused' || (idempotent && (failure === 'dropped' || failure === 'timeout'));
+            this.logger.warn(
+              `${pattern} ${failure} on ${endpoint.key}${retry && !settled ? '; trying another instance' : ''}`,
+            );
+            if (retry) attempt();
+            if (pending === 0) settle(this.toAppError(failed));
+          },
+        );
+      };
+      attempt();
+    });
   }
 
   close(): void {
@@ -175,7 +214,7 @@ export class ServiceClient {
     const next = new Map<string, ServiceEndpoint>();
     for (const address of addresses) {
       const key = addressKey(address);
-      if (!next.has(key)) next.set(key, known.get(key) ?? new ServiceEndpoint(address));
+      if (!next.has(key)) next.set(key, known.get(key) ?? new ServiceEndpoint(address, this.probed));
     }
     const left = this.endpoints.filter((endpoint) => !next.has(endpoint.key));
     const joined = [...next.keys()].filter((key) => !known.has(key));

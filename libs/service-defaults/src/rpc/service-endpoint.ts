@@ -17,8 +17,10 @@ const MAX_PAUSE_MS = 5_000;
 
 /**
  * One instance of an app: its own TCP connection, and whether it is in rotation. An instance
- * that failed is out of rotation for a pause; after it, real traffic tries it again, and one
- * success puts it back for good.
+ * that failed is out of rotation. When its client probes it, it stays out until a probe (or a
+ * call that still reached it) finds it answering: a frozen instance would otherwise win back
+ * real calls each time a pause ran out, and hold every one of them until its deadline. Without
+ * probes it sits out a pause, after which real traffic tries it again.
  */
 export class ServiceEndpoint {
   readonly key: string;
@@ -26,7 +28,10 @@ export class ServiceEndpoint {
   private failures = 0;
   private outUntil = 0;
 
-  constructor(readonly address: ServiceAddress) {
+  constructor(
+    readonly address: ServiceAddress,
+    private readonly probed = false,
+  ) {
     this.key = addressKey(address);
     this.proxy = ClientProxyFactory.create({ transport: Transport.TCP, options: address });
   }
@@ -37,7 +42,7 @@ export class ServiceEndpoint {
 
   async send<T>(pattern: string, message: unknown, timeoutMs: number): Promise<T> {
     const result = await firstValueFrom(this.proxy.send<T>(pattern, message).pipe(timeout(timeoutMs)));
-    this.failures = 0;
+    this.putBack();
     return result;
   }
 
@@ -46,14 +51,14 @@ export class ServiceEndpoint {
     this.failures = 0;
   }
 
-  /** A health probe found it ready. */
+  /** A health probe found it ready, or a call got its answer. */
   putBack(): void {
     this.failures = 0;
     this.outUntil = 0;
   }
 
   takeOut(): void {
-    this.outUntil = Date.now() + Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS * 2 ** this.failures);
+    this.outUntil = this.probed ? Infinity : Date.now() + Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS * 2 ** this.failures);
     this.failures += 1;
   }
 
