@@ -1,5 +1,6 @@
-import { signedToken, startStripeMock, type StripeMock, type TestSystem } from '@shop/testing';
+import { canConnect, signedToken, startStripeMock, type StripeMock, type TestSystem } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import Stripe from 'stripe';
 import { expectProblem, newProduct, paymentStatuses, placeOrder, startShop, stockOf } from './orders-fixtures';
 
@@ -183,4 +184,16 @@ it('acknowledges events it has no use for without changing anything', async () =
   }
   expect((await read(order.id, buyer.token)).body.status).toBe('pending');
   expect(await paymentStatuses(system, order.id)).toEqual([]);
+});
+
+it('runs stripe-mock on loopback only', async () => {
+  const elsewhere = Object.values(networkInterfaces())
+    .flat()
+    .filter((address) => address && !address.internal && !address.address.startsWith('fe80:'))
+    .map((address) => address!.address);
+  for (const port of [mock.ports.http, mock.ports.https]) {
+    expect(await canConnect(port)).toBe(true);
+    for (const host of elsewhere)
+      expect({ host, port, open: await canConnect(port, host) }).toEqual({ host, port, open: false });
+  }
 });

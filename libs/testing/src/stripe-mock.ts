@@ -8,6 +8,8 @@ const LOCAL_BINARY = join(__dirname, '../../../.tools/bin/stripe-mock');
 export interface StripeMock {
   /** e.g. http://127.0.0.1:40123, for STRIPE_API_URL. */
   url: string;
+  /** Where it listens, both on 127.0.0.1 only. */
+  ports: { http: number; https: number };
   stop(): void;
 }
 
@@ -23,7 +25,11 @@ export async function startStripeMock(): Promise<StripeMock> {
     );
   }
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
-  const child = spawn(binary, ['-http-port', String(httpPort), '-https-port', String(httpsPort)], { stdio: 'ignore' });
+  // The `-*-port` forms bind every interface, and stripe-mock always opens an HTTPS listener
+  // too (on 12112 of every interface unless told where): both are pinned to loopback.
+  const child = spawn(binary, ['-http-addr', `127.0.0.1:${httpPort}`, '-https-addr', `127.0.0.1:${httpsPort}`], {
+    stdio: 'ignore',
+  });
   const stop = () => void child.kill('SIGKILL');
   process.once('exit', stop);
   try {
@@ -32,5 +38,5 @@ export async function startStripeMock(): Promise<StripeMock> {
     stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${httpPort}`, stop };
+  return { url: `http://127.0.0.1:${httpPort}`, ports: { http: httpPort, https: httpsPort }, stop };
 }
