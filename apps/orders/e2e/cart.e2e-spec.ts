@@ -19,7 +19,13 @@ const remove = (token: string, productId: string) => system.http.delete(`/api/v1
 
 describe('cart', () => {
   it('starts empty', async () => {
-    expect((await cart(signedToken(system).token)).body).toEqual({ items: [], total: 0, currency: null });
+    expect((await cart(signedToken(system).token)).body).toEqual({
+      items: [],
+      total: 0,
+      currency: null,
+      mixedCurrencies: false,
+      totals: [],
+    });
   });
 
   it('adds, sums repeated adds, and shows current catalog prices and stock', async () => {
@@ -44,6 +50,8 @@ describe('cart', () => {
       ],
       total: 1250,
       currency: 'USD',
+      mixedCurrencies: false,
+      totals: [{ currency: 'USD', total: 1250 }],
     });
     const repriced = await system.http.patch(
       `/api/v1/products/${product.id}`,
@@ -52,6 +60,36 @@ describe('cart', () => {
     );
     expect(repriced.status).toBe(200);
     expect((await cart(token)).body).toMatchObject({ items: [{ unitPrice: 300, lineTotal: 1500 }], total: 1500 });
+  });
+
+  it('never adds amounts in different currencies: no single total, one per currency, and a flag', async () => {
+    const { token } = signedToken(system);
+    const dollars = await newProduct(system, admin, { price: 100, currency: 'USD' });
+    const euros = await newProduct(system, admin, { price: 100, currency: 'EUR' });
+    const moreEuros = await newProduct(system, admin, { price: 250, currency: 'EUR' });
+    await add(token, dollars.id, 1);
+    await add(token, euros.id, 1);
+    const response = await add(token, moreEuros.id, 2);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      total: null,
+      currency: null,
+      mixedCurrencies: true,
+      totals: [
+        { currency: 'EUR', total: 600 },
+        { currency: 'USD', total: 100 },
+      ],
+    });
+    expect(response.body.items.map((item: { currency: string }) => item.currency)).toEqual(['USD', 'EUR', 'EUR']);
+    // The flag says it ahead of time: one order has one currency.
+    expectProblem(await placeOrder(system, token), 422, 'MIXED_CURRENCIES');
+    expect((await remove(token, dollars.id)).status).toBe(204);
+    expect((await cart(token)).body).toMatchObject({
+      total: 600,
+      currency: 'EUR',
+      mixedCurrencies: false,
+      totals: [{ currency: 'EUR', total: 600 }],
+    });
   });
 
   it('sets a quantity, and 0 removes the line', async () => {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 import { MAX_LINE_QUANTITY, StockLineDto } from '../catalog/reservation.dto';
@@ -42,15 +42,49 @@ export class CartItemDto {
   inStock: boolean;
 }
 
+export class CartCurrencyTotalDto {
+  @ApiProperty({ example: 'USD' })
+  currency: string;
+
+  @ApiProperty({ description: 'Sum of the line totals in this currency, minor units.', example: 4980 })
+  total: number;
+}
+
 export class CartDto {
   @ApiProperty({ type: [CartItemDto] })
   items: CartItemDto[];
 
-  @ApiProperty({ description: 'Sum of the line totals at current prices, minor units.', example: 4980 })
-  total: number;
+  @ApiProperty({
+    description:
+      'Sum of the line totals at current prices, minor units; 0 for an empty cart. null when the lines are in ' +
+      'more than one currency (see mixedCurrencies and totals): amounts in different currencies are never added.',
+    example: 4980,
+    nullable: true,
+    type: Number,
+  })
+  total: number | null;
 
-  @ApiPropertyOptional({ example: 'USD', nullable: true, description: 'null for an empty cart.' })
+  @ApiProperty({
+    example: 'USD',
+    nullable: true,
+    type: String,
+    description: 'The currency of total; null for an empty cart and for one in more than one currency.',
+  })
   currency: string | null;
+
+  @ApiProperty({
+    description:
+      'True when the lines are in more than one currency. Such a cart cannot be checked out as it is ' +
+      '(one order has one currency: POST /orders answers 422 MIXED_CURRENCIES).',
+    example: false,
+  })
+  mixedCurrencies: boolean;
+
+  @ApiProperty({
+    type: [CartCurrencyTotalDto],
+    description: 'One total per currency in the cart, by currency code; empty for an empty cart.',
+  })
+  totals: CartCurrencyTotalDto[];
 }
 
 export class CartRequest {

@@ -112,5 +112,18 @@ export function toCartDto(rows: CartRow[], products: Map<string, ProductDto>): C
       },
     ];
   });
-  return { items, total: items.reduce((sum, item) => sum + item.lineTotal, 0), currency: items[0]?.currency ?? null };
+  const totals = new Map<string, number>();
+  for (const item of items) totals.set(item.currency, (totals.get(item.currency) ?? 0) + item.lineTotal);
+  const byCurrency = [...totals]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, total]) => ({ currency, total }));
+  // Adding cents to euro cents means nothing: a cart in several currencies has no single total.
+  const single = byCurrency.length <= 1;
+  return {
+    items,
+    total: single ? (byCurrency[0]?.total ?? 0) : null,
+    currency: single ? (byCurrency[0]?.currency ?? null) : null,
+    mixedCurrencies: !single,
+    totals: byCurrency,
+  };
 }
