@@ -455,6 +455,29 @@ describe('payments with the test provider', () => {
     expectProblem(await pay(order.id, owner.token, '4000 0000 0000 0002', headers), 422, 'IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('pays a zero-total order at once without asking the provider, and records why', async () => {
+    const owner = buyer();
+    const { order, product } = await pendingOrder(owner.token, 2, 0);
+    expect(order.total).toBe(0);
+    // The test provider declines this card: a 201 means it was never asked.
+    const payment = await pay(order.id, owner.token, '4000 0000 0000 0002');
+    expect(payment.status).toBe(201);
+    expect(payment.body).toMatchObject({ orderId: order.id, provider: 'none', status: 'succeeded', amount: 0 });
+    const paid = (await getOrder(order.id, owner.token)).body;
+    expect(paid.status).toBe('paid');
+    expect(paid.transitions.at(-1)).toMatchObject({
+      from: 'pending',
+      to: 'paid',
+      actorRole: 'system',
+      reason: `payment ${payment.body.id}: nothing to charge, the total is 0`,
+    });
+    expectProblem(await pay(order.id, owner.token), 409, 'INVALID_TRANSITION');
+    expect(await stockOf(system, product.id)).toBe(8);
+    expect((await cancel(order.id, owner.token)).body.status).toBe('cancelled');
+    expect(await stockOf(system, product.id)).toBe(10);
+    expect(await paymentStatuses(system, order.id)).toEqual(['refunded']);
+  });
+
   it('refuses an amount sent by the client', async () => {
     const owner = buyer();
     const { order } = await pendingOrder(owner.token);

@@ -42,7 +42,10 @@ export class PaymentDto {
   @ApiProperty({ format: 'uuid' })
   orderId: string;
 
-  @ApiProperty({ enum: ['test', 'stripe'] })
+  @ApiProperty({
+    enum: ['test', 'stripe', 'none'],
+    description: '`none`: the order total was 0, so it was paid without charging anyone (paymentMethod is unused).',
+  })
   provider: string;
 
   @ApiProperty({ enum: ['processing', 'succeeded', 'declined', 'refunded'] })

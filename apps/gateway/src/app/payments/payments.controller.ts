@@ -28,7 +28,8 @@ export class PaymentsController {
   @ApiOperation({
     summary: 'Pay for your pending order',
     description:
-      'Charges the order total. A decline leaves the order pending for another try; an order is never charged twice.',
+      'Charges the order total. A decline leaves the order pending for another try; an order is never charged twice. ' +
+      'An order whose total is 0 is paid at once without any provider (payment provider `none`).',
   })
   @ApiCreatedResponse({ type: PaymentDto })
   @ApiProblems({

@@ -115,7 +115,10 @@ export const cartItems = pgTable(
   ],
 );
 
-/** A charge attempt. At most one attempt per order is ever live or captured (the unique index). */
+/**
+ * A charge attempt. At most one attempt per order is ever live or captured (the unique index).
+ * Provider `none` records an order with nothing to charge (total 0), paid without any provider.
+ */
 export const payments = pgTable(
   'payments',
   {
@@ -132,7 +135,7 @@ export const payments = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    check('payments_amount_check', sql`${table.amount} > 0`),
+    check('payments_amount_check', sql`${table.amount} > 0 OR (${table.provider} = 'none' AND ${table.amount} = 0)`),
     uniqueIndex('payments_one_live_per_order')
       .on(table.orderId)
       .where(sql`${table.status} <> 'declined'`),

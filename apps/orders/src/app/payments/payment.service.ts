@@ -15,6 +15,9 @@ import { RefundService } from './refund.service';
 
 type PaymentRow = typeof payments.$inferSelect;
 
+/** The `provider` of a payment that charged nothing: the order's total was 0. */
+export const NO_PROVIDER = 'none';
+
 /** A capture the provider reported on its own (a webhook). Amounts in minor units. */
 export interface Capture {
   orderId: string;
@@ -78,6 +81,8 @@ export class PaymentService {
   }
 
   private async charge(order: OrderRow, paymentMethod: string): Promise<PaymentDto> {
+    // No provider charges 0 (Stripe refuses amounts under its minimum), and nothing needs charging.
+    if (order.total === 0) return this.payNothing(order);
     const payment = await this.claim(order);
     const [{ declined }] = await this.db
       .select({ declined: count() })
@@ -142,17 +147,30 @@ export class PaymentService {
     return payment;
   }
 
-  private async claim(order: OrderRow): Promise<PaymentRow> {
+  /**
+   * A zero-total order is paid without any provider. Its payment row still takes the order's one
+   * live slot, so it cannot be paid twice, and a cancel "refunds" it without calling anyone.
+   */
+  private async payNothing(order: OrderRow): Promise<PaymentDto> {
+    const payment = await this.claim(order, { provider: NO_PROVIDER, status: 'succeeded' });
+    await this.markPaid(payment, `payment ${payment.id}: nothing to charge, the total is 0`);
+    return toPaymentDto(payment);
+  }
+
+  private async claim(
+    order: OrderRow,
+    { provider = this.provider.name, status = 'processing' }: Partial<Pick<PaymentRow, 'provider' | 'status'>> = {},
+  ): Promise<PaymentRow> {
     try {
       const [payment] = await this.db
         .insert(payments)
         .values({
           id: randomUUID(),
           orderId: order.id,
-          provider: this.provider.name,
+          provider,
           amount: order.total,
           currency: order.currency ?? '',
-          status: 'processing',
+          status,
         })
         .returning();
       return payment;
@@ -183,9 +201,9 @@ export class PaymentService {
   }
 
   /** Captured money for an order that was cancelled meanwhile (e.g. it expired) goes straight back. */
-  private async markPaid(payment: PaymentRow): Promise<void> {
+  private async markPaid(payment: PaymentRow, reason = `payment ${payment.id}`): Promise<void> {
     try {
-      await this.lifecycle.transition(payment.orderId, OrderStatus.Paid, SYSTEM, `payment ${payment.id}`);
+      await this.lifecycle.transition(payment.orderId, OrderStatus.Paid, SYSTEM, reason);
     } catch (error) {
       if (!(error instanceof AppError && error.code === ErrorCode.InvalidTransition)) throw error;
       await this.refunds.refundPayment(payment);
