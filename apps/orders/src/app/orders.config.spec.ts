@@ -1,4 +1,5 @@
 import { loadOrdersConfig } from './orders.config';
+import { stripeCallBoundMs } from './payments/stripe-payment.provider';
 
 describe('loadOrdersConfig', () => {
   it('runs on embedded PGlite under .data/orders by default', () => {
@@ -25,8 +26,23 @@ describe('loadOrdersConfig', () => {
       secretKey: 'sk_test_1',
       webhookSecret: 'whsec_1',
       apiUrl: 'http://127.0.0.1:12111',
+      timeoutMs: 8000,
     });
     expect(() => loadOrdersConfig({ STRIPE_SECRET_KEY: 'sk_test_1' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
+  });
+
+  it('refuses a Stripe timeout that lets a payment outlive STUCK_ORDER_SECONDS', () => {
+    const stripe = { STRIPE_SECRET_KEY: 'sk_test_1', STRIPE_WEBHOOK_SECRET: 'whsec_1' };
+    // Three attempts of 8 s and 1.5 s of backoff: 25.5 s, at most half of the default 60 s.
+    expect(stripeCallBoundMs(8000)).toBe(25_500);
+    expect(() => loadOrdersConfig({ ...stripe, STUCK_ORDER_SECONDS: '50' })).toThrow(
+      /STRIPE_TIMEOUT_MS: a Stripe call may take 25.5 s with its retries, more than half of STUCK_ORDER_SECONDS \(50 s\)/,
+    );
+    expect(loadOrdersConfig({ ...stripe, STUCK_ORDER_SECONDS: '50', STRIPE_TIMEOUT_MS: '5000' }).stripe).toMatchObject({
+      timeoutMs: 5000,
+    });
+    // The test provider never calls Stripe, whatever the timeout.
+    expect(loadOrdersConfig({ ...stripe, PAYMENT_PROVIDER: 'test', STUCK_ORDER_SECONDS: '1' }).stripe).toBeUndefined();
   });
 
   it('never takes fake payments in production unless told to by name', () => {

@@ -7,6 +7,7 @@ import {
   withDatabaseUrl,
 } from '@shop/service-defaults';
 import { z } from 'zod';
+import { stripeCallBoundMs } from './payments/stripe-payment.provider';
 
 const schema = z
   .object({
@@ -20,6 +21,8 @@ const schema = z
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     /** Another Stripe API base, e.g. stripe-mock's http://127.0.0.1:12111 in tests. */
     STRIPE_API_URL: z.url().optional(),
+    /** Per attempt of a Stripe call (the SDK retries twice): see stripeCallBoundMs. */
+    STRIPE_TIMEOUT_MS: positiveInt(8000),
     /** `test` takes fake card payments; production must ask for it by name. */
     PAYMENT_PROVIDER: z.enum(['stripe', 'test']).optional(),
   })
@@ -43,7 +46,20 @@ const schema = z
         });
       }
     }
+    // Unfinished idempotency claims and payment attempts are judged dead after STUCK_ORDER_SECONDS;
+    // a Stripe call still running then could meet its own retry. Half leaves room for the rest of the request.
+    const boundMs = stripeCallBoundMs(env.STRIPE_TIMEOUT_MS);
+    if (usesStripe(env) && boundMs > (env.STUCK_ORDER_SECONDS * 1000) / 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STRIPE_TIMEOUT_MS'],
+        message: `a Stripe call may take ${boundMs / 1000} s with its retries, more than half of STUCK_ORDER_SECONDS (${env.STUCK_ORDER_SECONDS} s)`,
+      });
+    }
   });
+
+const usesStripe = (env: { PAYMENT_PROVIDER?: string; STRIPE_SECRET_KEY?: string }) =>
+  env.PAYMENT_PROVIDER !== 'test' && env.STRIPE_SECRET_KEY !== undefined;
 
 export function loadOrdersConfig(env: Record<string, string | undefined>) {
   const values = loadConfig(schema, withDatabaseUrl('orders', env));
@@ -60,11 +76,12 @@ export function loadOrdersConfig(env: Record<string, string | undefined>) {
     },
     /** Without it, payments go to the test provider (in production only when PAYMENT_PROVIDER=test). */
     stripe:
-      values.PAYMENT_PROVIDER !== 'test' && values.STRIPE_SECRET_KEY && values.STRIPE_WEBHOOK_SECRET
+      usesStripe(values) && values.STRIPE_SECRET_KEY && values.STRIPE_WEBHOOK_SECRET
         ? {
             secretKey: values.STRIPE_SECRET_KEY,
             webhookSecret: values.STRIPE_WEBHOOK_SECRET,
             apiUrl: values.STRIPE_API_URL,
+            timeoutMs: values.STRIPE_TIMEOUT_MS,
           }
         : undefined,
   };

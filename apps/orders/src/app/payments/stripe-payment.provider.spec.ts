@@ -1,4 +1,11 @@
-import { chargeResult } from './stripe-payment.provider';
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
+import {
+  chargeResult,
+  STRIPE_NETWORK_RETRIES,
+  StripePaymentProvider,
+  stripeCallBoundMs,
+} from './stripe-payment.provider';
 
 describe('chargeResult', () => {
   it('captures a succeeded intent', () => {
@@ -17,5 +24,32 @@ describe('chargeResult', () => {
     'requires_payment_method',
   ] as const)('leaves a %s intent to the webhook', (status) => {
     expect(chargeResult({ id: 'pi_1', status })).toEqual({ status: 'processing', reference: 'pi_1' });
+  });
+});
+
+describe('StripePaymentProvider', () => {
+  it('gives up on a Stripe that never answers within stripeCallBoundMs, retries included', async () => {
+    // A real loopback server that accepts every connection and never says a word.
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    const provider = new StripePaymentProvider({
+      secretKey: 'sk_test_1',
+      webhookSecret: 'whsec_1',
+      apiUrl: `http://127.0.0.1:${port}`,
+      timeoutMs: 200,
+    });
+    const started = Date.now();
+    try {
+      await expect(
+        provider.charge({ orderId: 'o1', attempt: 0, amount: 100, currency: 'USD', paymentMethod: 'pm_card_visa' }),
+      ).rejects.toThrow(/timeout/);
+      expect(Date.now() - started).toBeLessThan(stripeCallBoundMs(200) + 1000);
+      expect(sockets).toHaveLength(STRIPE_NETWORK_RETRIES + 1);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      server.close();
+    }
   });
 });

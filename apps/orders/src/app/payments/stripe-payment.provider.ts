@@ -5,6 +5,22 @@ export interface StripeSettings {
   secretKey: string;
   webhookSecret: string;
   apiUrl?: string;
+  /** Per attempt; the SDK's own default is 80 s. */
+  timeoutMs: number;
+}
+
+/** Network retries of one call by the SDK, each with the same idempotency key. */
+export const STRIPE_NETWORK_RETRIES = 2;
+
+/**
+ * The longest one Stripe call can take: every attempt times out, with the SDK's backoff between
+ * them (0.5 s doubling, at most 5 s). A payment request must end well before its claims are
+ * judged dead (STUCK_ORDER_SECONDS), or a retry could run beside it.
+ */
+export function stripeCallBoundMs(timeoutMs: number): number {
+  let backoffMs = 0;
+  for (let retry = 1; retry <= STRIPE_NETWORK_RETRIES; retry++) backoffMs += Math.min(500 * 2 ** (retry - 1), 5000);
+  return (STRIPE_NETWORK_RETRIES + 1) * timeoutMs + backoffMs;
 }
 
 /**
@@ -19,7 +35,8 @@ export class StripePaymentProvider implements PaymentProvider {
   constructor(private readonly settings: StripeSettings) {
     const api = settings.apiUrl ? new URL(settings.apiUrl) : undefined;
     this.stripe = new Stripe(settings.secretKey, {
-      maxNetworkRetries: 2,
+      maxNetworkRetries: STRIPE_NETWORK_RETRIES,
+      timeout: settings.timeoutMs,
       ...(api && { host: api.hostname, port: api.port, protocol: api.protocol === 'http:' ? 'http' : 'https' }),
     });
   }
