@@ -455,6 +455,25 @@ describe('payments with the test provider', () => {
     expectProblem(await pay(order.id, owner.token, '4000 0000 0000 0002', headers), 422, 'IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('does not keep PAYMENT_IN_PROGRESS as the answer to an Idempotency-Key: once that payment fails, the key pays', async () => {
+    const owner = buyer();
+    const { order } = await pendingOrder(owner.token);
+    // Another attempt, still waiting for its provider.
+    const [other] = await queryOrdersDb(
+      system,
+      `insert into payments (id, order_id, provider, amount, currency, status)
+       values ($1, $2, 'test', 1000, 'USD', 'processing') returning id`,
+      [randomUUID(), order.id],
+    );
+    const headers = { 'idempotency-key': 'pay-after-the-other' };
+    expectProblem(await pay(order.id, owner.token, undefined, headers), 409, 'PAYMENT_IN_PROGRESS');
+    await queryOrdersDb(system, `update payments set status = 'declined' where id = $1`, [other.id]);
+    const paid = await pay(order.id, owner.token, undefined, headers);
+    expect(paid.status).toBe(201);
+    expect(paid.body).toMatchObject({ status: 'succeeded' });
+    expect((await getOrder(order.id, owner.token)).body.status).toBe('paid');
+  });
+
   it('pays a zero-total order at once without asking the provider, and records why', async () => {
     const owner = buyer();
     const { order, product } = await pendingOrder(owner.token, 2, 0);

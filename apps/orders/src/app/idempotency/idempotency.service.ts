@@ -12,6 +12,8 @@ export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
 /** How long a repeat waits for the first request with its key to finish before giving up with 409. */
 const WAIT_FOR_FIRST_MS = 20_000;
 const POLL_MS = 25;
+/** Refusals that only say "not now": kept as the key's answer, a retry could never get the real one. */
+const TRY_AGAIN_LATER: ReadonlySet<string> = new Set([ErrorCode.PaymentInProgress]);
 
 /**
  * Runs an operation at most once per (user, Idempotency-Key). The first request claims the key
@@ -82,8 +84,9 @@ export class IdempotencyService {
       result = await work();
     } catch (error) {
       // A client error is the answer to this request and is kept; anything else (the catalog
-      // down, a timeout) may succeed on retry, so the key is given back.
-      if (error instanceof AppError && error.status < 500) {
+      // down, a timeout, another payment still in progress) may go otherwise on retry, so the
+      // key is given back.
+      if (error instanceof AppError && error.status < 500 && !TRY_AGAIN_LATER.has(error.code)) {
         await this.db.update(idempotencyKeys).set({ error: error.toPayload() }).where(row);
       } else {
         await this.db.delete(idempotencyKeys).where(row);
