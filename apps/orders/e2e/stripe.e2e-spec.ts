@@ -1,27 +1,54 @@
-import { canConnect, signedToken, startStripeMock, type StripeMock, type TestSystem } from '@shop/testing';
+import {
+  canConnect,
+  type RecordingProxy,
+  signedToken,
+  startRecordingProxy,
+  startStripeMock,
+  type StripeMock,
+  type TestSystem,
+} from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import Stripe from 'stripe';
-import { expectProblem, newProduct, paymentStatuses, placeOrder, startShop, stockOf } from './orders-fixtures';
+import {
+  expectProblem,
+  newProduct,
+  paymentStatuses,
+  placeOrder,
+  queryOrdersDb,
+  startShop,
+  stockOf,
+} from './orders-fixtures';
 
 const WEBHOOK_SECRET = `whsec_${randomUUID().replace(/-/g, '')}`;
 const stripe = new Stripe('sk_test_helper');
 let mock: StripeMock;
+/** Between the orders app and stripe-mock: what the Stripe SDK really sent. */
+let wire: RecordingProxy;
 let system: TestSystem;
 let admin: string;
 
 beforeAll(async () => {
   mock = await startStripeMock();
+  wire = await startRecordingProxy(mock.url);
   ({ system, admin } = await startShop('orders_stripe', {
     STRIPE_SECRET_KEY: 'sk_test_123',
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_API_URL: mock.url,
+    STRIPE_API_URL: wire.url,
   }));
 });
 afterAll(async () => {
   await system?.stop();
+  await wire?.stop();
   mock?.stop();
 });
+
+/** The PaymentIntents the orders app asked Stripe to create for an order: idempotency key and form parameters. */
+const intentRequests = (orderId: string) =>
+  wire.requests
+    .filter((request) => request.method === 'POST' && request.path === '/v1/payment_intents')
+    .map((request) => ({ key: request.headers['idempotency-key'], params: new URLSearchParams(request.body) }))
+    .filter(({ params }) => params.get('metadata[orderId]') === orderId);
 
 const pay = (orderId: string, token: string, paymentMethod = 'pm_card_visa') =>
   system.http.post(`/api/v1/orders/${orderId}/payments`, { paymentMethod }, { token });
@@ -81,6 +108,17 @@ it('creates a confirmed PaymentIntent for the order total and waits for the webh
   });
   expect((await read(order.id, buyer.token)).body.status).toBe('pending');
   expectProblem(await pay(order.id, buyer.token), 409, 'PAYMENT_IN_PROGRESS');
+
+  const [sent] = intentRequests(order.id);
+  expect(sent.key).toBe(`order-${order.id}-payment-${payment.body.id}`);
+  expect(Object.fromEntries(sent.params)).toMatchObject({
+    amount: '3998',
+    currency: 'usd',
+    confirm: 'true',
+    payment_method: 'pm_card_visa',
+    'metadata[orderId]': order.id,
+    'metadata[paymentId]': payment.body.id,
+  });
 });
 
 it('moves the order to paid on a signed payment_intent.succeeded, once however often it is delivered', async () => {
@@ -120,14 +158,45 @@ it('refuses bad, tampered, replayed and missing signatures with 400 and changes 
   expect((await read(order.id, buyer.token)).body.status).toBe('pending');
 });
 
-it('frees the order for another payment after payment_intent.payment_failed', async () => {
+it('frees the order after payment_intent.payment_failed, and charges the next card under a key of its own', async () => {
   const { buyer, order } = await pendingOrder();
-  await pay(order.id, buyer.token);
+  const first = await pay(order.id, buyer.token);
   const failed = intentEvent('payment_intent.payment_failed', order.id);
   expect((await deliver(failed, sign(failed))).status).toBe(200);
   expect((await read(order.id, buyer.token)).body.status).toBe('pending');
-  expect((await pay(order.id, buyer.token, 'pm_card_mastercard')).status).toBe(201);
+  const second = await pay(order.id, buyer.token, 'pm_card_mastercard');
+  expect(second.status).toBe(201);
   expect(await paymentStatuses(system, order.id)).toEqual(['declined', 'processing']);
+  // Another card under the first attempt's key would be a conflicting replay to Stripe (an error).
+  expect(intentRequests(order.id).map(({ key, params }) => [key, params.get('payment_method')])).toEqual([
+    [`order-${order.id}-payment-${first.body.id}`, 'pm_card_visa'],
+    [`order-${order.id}-payment-${second.body.id}`, 'pm_card_mastercard'],
+  ]);
+});
+
+it('keeps an attempt whose answer was lost processing, retried by the SDK under one key, and starts no other', async () => {
+  const { buyer, order } = await pendingOrder();
+  wire.dropAnswers = true;
+  let lost;
+  try {
+    lost = await pay(order.id, buyer.token);
+  } finally {
+    wire.dropAnswers = false;
+  }
+  expectProblem(lost, 502, 'UPSTREAM_ERROR');
+  const [{ id: paymentId, status }] = await queryOrdersDb(
+    system,
+    'select id, status from payments where order_id = $1',
+    [order.id],
+  );
+  expect(status).toBe('processing');
+  // One try and the SDK's two retries, all one request to Stripe.
+  expect(intentRequests(order.id).map(({ key }) => key)).toEqual(
+    Array(3).fill(`order-${order.id}-payment-${paymentId}`),
+  );
+  // Stripe may have charged that card: no second charge starts until the first is known.
+  expectProblem(await pay(order.id, buyer.token, 'pm_card_mastercard'), 409, 'PAYMENT_IN_PROGRESS');
+  expect(intentRequests(order.id)).toHaveLength(3);
 });
 
 it('refunds through Stripe and restocks when a paid order is cancelled', async () => {

@@ -5,6 +5,7 @@ export * from './test-database';
 export * from './test-system';
 export * from './signed-token';
 export * from './stripe-mock';
+export * from './recording-proxy';
 export * from './load-runner';
 export * from './load';
 export * from './otlp-receiver';

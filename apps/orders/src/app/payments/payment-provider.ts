@@ -1,11 +1,14 @@
 export interface ChargeRequest {
   orderId: string;
+  /**
+   * The claimed payment row. It keys the charge at the provider: asking again for the same claim
+   * (the recovery job, after a lost answer) never charges twice, and every new claim is a new charge.
+   */
+  paymentId: string;
   /** Minor units. */
   amount: number;
   currency: string;
   paymentMethod: string;
-  /** Earlier declined attempts for this order: a retry of the same attempt must not charge again. */
-  attempt: number;
 }
 
 export type ChargeResult =
@@ -17,7 +20,7 @@ export type ChargeResult =
 /** Where money moves. A provider error (network, outage) is thrown; a refusal is a `declined` result. */
 export interface PaymentProvider {
   readonly name: 'test' | 'stripe';
-  /** Must be idempotent per order: charging the same order again never captures twice. */
+  /** Must be idempotent per payment id: charging the same claim again never captures twice. */
   charge(request: ChargeRequest): Promise<ChargeResult>;
   refund(reference: string, orderId: string): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, OrderStatus, type PayOrderRequest, type PaymentDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { type OrderRow, orders, type OrdersSchema, payments } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -84,25 +84,27 @@ export class PaymentService {
     // No provider charges 0 (Stripe refuses amounts under its minimum), and nothing needs charging.
     if (order.total === 0) return this.payNothing(order);
     const payment = await this.claim(order);
-    const [{ declined }] = await this.db
-      .select({ declined: count() })
-      .from(payments)
-      .where(and(eq(payments.orderId, order.id), eq(payments.status, 'declined')));
     let result;
     try {
       result = await this.provider.charge({
         orderId: order.id,
+        paymentId: payment.id,
         amount: order.total,
         currency: order.currency ?? '',
         paymentMethod,
-        attempt: declined,
       });
     } catch (error) {
-      // Nothing is known to be captured; the provider's own idempotency covers a retry.
-      await this.db.delete(payments).where(eq(payments.id, payment.id));
-      throw error instanceof AppError
-        ? error
-        : new AppError(502, ErrorCode.UpstreamError, 'The payment provider failed; try again');
+      // The provider may have charged before its answer was lost. The attempt stays processing,
+      // so no other can start, until the recovery job asks the provider again for this claim.
+      this.logger.warn(
+        { orderId: order.id, paymentId: payment.id, error: (error as Error).message },
+        'No answer from the payment provider; recovery will ask again',
+      );
+      throw new AppError(
+        502,
+        ErrorCode.UpstreamError,
+        'The payment provider did not answer; the outcome of this payment will be known shortly',
+      );
     }
     if (result.status === 'declined') {
       await this.settle(payment.id, 'declined', null);

@@ -1,7 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
+import Stripe from 'stripe';
 import {
   chargeResult,
+  declineOf,
   STRIPE_NETWORK_RETRIES,
   StripePaymentProvider,
   stripeCallBoundMs,
@@ -43,7 +45,13 @@ describe('StripePaymentProvider', () => {
     const started = Date.now();
     try {
       await expect(
-        provider.charge({ orderId: 'o1', attempt: 0, amount: 100, currency: 'USD', paymentMethod: 'pm_card_visa' }),
+        provider.charge({
+          orderId: 'o1',
+          paymentId: 'p1',
+          amount: 100,
+          currency: 'USD',
+          paymentMethod: 'pm_card_visa',
+        }),
       ).rejects.toThrow(/timeout/);
       expect(Date.now() - started).toBeLessThan(stripeCallBoundMs(200) + 1000);
       expect(sockets).toHaveLength(STRIPE_NETWORK_RETRIES + 1);
@@ -51,5 +59,32 @@ describe('StripePaymentProvider', () => {
       sockets.forEach((socket) => socket.destroy());
       server.close();
     }
+  });
+});
+
+describe('declineOf', () => {
+  const raw = (type: string, code?: string) => ({ message: 'refused', type, code }) as never;
+
+  it('declines what Stripe refused to charge: card errors and parameters it will not take', () => {
+    expect(declineOf(new Stripe.errors.StripeCardError(raw('card_error', 'card_declined')))).toEqual({
+      status: 'declined',
+      reason: 'card_declined',
+    });
+    expect(
+      declineOf(new Stripe.errors.StripeInvalidRequestError(raw('invalid_request_error', 'resource_missing'))),
+    ).toEqual({
+      status: 'declined',
+      reason: 'resource_missing',
+    });
+  });
+
+  it.each([
+    ['no answer', new Stripe.errors.StripeConnectionError(raw('api_error'))],
+    ['a Stripe outage', new Stripe.errors.StripeAPIError(raw('api_error'))],
+    ['a replay with other parameters', new Stripe.errors.StripeIdempotencyError(raw('idempotency_error'))],
+    ['a rate limit', new Stripe.errors.StripeRateLimitError(raw('rate_limit_error'))],
+    ['anything else', new Error('socket hang up')],
+  ])('leaves the outcome unknown after %s', (_, error) => {
+    expect(declineOf(error)).toBeUndefined();
   });
 });

@@ -25,8 +25,10 @@ export function stripeCallBoundMs(timeoutMs: number): number {
 
 /**
  * Charges through Stripe PaymentIntents, confirmed at once with the given PaymentMethod. The
- * Stripe idempotency key is the order id and attempt, so a retried request (after a timeout,
- * a crash) gets the same PaymentIntent instead of a second charge.
+ * Stripe idempotency key names the order and the claimed payment row, so asking again for the
+ * same claim (the SDK's retries, the recovery job after a lost answer) gets the same
+ * PaymentIntent instead of a second charge, while another attempt, say with another card after a
+ * decline, is a request of its own rather than a conflicting replay of the first.
  */
 export class StripePaymentProvider implements PaymentProvider {
   readonly name = 'stripe';
@@ -41,7 +43,7 @@ export class StripePaymentProvider implements PaymentProvider {
     });
   }
 
-  async charge({ orderId, amount, currency, paymentMethod, attempt }: ChargeRequest): Promise<ChargeResult> {
+  async charge({ orderId, paymentId, amount, currency, paymentMethod }: ChargeRequest): Promise<ChargeResult> {
     try {
       const intent = await this.stripe.paymentIntents.create(
         {
@@ -51,14 +53,14 @@ export class StripePaymentProvider implements PaymentProvider {
           confirm: true,
           // Card only, no redirects: the API has no page to come back to.
           automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
-          metadata: { orderId },
+          metadata: { orderId, paymentId },
         },
-        { idempotencyKey: `order-${orderId}-attempt-${attempt}` },
+        { idempotencyKey: stripeIdempotencyKey(orderId, paymentId) },
       );
       return chargeResult(intent);
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeCardError)
-        return { status: 'declined', reason: error.code ?? 'card_declined' };
+      const declined = declineOf(error);
+      if (declined) return declined;
       throw error;
     }
   }
@@ -75,6 +77,21 @@ export class StripePaymentProvider implements PaymentProvider {
   verifyEvent(payload: string, signature: string): Stripe.Event {
     return this.stripe.webhooks.constructEvent(payload, signature, this.settings.webhookSecret);
   }
+}
+
+export const stripeIdempotencyKey = (orderId: string, paymentId: string) => `order-${orderId}-payment-${paymentId}`;
+
+/**
+ * Errors in which Stripe refused the charge itself, so nothing was or will be captured: a card
+ * error, or parameters it will not charge (an unknown PaymentMethod, an amount under its
+ * minimum). Anything else (no answer, a Stripe outage) leaves the outcome unknown.
+ */
+export function declineOf(error: unknown): ChargeResult | undefined {
+  if (error instanceof Stripe.errors.StripeCardError)
+    return { status: 'declined', reason: error.code ?? 'card_declined' };
+  if (error instanceof Stripe.errors.StripeInvalidRequestError)
+    return { status: 'declined', reason: error.code ?? 'invalid_request' };
+  return undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { TestPaymentProvider } from './test-payment.provider';
 
 const charge = (paymentMethod: string) =>
-  new TestPaymentProvider().charge({ orderId: 'o1', amount: 100, currency: 'USD', paymentMethod, attempt: 0 });
+  new TestPaymentProvider().charge({ orderId: 'o1', amount: 100, currency: 'USD', paymentMethod, paymentId: 'p1' });
 
 describe('TestPaymentProvider', () => {
   it('approves 4242 4242 4242 4242 however it is spaced', async () => {
