@@ -3,7 +3,7 @@ import { ServiceClient } from '@shop/service-defaults';
 import { signedToken, type TestSystem, waitFor } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { newProduct, placeOrder, startShop, stockOf } from './orders-fixtures';
+import { expectProblem, newProduct, placeOrder, startShop, stockOf } from './orders-fixtures';
 
 let system: TestSystem;
 let admin: string;
@@ -142,4 +142,58 @@ it('leaves no stock without an order and no order without stock when the orders 
 
   await waitFor('recovery after the orders restart', async () => (await halfDone()) === 0);
   await expectBooksBalanced(product);
+});
+
+describe('payments left half-way', () => {
+  const pay = (orderId: string, token: string) =>
+    system.http.post(`/api/v1/orders/${orderId}/payments`, { paymentMethod: '4242424242424242' }, { token });
+  const paymentRow = async (id: string) =>
+    (await ordersDb.query('select status, provider_ref from payments where id = $1', [id])).rows[0];
+
+  async function pendingOrder() {
+    const buyer = signedToken(system);
+    const product = await newProduct(system, admin, { price: 700, stock: 5 });
+    const order = (await placeOrder(system, buyer.token, { items: [{ productId: product.id, quantity: 2 }] })).body;
+    return { buyer, order };
+  }
+
+  /** What an orders app that died after writing this payment row, and before the next step, leaves. */
+  async function paymentLeft(orderId: string, status: string, providerRef: string | null = null) {
+    const id = randomUUID();
+    await ordersDb.query(
+      `insert into payments (id, order_id, provider, provider_ref, amount, currency, status, created_at, updated_at)
+       values ($1, $2, 'test', $3, 1400, 'USD', $4, now() - interval '5 seconds', now() - interval '5 seconds')`,
+      [id, orderId, providerRef, status],
+    );
+    return id;
+  }
+
+  it('asks the provider again about an attempt whose answer was never recorded, and frees the order', async () => {
+    const { buyer, order } = await pendingOrder();
+    const paymentId = await paymentLeft(order.id, 'processing');
+    await waitFor(
+      'the unanswered payment to be resolved',
+      async () => (await paymentRow(paymentId)).status !== 'processing',
+    );
+    // The test provider moves no money: an attempt it never answered for is given up.
+    expect(await paymentRow(paymentId)).toEqual({ status: 'declined', provider_ref: null });
+    expect((await system.http.get(`/api/v1/orders/${order.id}`, { token: buyer.token })).body.status).toBe('pending');
+    const paid = await pay(order.id, buyer.token);
+    expect(paid.status).toBe(201);
+    expectProblem(await pay(order.id, buyer.token), 409, 'INVALID_TRANSITION');
+  });
+
+  it('moves to paid an order whose captured payment its request never got to apply', async () => {
+    const { buyer, order } = await pendingOrder();
+    const paymentId = await paymentLeft(order.id, 'succeeded', `test_${order.id}`);
+    const read = async () => (await system.http.get(`/api/v1/orders/${order.id}`, { token: buyer.token })).body;
+    await waitFor('the captured order to be paid', async () => (await read()).status === 'paid');
+    expect((await read()).transitions.at(-1)).toMatchObject({
+      from: 'pending',
+      to: 'paid',
+      actorRole: 'system',
+      reason: `payment ${paymentId}`,
+    });
+    expect(await paymentRow(paymentId)).toEqual({ status: 'succeeded', provider_ref: `test_${order.id}` });
+  });
 });

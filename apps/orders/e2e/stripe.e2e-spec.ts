@@ -6,6 +6,7 @@ import {
   startStripeMock,
   type StripeMock,
   type TestSystem,
+  waitFor,
 } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
@@ -174,7 +175,7 @@ it('frees the order after payment_intent.payment_failed, and charges the next ca
   ]);
 });
 
-it('keeps an attempt whose answer was lost processing, retried by the SDK under one key, and starts no other', async () => {
+it('keeps an attempt whose answer was lost processing until the recovery job asks Stripe again under its key', async () => {
   const { buyer, order } = await pendingOrder();
   wire.dropAnswers = true;
   let lost;
@@ -197,6 +198,29 @@ it('keeps an attempt whose answer was lost processing, retried by the SDK under 
   // Stripe may have charged that card: no second charge starts until the first is known.
   expectProblem(await pay(order.id, buyer.token, 'pm_card_mastercard'), 409, 'PAYMENT_IN_PROGRESS');
   expect(intentRequests(order.id)).toHaveLength(3);
+
+  // Once older than STUCK_ORDER_SECONDS, the attempt is replayed: same key, same parameters.
+  await queryOrdersDb(system, `update payments set updated_at = now() - interval '5 minutes' where id = $1`, [
+    paymentId,
+  ]);
+  await waitFor('the recovery job to ask Stripe again', async () => intentRequests(order.id).length === 4);
+  const [first, , , replay] = intentRequests(order.id);
+  expect(replay.key).toBe(first.key);
+  expect(replay.params.toString()).toBe(first.params.toString());
+  // stripe-mock's intent is not final yet: now recorded, it is the webhook's to settle.
+  const unanswered = () =>
+    queryOrdersDb(system, 'select provider_ref from payments where id = $1 and provider_ref is null', [paymentId]);
+  await waitFor('the answer to be recorded', async () => (await unanswered()).length === 0);
+  const [{ provider_ref: intentId, status: after }] = await queryOrdersDb(
+    system,
+    'select provider_ref, status from payments where id = $1',
+    [paymentId],
+  );
+  expect({ intentId, after }).toEqual({ intentId: expect.stringMatching(/^pi_/), after: 'processing' });
+  const succeeded = intentEvent('payment_intent.succeeded', order.id, { id: intentId });
+  expect((await deliver(succeeded, sign(succeeded))).status).toBe(200);
+  expect((await read(order.id, buyer.token)).body.status).toBe('paid');
+  expect(intentRequests(order.id)).toHaveLength(4);
 });
 
 it('refunds through Stripe and restocks when a paid order is cancelled', async () => {

@@ -127,7 +127,13 @@ export const payments = pgTable(
       .notNull()
       .references(() => orders.id, { onDelete: 'cascade' }),
     provider: text('provider').notNull(),
+    /** Null until the provider answers: such an attempt that outlived its request is asked again by recovery. */
     providerRef: text('provider_ref'),
+    /**
+     * What the provider needs to ask again for this attempt (Stripe's PaymentMethod id). Null for
+     * the test provider: its card numbers are never stored.
+     */
+    paymentMethod: text('payment_method'),
     amount: integer('amount').notNull(),
     currency: text('currency').notNull(),
     status: text('status').notNull(),
@@ -139,6 +145,10 @@ export const payments = pgTable(
     uniqueIndex('payments_one_live_per_order')
       .on(table.orderId)
       .where(sql`${table.status} <> 'declined'`),
+    // The recovery job's look for attempts the provider never answered.
+    index('payments_unanswered_idx')
+      .on(table.updatedAt)
+      .where(sql`${table.status} = 'processing' AND ${table.providerRef} IS NULL`),
   ],
 );
 

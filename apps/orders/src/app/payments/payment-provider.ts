@@ -20,8 +20,19 @@ export type ChargeResult =
 /** Where money moves. A provider error (network, outage) is thrown; a refusal is a `declined` result. */
 export interface PaymentProvider {
   readonly name: 'test' | 'stripe';
+  /**
+   * Whether the payment method is kept with the attempt, for `replay`. Stripe's PaymentMethod ids
+   * are tokens; the test provider takes card numbers, and those are never stored.
+   */
+  readonly keepsPaymentMethod: boolean;
   /** Must be idempotent per payment id: charging the same claim again never captures twice. */
   charge(request: ChargeRequest): Promise<ChargeResult>;
+  /**
+   * The outcome of an attempt whose answer was lost (its request died, or got no answer), asked
+   * again for the same claim; `paymentMethod` is what was kept of it. An attempt that cannot be
+   * asked about is declined: a capture the provider reports later is still recorded (or refunded).
+   */
+  replay(request: Omit<ChargeRequest, 'paymentMethod'> & { paymentMethod: string | null }): Promise<ChargeResult>;
   refund(reference: string, orderId: string): Promise<void>;
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, OrderStatus, type PayOrderRequest, type PaymentDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { type OrderRow, orders, type OrdersSchema, payments } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -10,7 +10,7 @@ import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
 import { planTransition } from '../orders/order-status.machine';
 import { OrderRepository } from '../orders/order.repository';
 import { toPaymentDto } from './payment.mapper';
-import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
+import { type ChargeResult, PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
 import { RefundService } from './refund.service';
 
 type PaymentRow = typeof payments.$inferSelect;
@@ -66,10 +66,7 @@ export class PaymentService {
       .returning();
     const settled = payment ?? (await this.recordUnclaimed(capture));
     if (!settled) return;
-    // An order cancelled meanwhile has had this money refunded by markPaid; nothing else to do.
-    await this.markPaid(settled).catch((error) => {
-      if (!(error instanceof AppError && error.code === ErrorCode.InvalidTransition)) throw error;
-    });
+    await this.markPaid(settled).catch(refundedForCancelledOrder);
   }
 
   /** The provider says a processing payment failed: the order is free to be paid again. */
@@ -83,7 +80,9 @@ export class PaymentService {
   private async charge(order: OrderRow, paymentMethod: string): Promise<PaymentDto> {
     // No provider charges 0 (Stripe refuses amounts under its minimum), and nothing needs charging.
     if (order.total === 0) return this.payNothing(order);
-    const payment = await this.claim(order);
+    const payment = await this.claim(order, {
+      paymentMethod: this.provider.keepsPaymentMethod ? paymentMethod : null,
+    });
     let result;
     try {
       result = await this.provider.charge({
@@ -106,23 +105,86 @@ export class PaymentService {
         'The payment provider did not answer; the outcome of this payment will be known shortly',
       );
     }
+    const settled = await this.record(payment, result);
     if (result.status === 'declined') {
-      await this.settle(payment.id, 'declined', null);
       throw new AppError(402, ErrorCode.PaymentDeclined, 'The payment was declined', {
         extensions: { reason: result.reason },
       });
     }
-    const settled = await this.settle(payment.id, result.status, result.reference);
     // Stripe's webhook settled it first (and moved the order on): report what it recorded.
-    if (!settled)
-      return toPaymentDto((await this.db.query.payments.findFirst({ where: eq(payments.id, payment.id) }))!);
-    if (settled.status === 'succeeded') await this.markPaid(settled);
-    return toPaymentDto(settled);
+    return toPaymentDto(settled ?? (await this.db.query.payments.findFirst({ where: eq(payments.id, payment.id) }))!);
   }
 
   /**
-   * A capture with no processing payment: its request failed after the provider took the money
-   * and gave its row back. It is recorded now, unless it already is (a repeated webhook); if the
+   * Attempts the provider never answered (their request died, or got no answer) once they are
+   * older than any request lives: each is claimed by moving its `updatedAt` (so replicas do not
+   * ask twice), then the provider is asked again for that very claim and its answer recorded.
+   */
+  async resolveUnanswered(olderThanSeconds: number, batch: number): Promise<void> {
+    const unanswered = and(
+      eq(payments.status, 'processing'),
+      isNull(payments.providerRef),
+      eq(payments.provider, this.provider.name),
+      lt(payments.updatedAt, sql`now() - make_interval(secs => ${olderThanSeconds})`),
+    );
+    const stale = await this.db.select({ id: payments.id }).from(payments).where(unanswered).limit(batch);
+    for (const { id } of stale) {
+      const [payment] = await this.db
+        .update(payments)
+        .set({ updatedAt: sql`now()` })
+        .where(and(eq(payments.id, id), unanswered))
+        .returning();
+      if (!payment) continue;
+      const attempt = { orderId: payment.orderId, paymentId: payment.id };
+      try {
+        const result = await this.provider.replay({
+          ...attempt,
+          amount: payment.amount,
+          currency: payment.currency,
+          paymentMethod: payment.paymentMethod,
+        });
+        await this.record(payment, result).catch(refundedForCancelledOrder);
+        this.logger.log({ ...attempt, result }, 'Resolved an unanswered payment');
+      } catch (error) {
+        // Still no answer: its claim moved on, so it is asked again a period later.
+        this.logger.warn({ ...attempt, error: (error as Error).message }, 'Payment still unanswered');
+      }
+    }
+  }
+
+  /**
+   * Captured payments whose order is still pending: the request died between recording the
+   * capture and moving the order (long enough ago that it is not merely still doing so).
+   */
+  async finishCaptured(olderThanSeconds: number, batch: number): Promise<void> {
+    const captured = await this.db
+      .select({ payment: payments })
+      .from(payments)
+      .innerJoin(orders, eq(orders.id, payments.orderId))
+      .where(
+        and(
+          eq(orders.status, OrderStatus.Pending),
+          eq(payments.status, 'succeeded'),
+          lt(payments.updatedAt, sql`now() - make_interval(secs => ${olderThanSeconds})`),
+        ),
+      )
+      .limit(batch);
+    for (const { payment } of captured) await this.markPaid(payment).catch(refundedForCancelledOrder);
+  }
+
+  /** Records the provider's answer, and moves the order to paid when it was captured. */
+  private async record(payment: PaymentRow, result: ChargeResult): Promise<PaymentRow | undefined> {
+    const settled =
+      result.status === 'declined'
+        ? await this.settle(payment.id, 'declined', null)
+        : await this.settle(payment.id, result.status, result.reference);
+    if (settled?.status === 'succeeded') await this.markPaid(settled);
+    return settled;
+  }
+
+  /**
+   * A capture with no processing payment: its attempt was given up unanswered (see
+   * resolveUnanswered) before the provider reported it took the money. It is recorded now, unless it already is (a repeated webhook); if the
    * order already has another live payment, this is a second capture and goes straight back.
    */
   private async recordUnclaimed({ orderId, reference, amount, currency }: Capture): Promise<PaymentRow | undefined> {
@@ -161,7 +223,11 @@ export class PaymentService {
 
   private async claim(
     order: OrderRow,
-    { provider = this.provider.name, status = 'processing' }: Partial<Pick<PaymentRow, 'provider' | 'status'>> = {},
+    {
+      provider = this.provider.name,
+      status = 'processing',
+      paymentMethod = null,
+    }: Partial<Pick<PaymentRow, 'provider' | 'status' | 'paymentMethod'>> = {},
   ): Promise<PaymentRow> {
     try {
       const [payment] = await this.db
@@ -170,6 +236,7 @@ export class PaymentService {
           id: randomUUID(),
           orderId: order.id,
           provider,
+          paymentMethod,
           amount: order.total,
           currency: order.currency ?? '',
           status,
@@ -208,6 +275,8 @@ export class PaymentService {
       await this.lifecycle.transition(payment.orderId, OrderStatus.Paid, SYSTEM, reason);
     } catch (error) {
       if (!(error instanceof AppError && error.code === ErrorCode.InvalidTransition)) throw error;
+      // Paid already: by this very payment (one live payment per order), through another path.
+      if (error.options.extensions?.from !== OrderStatus.Cancelled) return;
       await this.refunds.refundPayment(payment);
       throw new AppError(
         409,
@@ -216,4 +285,9 @@ export class PaymentService {
       );
     }
   }
+}
+
+/** markPaid refunded a capture whose order was cancelled first and said so; a background caller has no one to tell. */
+function refundedForCancelledOrder(error: unknown): void {
+  if (!(error instanceof AppError && error.code === ErrorCode.InvalidTransition)) throw error;
 }

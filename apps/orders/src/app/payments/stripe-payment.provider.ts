@@ -32,6 +32,7 @@ export function stripeCallBoundMs(timeoutMs: number): number {
  */
 export class StripePaymentProvider implements PaymentProvider {
   readonly name = 'stripe';
+  readonly keepsPaymentMethod = true;
   private readonly stripe: Stripe;
 
   constructor(private readonly settings: StripeSettings) {
@@ -63,6 +64,12 @@ export class StripePaymentProvider implements PaymentProvider {
       if (declined) return declined;
       throw error;
     }
+  }
+
+  /** The same request under the same key: Stripe answers what it answered the first time. */
+  async replay({ paymentMethod, ...request }: Parameters<PaymentProvider['replay']>[0]): Promise<ChargeResult> {
+    if (paymentMethod === null) return { status: 'declined', reason: 'unanswered' };
+    return this.charge({ ...request, paymentMethod });
   }
 
   async refund(reference: string, orderId: string): Promise<void> {

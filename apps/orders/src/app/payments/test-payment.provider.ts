@@ -8,11 +8,17 @@ export const TEST_CARDS = { approved: '4242424242424242', declined: '40000000000
  */
 export class TestPaymentProvider implements PaymentProvider {
   readonly name = 'test';
+  readonly keepsPaymentMethod = false;
 
   async charge({ orderId, paymentMethod }: ChargeRequest): Promise<ChargeResult> {
     const card = paymentMethod.replace(/[\s-]/g, '');
     if (card === TEST_CARDS.approved) return { status: 'succeeded', reference: `test_${orderId}` };
     return { status: 'declined', reason: card === TEST_CARDS.declined ? 'card_declined' : 'unknown test card' };
+  }
+
+  /** Its charges move no money, so an attempt whose answer was lost is simply given up. */
+  async replay(): Promise<ChargeResult> {
+    return { status: 'declined', reason: 'unanswered' };
   }
 
   async refund(): Promise<void> {

@@ -8,6 +8,7 @@ import { orders, type OrdersSchema } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
+import { PaymentService } from '../payments/payment.service';
 import { RefundService } from '../payments/refund.service';
 import { InternalStatus, STOCK_FOR_STATUS } from '../orders/order-status.machine';
 
@@ -32,6 +33,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
     private readonly lifecycle: OrderLifecycle,
     private readonly idempotency: IdempotencyService,
     private readonly refunds: RefundService,
+    private readonly payments: PaymentService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -51,7 +53,15 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async round(): Promise<void> {
-    for (const step of [this.undoAbandoned, this.expireUnpaid, this.syncStock, this.refundCancelled, this.purgeKeys]) {
+    for (const step of [
+      this.undoAbandoned,
+      // Before expiry, so an order whose payment went through is not cancelled for want of it.
+      this.resolvePayments,
+      this.expireUnpaid,
+      this.syncStock,
+      this.refundCancelled,
+      this.purgeKeys,
+    ]) {
       try {
         await step.call(this);
       } catch (error) {
@@ -121,6 +131,15 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
       )
       .limit(BATCH);
     for (const order of behind) await this.lifecycle.syncStock(order);
+  }
+
+  /**
+   * Payments whose request died between claiming and settling them: the provider is asked again
+   * under the same idempotency key. Then captures whose order the request never moved to paid.
+   */
+  private async resolvePayments(): Promise<void> {
+    await this.payments.resolveUnanswered(this.config.recovery.stuckAfterSeconds, BATCH);
+    await this.payments.finishCaptured(this.config.recovery.stuckAfterSeconds, BATCH);
   }
 
   private refundCancelled(): Promise<void> {

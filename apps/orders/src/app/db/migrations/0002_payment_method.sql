@@ -1,0 +1,2 @@
+ALTER TABLE "payments" ADD COLUMN "payment_method" text;--> statement-breakpoint
+CREATE INDEX "payments_unanswered_idx" ON "payments" USING btree ("updated_at") WHERE "payments"."status" = 'processing' AND "payments"."provider_ref" IS NULL;
