@@ -55,7 +55,15 @@ const pay = (orderId: string, token: string, paymentMethod = 'pm_card_visa') =>
   system.http.post(`/api/v1/orders/${orderId}/payments`, { paymentMethod }, { token });
 const read = (orderId: string, token: string) => system.http.get(`/api/v1/orders/${orderId}`, { token });
 
-function intentEvent(type: string, orderId: string, intent: { id?: string; amount?: number } = {}) {
+/** A PaymentIntent as a webhook names it: its id, the attempt in its metadata, what it took. */
+interface IntentFields {
+  id?: string;
+  paymentId?: string;
+  amount?: number;
+  currency?: string;
+}
+
+function intentEvent(type: string, orderId: string, intent: IntentFields = {}) {
   return JSON.stringify({
     id: `evt_${randomUUID().replace(/-/g, '')}`,
     object: 'event',
@@ -67,10 +75,10 @@ function intentEvent(type: string, orderId: string, intent: { id?: string; amoun
         id: intent.id ?? `pi_${randomUUID().replace(/-/g, '')}`,
         amount: intent.amount ?? 3998,
         amount_received: intent.amount ?? 3998,
-        currency: 'usd',
+        currency: intent.currency ?? 'usd',
         object: 'payment_intent',
         status: 'succeeded',
-        metadata: { orderId },
+        metadata: { orderId, ...(intent.paymentId && { paymentId: intent.paymentId }) },
       },
     },
   });
@@ -87,6 +95,26 @@ const sign = (payload: string, options: { secret?: string; timestamp?: number } 
     secret: options.secret ?? WEBHOOK_SECRET,
     timestamp: options.timestamp,
   });
+const deliverSigned = (payload: string) => deliver(payload, sign(payload));
+
+/** The order's payments as stored: status and the PaymentIntent each is known under. */
+const paymentsOf = (orderId: string) =>
+  queryOrdersDb(system, 'select status, provider_ref from payments where order_id = $1 order by created_at', [orderId]);
+
+/** Pays through Stripe; also returns the PaymentIntent the attempt was recorded with, as its webhook would name it. */
+async function payWithStripe(orderId: string, token: string, paymentMethod?: string) {
+  const payment = (await pay(orderId, token, paymentMethod)).body;
+  const [{ provider_ref: id }] = await queryOrdersDb(system, 'select provider_ref from payments where id = $1', [
+    payment.id,
+  ]);
+  return { payment, intent: { id, paymentId: payment.id } as IntentFields };
+}
+
+/** The PaymentIntents the orders app asked Stripe to refund. */
+const refundedIntents = () =>
+  wire.requests
+    .filter((request) => request.method === 'POST' && request.path === '/v1/refunds')
+    .map((request) => new URLSearchParams(request.body).get('payment_intent'));
 
 async function pendingOrder() {
   const buyer = signedToken(system);
@@ -124,8 +152,8 @@ it('creates a confirmed PaymentIntent for the order total and waits for the webh
 
 it('moves the order to paid on a signed payment_intent.succeeded, once however often it is delivered', async () => {
   const { buyer, order } = await pendingOrder();
-  await pay(order.id, buyer.token);
-  const payload = intentEvent('payment_intent.succeeded', order.id);
+  const { intent } = await payWithStripe(order.id, buyer.token);
+  const payload = intentEvent('payment_intent.succeeded', order.id, intent);
   const signature = sign(payload);
   const deliveries = await Promise.all([
     deliver(payload, signature),
@@ -161,8 +189,8 @@ it('refuses bad, tampered, replayed and missing signatures with 400 and changes 
 
 it('frees the order after payment_intent.payment_failed, and charges the next card under a key of its own', async () => {
   const { buyer, order } = await pendingOrder();
-  const first = await pay(order.id, buyer.token);
-  const failed = intentEvent('payment_intent.payment_failed', order.id);
+  const first = await payWithStripe(order.id, buyer.token);
+  const failed = intentEvent('payment_intent.payment_failed', order.id, first.intent);
   expect((await deliver(failed, sign(failed))).status).toBe(200);
   expect((await read(order.id, buyer.token)).body.status).toBe('pending');
   const second = await pay(order.id, buyer.token, 'pm_card_mastercard');
@@ -170,7 +198,7 @@ it('frees the order after payment_intent.payment_failed, and charges the next ca
   expect(await paymentStatuses(system, order.id)).toEqual(['declined', 'processing']);
   // Another card under the first attempt's key would be a conflicting replay to Stripe (an error).
   expect(intentRequests(order.id).map(({ key, params }) => [key, params.get('payment_method')])).toEqual([
-    [`order-${order.id}-payment-${first.body.id}`, 'pm_card_visa'],
+    [`order-${order.id}-payment-${first.payment.id}`, 'pm_card_visa'],
     [`order-${order.id}-payment-${second.body.id}`, 'pm_card_mastercard'],
   ]);
 });
@@ -225,9 +253,8 @@ it('keeps an attempt whose answer was lost processing until the recovery job ask
 
 it('refunds through Stripe and restocks when a paid order is cancelled', async () => {
   const { buyer, order, product } = await pendingOrder();
-  await pay(order.id, buyer.token);
-  const payload = intentEvent('payment_intent.succeeded', order.id);
-  await deliver(payload, sign(payload));
+  const { intent } = await payWithStripe(order.id, buyer.token);
+  await deliverSigned(intentEvent('payment_intent.succeeded', order.id, intent));
   expect(await stockOf(system, product.id)).toBe(3);
   const cancelled = await system.http.post(`/api/v1/orders/${order.id}/cancel`, undefined, { token: buyer.token });
   expect(cancelled.status).toBe(200);
@@ -250,9 +277,8 @@ it('records a capture whose request died before recording it, and marks the orde
 
 it('gives back a second capture for an order that is already paid', async () => {
   const { buyer, order } = await pendingOrder();
-  await pay(order.id, buyer.token);
-  const first = intentEvent('payment_intent.succeeded', order.id);
-  await deliver(first, sign(first));
+  const { intent } = await payWithStripe(order.id, buyer.token);
+  await deliverSigned(intentEvent('payment_intent.succeeded', order.id, intent));
   const secondIntent = `pi_${randomUUID().replace(/-/g, '')}`;
   const second = intentEvent('payment_intent.succeeded', order.id, { id: secondIntent });
   expect((await deliver(second, sign(second))).status).toBe(200);
@@ -263,6 +289,42 @@ it('gives back a second capture for an order that is already paid', async () => 
     .split('\n')
     .filter((line) => line.includes('Refunded a second capture'));
   expect(refunds).toEqual([expect.stringContaining(secondIntent)]);
+});
+
+it('settles only the attempt a report names: another intent neither fails nor pays it, and its capture goes back', async () => {
+  const { buyer, order } = await pendingOrder();
+  const { payment, intent } = await payWithStripe(order.id, buyer.token);
+  const stray = `pi_${randomUUID().replace(/-/g, '')}`;
+  for (const event of [
+    intentEvent('payment_intent.payment_failed', order.id, { id: stray }),
+    intentEvent('payment_intent.payment_failed', order.id, { id: stray, paymentId: payment.id }),
+    intentEvent('payment_intent.succeeded', order.id, { id: stray, paymentId: payment.id }),
+  ])
+    expect((await deliverSigned(event)).status).toBe(200);
+  expect((await read(order.id, buyer.token)).body.status).toBe('pending');
+  expect(await paymentsOf(order.id)).toEqual([{ status: 'processing', provider_ref: intent.id }]);
+  // Money taken under another intent while this attempt is live would be a second capture.
+  expect(refundedIntents().filter((id) => id === stray)).toHaveLength(1);
+
+  expect((await deliverSigned(intentEvent('payment_intent.succeeded', order.id, intent))).status).toBe(200);
+  expect((await read(order.id, buyer.token)).body.status).toBe('paid');
+});
+
+it('logs a capture whose amount or currency is not the order’s, and neither settles nor refunds it', async () => {
+  const { buyer, order } = await pendingOrder();
+  const { intent } = await payWithStripe(order.id, buyer.token);
+  for (const wrong of [{ amount: 1 }, { currency: 'eur' }])
+    expect(
+      (await deliverSigned(intentEvent('payment_intent.succeeded', order.id, { ...intent, ...wrong }))).status,
+    ).toBe(200);
+  expect((await read(order.id, buyer.token)).body.status).toBe('pending');
+  expect(await paymentsOf(order.id)).toEqual([{ status: 'processing', provider_ref: intent.id }]);
+  expect(refundedIntents()).not.toContain(intent.id);
+  const logged = system
+    .logs('orders')
+    .split('\n')
+    .filter((line) => line.includes('does not match its order'));
+  expect(logged).toEqual([expect.stringContaining(intent.id!), expect.stringContaining(intent.id!)]);
 });
 
 it('acknowledges events it has no use for without changing anything', async () => {

@@ -62,7 +62,8 @@ export class PaymentsController {
   @ApiOperation({
     summary: 'Stripe webhook',
     description:
-      'Verifies the Stripe-Signature over the raw body; payment_intent.succeeded moves the order to paid (once, however often it is sent).',
+      'Verifies the Stripe-Signature over the raw body; payment_intent.succeeded moves the order to paid (once, however often it is sent). ' +
+      'A report settles only the payment attempt its intent belongs to; a capture whose amount or currency differs from the order is logged and not settled.',
   })
   @ApiOkResponse({ schema: { type: 'object', properties: { received: { type: 'boolean', example: true } } } })
   @ApiProblems({

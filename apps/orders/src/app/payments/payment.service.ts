@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, OrderStatus, type PayOrderRequest, type PaymentDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { isUUID } from 'class-validator';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { type OrderRow, orders, type OrdersSchema, payments } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -18,10 +19,17 @@ type PaymentRow = typeof payments.$inferSelect;
 /** The `provider` of a payment that charged nothing: the order's total was 0. */
 export const NO_PROVIDER = 'none';
 
-/** A capture the provider reported on its own (a webhook). Amounts in minor units. */
-export interface Capture {
+/** What the provider reported on its own (a webhook) about one of its payments. */
+export interface ProviderReport {
   orderId: string;
+  /** The attempt the provider was asked for (Stripe: the intent's metadata); absent on intents from elsewhere. */
+  paymentId?: string;
+  /** The provider's id for the payment (Stripe: the PaymentIntent). */
   reference: string;
+}
+
+/** A capture the provider reported. Amounts in minor units. */
+export interface Capture extends ProviderReport {
   amount: number;
   currency: string;
 }
@@ -55,26 +63,38 @@ export class PaymentService {
   }
 
   /**
-   * The provider says a payment succeeded (Stripe's webhook). Only the first report moves
-   * anything: the payment leaves `processing` in one conditional update.
+   * The provider says a payment succeeded (Stripe's webhook). It settles the attempt it belongs
+   * to, and only the first report moves anything: the payment leaves `processing` in one
+   * conditional update. A capture of another amount or currency than the order's is not this
+   * order's payment as the shop made it (a charge made by hand, a bug): it is logged for a person
+   * and changes nothing, neither settled nor refunded on a guess.
    */
   async captured(capture: Capture): Promise<void> {
+    const order = await this.db.query.orders.findFirst({ where: eq(orders.id, capture.orderId) });
+    if (!order) return;
+    if (capture.amount !== order.total || capture.currency !== order.currency) {
+      this.logger.error(
+        { ...capture, orderTotal: order.total, orderCurrency: order.currency },
+        'A reported capture does not match its order in amount or currency; not settled',
+      );
+      return;
+    }
     const [payment] = await this.db
       .update(payments)
       .set({ status: 'succeeded', providerRef: capture.reference, updatedAt: sql`now()` })
-      .where(and(eq(payments.orderId, capture.orderId), eq(payments.status, 'processing')))
+      .where(reportedAttempt(capture))
       .returning();
     const settled = payment ?? (await this.recordUnclaimed(capture));
     if (!settled) return;
     await this.markPaid(settled).catch(refundedForCancelledOrder);
   }
 
-  /** The provider says a processing payment failed: the order is free to be paid again. */
-  async failed(orderId: string): Promise<void> {
+  /** The provider says the attempt it names failed: the order is free to be paid again. */
+  async failed(report: ProviderReport): Promise<void> {
     await this.db
       .update(payments)
       .set({ status: 'declined', updatedAt: sql`now()` })
-      .where(and(eq(payments.orderId, orderId), eq(payments.status, 'processing')));
+      .where(reportedAttempt(report));
   }
 
   private async charge(order: OrderRow, paymentMethod: string): Promise<PaymentDto> {
@@ -190,7 +210,6 @@ export class PaymentService {
   private async recordUnclaimed({ orderId, reference, amount, currency }: Capture): Promise<PaymentRow | undefined> {
     const recorded = () => this.db.query.payments.findFirst({ where: eq(payments.providerRef, reference) });
     if (await recorded()) return undefined;
-    if (!(await this.db.query.orders.findFirst({ where: eq(orders.id, orderId) }))) return undefined;
     const [payment] = await this.db
       .insert(payments)
       .values({
@@ -285,6 +304,20 @@ export class PaymentService {
       );
     }
   }
+}
+
+/**
+ * The processing attempt a provider's report is about: the one it names, unless that attempt is
+ * already known under another reference; else the one known under its reference. Never just
+ * whichever attempt the order has in progress.
+ */
+function reportedAttempt({ orderId, paymentId, reference }: ProviderReport) {
+  const known = eq(payments.providerRef, reference);
+  return and(
+    eq(payments.orderId, orderId),
+    eq(payments.status, 'processing'),
+    paymentId && isUUID(paymentId) ? and(eq(payments.id, paymentId), or(isNull(payments.providerRef), known)) : known,
+  );
 }
 
 /** markPaid refunded a capture whose order was cancelled first and said so; a background caller has no one to tell. */

@@ -33,15 +33,11 @@ export class StripeWebhookService {
       const orderId = intent.metadata?.orderId;
       // Intents this shop did not create (no or a foreign order id) are none of its business.
       if (orderId && isUUID(orderId)) {
+        const report = { orderId, paymentId: intent.metadata?.paymentId, reference: intent.id };
         if (event.type === 'payment_intent.succeeded') {
           const amount = intent.amount_received || intent.amount;
-          await this.payments.captured({
-            orderId,
-            reference: intent.id,
-            amount,
-            currency: (intent.currency ?? '').toUpperCase(),
-          });
-        } else await this.payments.failed(orderId);
+          await this.payments.captured({ ...report, amount, currency: (intent.currency ?? '').toUpperCase() });
+        } else await this.payments.failed(report);
       }
     }
     return { received: true };
