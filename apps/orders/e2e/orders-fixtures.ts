@@ -1,4 +1,4 @@
-import { accessToken, ADMIN_ENV, type ApiResponse, TEST_ADMIN, TestSystem } from '@shop/testing';
+import { accessToken, ADMIN_ENV, type ApiResponse, type BackendName, TEST_ADMIN, TestSystem } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 
@@ -47,8 +47,12 @@ export function expectProblem(response: ApiResponse, status: number, code: strin
 }
 
 /** Runs one statement on the orders app's own database, for what the API does not show. */
-export async function queryOrdersDb(system: TestSystem, text: string, params: unknown[] = []) {
-  const db = new Pool({ connectionString: system.databaseUrl('orders'), max: 1 });
+export const queryOrdersDb = (system: TestSystem, text: string, params: unknown[] = []) =>
+  queryDb(system, 'orders', text, params);
+
+/** Runs one statement on an app's own database. */
+export async function queryDb(system: TestSystem, app: BackendName, text: string, params: unknown[] = []) {
+  const db = new Pool({ connectionString: system.databaseUrl(app), max: 1 });
   try {
     return (await db.query(text, params)).rows;
   } finally {

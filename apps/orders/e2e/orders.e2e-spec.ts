@@ -5,6 +5,7 @@ import {
   newProduct,
   paymentStatuses,
   placeOrder,
+  queryDb,
   queryOrdersDb,
   startShop,
   stockOf,
@@ -111,7 +112,7 @@ describe('placing an order', () => {
   });
 
   it('refuses missing stock with 409 INSUFFICIENT_STOCK naming the product, leaving no order and no reservation', async () => {
-    const { token } = buyer();
+    const { id: userId, token } = buyer();
     const plenty = await newProduct(system, admin, { stock: 10 });
     const scarce = await newProduct(system, admin, { stock: 1 });
     const response = await placeOrder(system, token, {
@@ -125,6 +126,16 @@ describe('placing an order', () => {
     expect(await stockOf(system, plenty.id)).toBe(10);
     expect(await stockOf(system, scarce.id)).toBe(1);
     expect((await system.http.get('/api/v1/orders', { token })).body.total).toBe(0);
+    // Not even a row the API hides (reserving, abandoned), nor stock held for one in the catalog.
+    expect(await queryOrdersDb(system, 'select status from orders where user_id = $1', [userId])).toEqual([]);
+    const held = await queryDb(
+      system,
+      'catalog',
+      `select r.order_id from reservations r join reservation_lines l on l.order_id = r.order_id
+        where r.status = 'reserved' and l.product_id = any($1)`,
+      [[plenty.id, scarce.id]],
+    );
+    expect(held).toEqual([]);
   });
 
   it('refuses an unknown product with 404 naming it', async () => {

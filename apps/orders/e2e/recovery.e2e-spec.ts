@@ -197,3 +197,37 @@ describe('payments left half-way', () => {
     expect(await paymentRow(paymentId)).toEqual({ status: 'succeeded', provider_ref: `test_${order.id}` });
   });
 });
+
+it('keeps Idempotency-Keys for at least 24 h: 23 h old ones survive a recovery round, 25 h old ones are forgotten', async () => {
+  const product = await newProduct(system, admin, { stock: 10 });
+  const { id: userId, token } = signedToken(system);
+  const body = { items: [{ productId: product.id, quantity: 1 }] };
+  const placed = await placeOrder(system, token, body, { 'idempotency-key': 'kept-23h' });
+  await placeOrder(system, token, body, { 'idempotency-key': 'gone-25h' });
+  const age = (key: string, hours: number) =>
+    ordersDb.query(
+      `update idempotency_keys set created_at = now() - make_interval(hours => $3) where user_id = $1 and key = $2`,
+      [userId, key, hours],
+    );
+  await age('kept-23h', 23);
+  await age('gone-25h', 25);
+  const keys = async () =>
+    (await ordersDb.query('select key from idempotency_keys where user_id = $1 order by key', [userId])).rows.map(
+      (row) => row.key,
+    );
+  // One statement forgets expired keys, so the round that forgot the older one judged the other too.
+  await waitFor('the 25 h old key to be forgotten', async () => !(await keys()).includes('gone-25h'));
+  expect(await keys()).toEqual(['kept-23h']);
+  const again = await placeOrder(system, token, body, { 'idempotency-key': 'kept-23h' });
+  expect({ status: again.status, body: again.body }).toEqual({ status: 201, body: placed.body });
+  const other = await placeOrder(
+    system,
+    token,
+    { items: [{ productId: product.id, quantity: 2 }] },
+    {
+      'idempotency-key': 'kept-23h',
+    },
+  );
+  expectProblem(other, 422, 'IDEMPOTENCY_KEY_REUSED');
+  expect(await stockOf(system, product.id)).toBe(8);
+});
