@@ -110,11 +110,16 @@ async function payWithStripe(orderId: string, token: string, paymentMethod?: str
   return { payment, intent: { id, paymentId: payment.id } as IntentFields };
 }
 
+const refundRequests = () =>
+  wire.requests.filter((request) => request.method === 'POST' && request.path === '/v1/refunds');
 /** The PaymentIntents the orders app asked Stripe to refund. */
 const refundedIntents = () =>
-  wire.requests
-    .filter((request) => request.method === 'POST' && request.path === '/v1/refunds')
-    .map((request) => new URLSearchParams(request.body).get('payment_intent'));
+  refundRequests().map((request) => new URLSearchParams(request.body).get('payment_intent'));
+/** The idempotency keys of the refund requests for one PaymentIntent. */
+const refundKeys = (intentId: string) =>
+  refundRequests()
+    .filter((request) => new URLSearchParams(request.body).get('payment_intent') === intentId)
+    .map((request) => request.headers['idempotency-key']);
 
 async function pendingOrder() {
   const buyer = signedToken(system);
@@ -261,6 +266,47 @@ it('refunds through Stripe and restocks when a paid order is cancelled', async (
   expect(cancelled.body.status).toBe('cancelled');
   expect(await stockOf(system, product.id)).toBe(5);
   expect(await paymentStatuses(system, order.id)).toEqual(['refunded']);
+});
+
+it('cancels a paid order once when cancelled twice at the same time: stock back once, one refund', async () => {
+  const { buyer, order, product } = await pendingOrder();
+  const { intent } = await payWithStripe(order.id, buyer.token);
+  await deliverSigned(intentEvent('payment_intent.succeeded', order.id, intent));
+  expect((await read(order.id, buyer.token)).body.status).toBe('paid');
+  const cancel = (token: string) => system.http.post(`/api/v1/orders/${order.id}/cancel`, undefined, { token });
+  const answers = await Promise.all([cancel(buyer.token), cancel(admin)]);
+  expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+  expectProblem(
+    answers.find((answer) => answer.status === 409)!,
+    409,
+    'INVALID_TRANSITION',
+  );
+  expect(await stockOf(system, product.id)).toBe(5);
+  const cancelled = (await read(order.id, buyer.token)).body;
+  expect(cancelled.transitions.filter((transition: { to: string }) => transition.to === 'cancelled')).toHaveLength(1);
+  expect(await paymentsOf(order.id)).toEqual([{ status: 'refunded', provider_ref: intent.id }]);
+  expect(refundKeys(intent.id!)).toEqual([`refund-${intent.id}`]);
+});
+
+it('leaves a refund whose answer was lost to the recovery job, which retries it under the same key once the cancel is old', async () => {
+  const { buyer, order } = await pendingOrder();
+  const { intent } = await payWithStripe(order.id, buyer.token);
+  await deliverSigned(intentEvent('payment_intent.succeeded', order.id, intent));
+  wire.dropAnswers = true;
+  try {
+    const cancelled = await system.http.post(`/api/v1/orders/${order.id}/cancel`, undefined, { token: buyer.token });
+    expect(cancelled.status).toBe(200);
+  } finally {
+    wire.dropAnswers = false;
+  }
+  // One try and the SDK's two retries; recovery rounds (every 200 ms) leave a fresh cancel alone.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  expect(refundKeys(intent.id!)).toEqual(Array(3).fill(`refund-${intent.id}`));
+  expect(await paymentsOf(order.id)).toEqual([{ status: 'succeeded', provider_ref: intent.id }]);
+
+  await queryOrdersDb(system, `update orders set updated_at = now() - interval '5 minutes' where id = $1`, [order.id]);
+  await waitFor('the refund to be retried', async () => (await paymentsOf(order.id))[0].status === 'refunded');
+  expect(refundKeys(intent.id!)).toEqual(Array(4).fill(`refund-${intent.id}`));
 });
 
 it('records a capture whose request died before recording it, and marks the order paid once', async () => {

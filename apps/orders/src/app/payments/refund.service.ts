@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OrderStatus } from '@shop/contracts';
 import { DATABASE, type Database } from '@shop/service-defaults';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import { orders, type OrdersSchema, payments } from '../db/schema';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
 
@@ -24,13 +24,23 @@ export class RefundService {
     if (captured) await this.refundPayment(captured);
   }
 
-  /** Captured payments of cancelled orders, e.g. a refund that failed or a charge that lost to a cancel. */
-  async refundOutstanding(): Promise<void> {
+  /**
+   * Captured payments of orders cancelled longer ago than `olderThanSeconds`, e.g. a refund that
+   * failed or a charge that lost to a cancel. Younger ones are left to the cancel still refunding
+   * them, so one refund is one request to the provider.
+   */
+  async refundOutstanding(olderThanSeconds: number): Promise<void> {
     const outstanding = await this.db
       .select({ payment: payments })
       .from(payments)
       .innerJoin(orders, eq(orders.id, payments.orderId))
-      .where(and(eq(payments.status, 'succeeded'), eq(orders.status, OrderStatus.Cancelled)));
+      .where(
+        and(
+          eq(payments.status, 'succeeded'),
+          eq(orders.status, OrderStatus.Cancelled),
+          lt(orders.updatedAt, sql`now() - make_interval(secs => ${olderThanSeconds})`),
+        ),
+      );
     for (const { payment } of outstanding) await this.refundPayment(payment);
   }
 

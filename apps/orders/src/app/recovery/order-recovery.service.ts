@@ -143,7 +143,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private refundCancelled(): Promise<void> {
-    return this.refunds.refundOutstanding();
+    return this.refunds.refundOutstanding(this.config.recovery.stuckAfterSeconds);
   }
 
   private purgeKeys(): Promise<void> {
