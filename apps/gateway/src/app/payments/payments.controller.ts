@@ -39,6 +39,7 @@ export class PaymentsController {
     404: 'NOT_FOUND',
     409: 'INVALID_TRANSITION (not pending), PAYMENT_IN_PROGRESS, IDEMPOTENCY_KEY_IN_USE',
     422: 'IDEMPOTENCY_KEY_REUSED',
+    502: 'UPSTREAM_ERROR (no answer from the payment provider: the attempt stays processing until recovery learns its outcome)',
     ...COMMON_PROBLEMS,
   })
   pay(
