@@ -204,8 +204,9 @@ export class PaymentService {
 
   /**
    * A capture with no processing payment: its attempt was given up unanswered (see
-   * resolveUnanswered) before the provider reported it took the money. It is recorded now, unless it already is (a repeated webhook); if the
-   * order already has another live payment, this is a second capture and goes straight back.
+   * resolveUnanswered) before the provider reported it took the money. It is recorded now,
+   * unless it already is (a repeated webhook); if the order already has another live payment,
+   * this is a second capture and goes straight back.
    */
   private async recordUnclaimed({ orderId, reference, amount, currency }: Capture): Promise<PaymentRow | undefined> {
     const recorded = () => this.db.query.payments.findFirst({ where: eq(payments.providerRef, reference) });
@@ -236,7 +237,7 @@ export class PaymentService {
    */
   private async payNothing(order: OrderRow): Promise<PaymentDto> {
     const payment = await this.claim(order, { provider: NO_PROVIDER, status: 'succeeded' });
-    await this.markPaid(payment, `payment ${payment.id}: nothing to charge, the total is 0`);
+    await this.markPaid(payment);
     return toPaymentDto(payment);
   }
 
@@ -289,7 +290,11 @@ export class PaymentService {
   }
 
   /** Captured money for an order that was cancelled meanwhile (e.g. it expired) goes straight back. */
-  private async markPaid(payment: PaymentRow, reason = `payment ${payment.id}`): Promise<void> {
+  private async markPaid(payment: PaymentRow): Promise<void> {
+    const reason =
+      payment.provider === NO_PROVIDER
+        ? `payment ${payment.id}: nothing to charge, the total is 0`
+        : `payment ${payment.id}`;
     try {
       await this.lifecycle.transition(payment.orderId, OrderStatus.Paid, SYSTEM, reason);
     } catch (error) {

@@ -86,7 +86,7 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 }
 
-export const stripeIdempotencyKey = (orderId: string, paymentId: string) => `order-${orderId}-payment-${paymentId}`;
+const stripeIdempotencyKey = (orderId: string, paymentId: string) => `order-${orderId}-payment-${paymentId}`;
 
 /**
  * Errors in which Stripe refused the charge itself, so nothing was or will be captured: a card
