@@ -1,3 +1,4 @@
+export * from './app-process';
 export * from './accounts';
 export * from './http-client';
 export * from './net';

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REGISTER, ROOT } from './app-process';
 import { HttpClient } from './http-client';
 import { canConnect, freePort, waitFor } from './net';
 import { createTestDatabase } from './test-database';
@@ -10,8 +11,6 @@ export const BACKENDS = ['auth', 'catalog', 'orders'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export type AppName = BackendName | 'gateway';
 
-const ROOT = join(__dirname, '../../..');
-const REGISTER = join(ROOT, 'tools/register.cjs');
 const LOG_DIR = join(ROOT, 'tmp/e2e-logs');
 
 export interface TestSystemOptions {
@@ -215,30 +214,4 @@ export class TestSystem {
   private logFile(id: string): string {
     return join(LOG_DIR, `${this.label}-${id}.log`);
   }
-}
-
-/** Runs an app's entry point to its exit, for start-up checks that must fail. */
-export function runUntilExit(
-  name: AppName,
-  env: Record<string, string>,
-  timeoutMs = 30_000,
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', REGISTER, join(ROOT, `apps/${name}/src/main.ts`)], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${name} did not exit within ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
 }

@@ -5,6 +5,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { mkdirSync } from 'node:fs';
 import { Pool } from 'pg';
 import { observePool } from '../metrics/database-pool.metrics';
 
@@ -80,6 +81,8 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
 async function openPglite<TSchema extends Record<string, unknown>>(
   options: DatabaseOptions<TSchema>,
 ): Promise<DatabaseHandle<TSchema>> {
+  // PGlite creates its own folder but not the ones above it: on a fresh clone `.data` is missing.
+  mkdirSync(options.dataDir, { recursive: true });
   const client = new PGlite(options.dataDir);
   const db = drizzlePglite({ client, schema: options.schema });
   await migratePglite(db, { migrationsFolder: options.migrationsFolder });
