@@ -1,5 +1,5 @@
 // `npm start`: the whole system in one terminal. Each app runs from its TypeScript sources;
-// without *_DATABASE_URL each keeps its data in embedded PGlite under ./.data/<app>.
+// without *_DATABASE_URL each keeps its data in embedded PGlite under <DATA_DIR>/<app> (./.data/<app>).
 // Ctrl-C (or SIGTERM) stops every app cleanly; if one app dies, the rest are stopped too.
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';

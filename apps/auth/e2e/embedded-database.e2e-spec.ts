@@ -8,14 +8,14 @@ let root: string;
 beforeAll(() => (root = mkdtempSync(join(tmpdir(), 'shop-embedded-'))));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-it('starts on a fresh clone, where the folders above its data folder do not exist yet', async () => {
-  const dataDir = join(root, 'fresh-clone', '.data', 'auth');
+it('starts on a fresh clone (no DATA_DIR yet), keeping its database in <DATA_DIR>/auth and the dev secret beside it', async () => {
+  const dataDir = join(root, 'fresh-clone', '.data');
   const app = await startAppProcess('auth', await freePort(), {
     NODE_ENV: 'test',
-    JWT_SECRET: 'x'.repeat(32),
     SHUTDOWN_DRAIN_MS: '100',
     DATA_DIR: dataDir,
   });
   expect(await app.stop()).toBe(0);
-  expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+  expect(existsSync(join(dataDir, 'auth', 'PG_VERSION'))).toBe(true);
+  expect(existsSync(join(dataDir, 'dev-jwt-secret'))).toBe(true);
 });

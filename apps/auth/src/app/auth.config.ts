@@ -30,7 +30,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>) {
   const values = loadConfig(schema, withDatabaseUrl('auth', env));
   return {
     ...microserviceSettings('auth', values),
-    jwtSecret: values.JWT_SECRET ?? devSecret(),
+    jwtSecret: values.JWT_SECRET ?? devSecret(values.DATA_DIR),
     accessTokenTtl: values.JWT_ACCESS_TTL,
     refreshTokenTtl: values.REFRESH_TOKEN_TTL,
     admin:

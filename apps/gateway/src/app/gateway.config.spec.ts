@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadGatewayConfig } from './gateway.config';
 
 const JWT_SECRET = 'x'.repeat(32);
@@ -26,5 +29,17 @@ describe('loadGatewayConfig: rate limits', () => {
       'redis://cache:6379',
     );
     expect(() => loadGatewayConfig({ JWT_SECRET, REDIS_URL: 'not a url' })).toThrow(/REDIS_URL/);
+  });
+});
+
+describe('loadGatewayConfig: JWT secret', () => {
+  it('outside production without JWT_SECRET, takes the dev secret the apps share from DATA_DIR', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'shop-gateway-config-'));
+    try {
+      writeFileSync(join(dataDir, 'dev-jwt-secret'), 'g'.repeat(64));
+      expect(loadGatewayConfig({ DATA_DIR: dataDir }).jwtSecret).toBe('g'.repeat(64));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import {
+  dataDir,
   devSecret,
   jwtSecret,
   loadConfig,
@@ -55,6 +56,7 @@ const schema = z
     AUTH_THROTTLE_LIMIT: positiveInt(10),
     TRUSTED_PROXIES: trustedProxies,
     REDIS_URL: optionalUrl,
+    DATA_DIR: dataDir,
   })
   .superRefine(requiredInProduction('JWT_SECRET'));
 
@@ -69,7 +71,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
       orders: values.ORDERS_SERVICE_URL,
     },
     rpcTimeoutMs: values.RPC_TIMEOUT_MS,
-    jwtSecret: values.JWT_SECRET ?? devSecret(),
+    jwtSecret: values.JWT_SECRET ?? devSecret(values.DATA_DIR),
     bodyLimit: values.BODY_LIMIT_BYTES,
     trustedProxies: values.TRUSTED_PROXIES,
     throttle: {

@@ -13,6 +13,13 @@ export const positiveInt = (fallback: number) => z.coerce.number().int().positiv
 export const optionalUrl = z.url().optional();
 
 /**
+ * The parent of everything an app keeps on local disk outside production: its embedded database
+ * in `<DATA_DIR>/<app>` and the generated development JWT secret. One folder for every app, so
+ * `DATA_DIR=/x npm start` configures all of them and no two share a database folder.
+ */
+export const dataDir = z.string().min(1).default('.data');
+
+/**
  * One or more `tcp://host:port`, comma-separated: every instance of an app, or one host name
  * that resolves to all of them (a Kubernetes headless Service). An IPv6 address is written in
  * brackets, as in any URL (`tcp://[fd00::7]:4001`), and comes out bare.

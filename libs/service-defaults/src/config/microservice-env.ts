@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { logLevel, nodeEnv, optionalUrl, port } from './env-fields';
+import { join } from 'node:path';
+import { dataDir, logLevel, nodeEnv, optionalUrl, port } from './env-fields';
 
 /** The variables every TCP app reads, besides its own. */
 export const microserviceEnv = (defaultPort: number) => ({
@@ -8,7 +9,7 @@ export const microserviceEnv = (defaultPort: number) => ({
   HOST: z.string().default('127.0.0.1'),
   PORT: port(defaultPort),
   DATABASE_URL: optionalUrl,
-  DATA_DIR: z.string().optional(),
+  DATA_DIR: dataDir,
   /** Unset: no HTTP health server (probes need one; `npm start` and the tests do not). */
   HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
@@ -29,7 +30,7 @@ export function microserviceSettings(service: string, values: MicroserviceEnv) {
     logLevel: values.LOG_LEVEL,
     address: { host: values.HOST, port: values.PORT },
     healthPort: values.HEALTH_PORT,
-    database: { url: values.DATABASE_URL, dataDir: values.DATA_DIR ?? `.data/${service}` },
+    database: { url: values.DATABASE_URL, dataDir: join(values.DATA_DIR, service) },
   };
 }
 
