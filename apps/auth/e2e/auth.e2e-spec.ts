@@ -1,5 +1,6 @@
-import { freePort, TestSystem } from '@shop/testing';
+import { freePort, TestSystem, waitFor } from '@shop/testing';
 import { decode, sign } from 'jsonwebtoken';
+import { Client } from 'pg';
 
 const ADMIN = { email: 'root@shop.test', password: 'admin-password-1' };
 let system: TestSystem;
@@ -16,7 +17,11 @@ beforeAll(async () => {
 afterAll(() => system?.stop());
 
 let counter = 0;
-const newUser = () => ({ email: `buyer${++counter}-${Date.now()}@example.com`, password: 'password123', name: 'Buyer' });
+const newUser = () => ({
+  email: `buyer${++counter}-${Date.now()}@example.com`,
+  password: 'password123',
+  name: 'Buyer',
+});
 const register = (body: object) => system.http.post('/api/v1/auth/register', body);
 const login = ({ email, password }: { email: string; password: string }) =>
   system.http.post('/api/v1/auth/login', { email, password });
@@ -109,7 +114,11 @@ describe('me and access tokens', () => {
 
   it.each([
     ['signed with another key', (sub: string) => sign({ role: 'customer' }, 'x'.repeat(64), { subject: sub })],
-    ['expired', (sub: string) => sign({ role: 'customer', exp: Math.floor(Date.now() / 1000) - 5 }, system.jwtSecret, { subject: sub })],
+    [
+      'expired',
+      (sub: string) =>
+        sign({ role: 'customer', exp: Math.floor(Date.now() / 1000) - 5 }, system.jwtSecret, { subject: sub }),
+    ],
     ['malformed', () => 'abc.def.ghi'],
     [
       'unsigned (alg none)',
@@ -167,6 +176,44 @@ describe('refresh and logout', () => {
   it('refuses garbage refresh tokens', async () => {
     expect((await refresh('garbage')).status).toBe(401);
     expect((await refresh(`${crypto.randomUUID()}.${'a'.repeat(43)}`)).status).toBe(401);
+  });
+});
+
+describe('an unexpected database error', () => {
+  it('is 500 INTERNAL_ERROR, logged with its SQL and constraint but none of its values', async () => {
+    const db = new Client({ connectionString: system.databaseUrl('auth') });
+    await db.connect();
+    // Only this name breaks it, so register fails at the INSERT that carries the new password hash.
+    await db.query(`ALTER TABLE users ADD CONSTRAINT e2e_poison CHECK (name <> 'Poison Pill')`);
+    try {
+      const requestId = `poison-${Date.now()}`;
+      const user = { ...newUser(), name: 'Poison Pill' };
+      const response = await system.http.post('/api/v1/auth/register', user, {
+        headers: { 'x-request-id': requestId },
+      });
+      expect(response.status).toBe(500);
+      expect(response.body.code).toBe('INTERNAL_ERROR');
+
+      const errorLine = () =>
+        system
+          .logs('auth')
+          .split('\n')
+          .filter((line) => line.includes(requestId))
+          .map((line) => JSON.parse(line))
+          .find((entry) => entry.err);
+      // pino writes asynchronously: the line may land just after the answer.
+      await waitFor('the error log line', async () => errorLine() !== undefined, 5_000);
+      const logged = errorLine();
+      expect(logged.err.message).toContain('insert into "users"');
+      expect(logged.err.cause.constraint).toBe('e2e_poison');
+      for (const app of ['auth', 'gateway']) {
+        expect(system.logs(app)).not.toContain('$argon2id$');
+        expect(system.logs(app)).not.toContain(user.email);
+      }
+    } finally {
+      await db.query('ALTER TABLE users DROP CONSTRAINT e2e_poison');
+      await db.end();
+    }
   });
 });
 

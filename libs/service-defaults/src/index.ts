@@ -9,6 +9,7 @@ export * from './database/database';
 export * from './database/database.module';
 export * from './database/constraint-violation';
 export * from './lifecycle';
+export * from './logging/log-redaction';
 export * from './logging/logging.module';
 export * from './logging/request-context';
 export * from './metrics/database-pool.metrics';

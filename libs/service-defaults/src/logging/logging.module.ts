@@ -1,7 +1,9 @@
 import { type DynamicModule, RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { type LoggerOptions, stdSerializers } from 'pino';
 import { traceIds } from '../metrics/tracing';
+import { logRedaction } from './log-redaction';
 import { currentRequestId } from './request-context';
 
 export interface LoggingOptions {
@@ -20,18 +22,32 @@ function accessLogLevel(req: IncomingMessage, res: ServerResponse, err?: Error) 
   return res.statusCode >= 400 ? 'warn' : 'info';
 }
 
-/** JSON logs (pino) tagged with the service name, the current request id and trace ids. */
+/**
+ * Every log line of a service: JSON tagged with its name, the current request id and trace ids,
+ * with query parameters redacted from errors.
+ */
+export function loggerOptions({ service, level }: Pick<LoggingOptions, 'service' | 'level'>): LoggerOptions {
+  return {
+    level,
+    base: { service },
+    // The trace id (with OTEL_EXPORTER_OTLP_ENDPOINT) leads from a log line to its trace.
+    mixin: () => {
+      const requestId = currentRequestId();
+      return { ...(requestId ? { requestId } : {}), ...traceIds() };
+    },
+    // The cause as an object of its own: a database error's code and constraint are on its cause.
+    serializers: { err: stdSerializers.errWithCause },
+    ...logRedaction,
+  };
+}
+
+/** JSON logs (pino, see {@link loggerOptions}), and an access log line per HTTP request with `accessLog`. */
 export function loggingModule({ service, level, accessLog = false }: LoggingOptions): DynamicModule {
+  const base = loggerOptions({ service, level });
   return LoggerModule.forRoot({
     forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
-      level,
-      base: { service },
-      // The trace id (with OTEL_EXPORTER_OTLP_ENDPOINT) leads from a log line to its trace.
-      mixin: () => {
-        const requestId = currentRequestId();
-        return { ...(requestId ? { requestId } : {}), ...traceIds() };
-      },
+      ...base,
       autoLogging: accessLog,
       customLogLevel: accessLogLevel,
       // pino-http invents an Error (with a stack) for every 5xx answer; a real one is logged where
@@ -41,6 +57,7 @@ export function loggingModule({ service, level, accessLog = false }: LoggingOpti
       customAttributeKeys: { reqId: 'requestId' },
       customProps: () => ({}),
       serializers: {
+        ...base.serializers,
         req: (req: IncomingMessage & { method: string; url: string }) => ({ method: req.method, url: req.url }),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       },

@@ -5,7 +5,8 @@ import { type Observable, throwError } from 'rxjs';
 
 /**
  * Sends every failure back over TCP as an {@link ErrorPayload} so the gateway can keep its
- * status. Anything unexpected is logged here, in full, and leaves as a bare 500.
+ * status. Anything unexpected is logged here, in full but for query values (the logger redacts
+ * them, see log-redaction.ts), and leaves as a bare 500.
  */
 @Catch()
 export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
