@@ -16,6 +16,10 @@ it('starts on a fresh clone (no DATA_DIR yet), keeping its database in <DATA_DIR
     DATA_DIR: dataDir,
   });
   expect(await app.stop()).toBe(0);
+  // From Nest's first line to the last line of shutdown: JSON, never Nest's coloured text.
+  for (const line of app.output().split('\n').filter(Boolean)) {
+    expect(JSON.parse(line)).toEqual(expect.objectContaining({ service: 'auth' }));
+  }
   expect(existsSync(join(dataDir, 'auth', 'PG_VERSION'))).toBe(true);
   expect(existsSync(join(dataDir, 'dev-jwt-secret'))).toBe(true);
 });

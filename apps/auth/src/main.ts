@@ -3,4 +3,4 @@ import { runApp } from '@shop/service-defaults';
 import { startAuthApp } from './app/auth.bootstrap';
 import { loadAuthConfig } from './app/auth.config';
 
-runApp(() => startAuthApp(loadAuthConfig(process.env)));
+runApp(() => startAuthApp(loadAuthConfig(process.env)), { service: 'auth' });

@@ -1,4 +1,17 @@
-import { runUntilExit } from '@shop/testing';
+import { freePort, runUntilExit } from '@shop/testing';
+
+/** Every line an app wrote, parsed: fails the test on any line that is not JSON (Nest's coloured text). */
+function jsonLines(output: string): Record<string, any>[] {
+  const lines = output.split('\n').filter(Boolean);
+  expect(lines.length).toBeGreaterThan(0);
+  return lines.map((line) => {
+    try {
+      return JSON.parse(line);
+    } catch {
+      throw new Error(`not a JSON log line: ${line}`);
+    }
+  });
+}
 
 describe('configuration is validated at start-up', () => {
   it.each(['gateway', 'auth'] as const)(
@@ -6,7 +19,13 @@ describe('configuration is validated at start-up', () => {
     async (app) => {
       const { code, output } = await runUntilExit(app, { NODE_ENV: 'production' });
       expect(code).toBe(1);
-      expect(output).toContain('JWT_SECRET: is required when NODE_ENV=production');
+      expect(jsonLines(output)).toEqual([
+        expect.objectContaining({
+          level: 60,
+          service: app,
+          msg: expect.stringContaining('JWT_SECRET: is required when NODE_ENV=production'),
+        }),
+      ]);
     },
   );
 
@@ -18,14 +37,33 @@ describe('configuration is validated at start-up', () => {
       CATALOG_SERVICE_URL: 'catalog:4002',
     });
     expect(code).toBe(1);
-    expect(output).toContain('JWT_SECRET: must be at least 32 characters');
-    expect(output).toMatch(/PORT: /);
-    expect(output).toContain('CATALOG_SERVICE_URL: must look like tcp://host:port');
+    const [{ msg }] = jsonLines(output);
+    expect(msg).toContain('JWT_SECRET: must be at least 32 characters');
+    expect(msg).toMatch(/PORT: /);
+    expect(msg).toContain('CATALOG_SERVICE_URL: must look like tcp://host:port');
   });
 
   it('refuses an admin email without a password', async () => {
     const { code, output } = await runUntilExit('auth', { NODE_ENV: 'test', ADMIN_EMAIL: 'root@shop.test' });
     expect(code).toBe(1);
-    expect(output).toContain('ADMIN_PASSWORD: ADMIN_EMAIL and ADMIN_PASSWORD go together');
+    expect(jsonLines(output)[0].msg).toContain('ADMIN_PASSWORD: ADMIN_EMAIL and ADMIN_PASSWORD go together');
+  });
+});
+
+describe('start-up failure', () => {
+  it('is logged as JSON from the first line, with the error, and exits 1', async () => {
+    const { code, output } = await runUntilExit('auth', {
+      NODE_ENV: 'test',
+      JWT_SECRET: 'x'.repeat(32),
+      PORT: String(await freePort()),
+      // Nothing listens there: the database module fails while Nest is still building the app.
+      AUTH_DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/auth`,
+    });
+    expect(code).toBe(1);
+    const lines = jsonLines(output);
+    expect(lines[0]).toEqual(expect.objectContaining({ service: 'auth', msg: 'Starting Nest application...' }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 50, service: 'auth', err: expect.objectContaining({ code: 'ECONNREFUSED' }) }),
+    );
   });
 });

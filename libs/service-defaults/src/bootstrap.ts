@@ -17,6 +17,7 @@ import { lifecycle } from './lifecycle';
 import type { DatabaseHandle } from './database/database';
 import { DATABASE_HANDLE } from './database/database.module';
 import { type HealthHttpServer, startHealthHttpServer } from './health/health-http-server';
+import { StartupLogger } from './logging/startup-logger';
 
 /** Nest's app object ignores property writes, so the health server closes from a lifecycle hook. */
 @Injectable()
@@ -82,16 +83,22 @@ export interface RunningApp {
  * variable. SIGTERM or SIGINT drains it: readiness turns false at once so callers move their
  * traffic elsewhere, it keeps serving for SHUTDOWN_DRAIN_MS, stops accepting connections, waits
  * up to SHUTDOWN_TIMEOUT_MS for work in flight, then closes (database pool included) and exits 0.
+ * Every line it writes, from the first, is JSON: until the app's own logger takes over, Nest logs
+ * through a {@link StartupLogger}.
  */
-export function runApp(start: () => Promise<RunningApp>): void {
+export function runApp(start: () => Promise<RunningApp>, { service }: { service: string }): void {
+  const startup = new StartupLogger(service);
+  NestLogger.overrideLogger(startup);
   let drain: z.output<typeof shutdownEnv>;
   try {
     drain = loadConfig(shutdownEnv, process.env);
   } catch (error) {
-    console.error((error as Error).message);
+    startup.pino.fatal((error as Error).message);
     process.exit(1);
   }
-  start()
+  // `start` loads the config synchronously: a ConfigError it throws must land in the catch below.
+  Promise.resolve()
+    .then(start)
     .then((app) => {
       const stop = async (signal: NodeJS.Signals) => {
         if (lifecycle.draining) return;
@@ -111,7 +118,8 @@ export function runApp(start: () => Promise<RunningApp>): void {
       process.once('SIGINT', stop);
     })
     .catch((error: unknown) => {
-      console.error(error instanceof ConfigError ? error.message : error);
+      if (error instanceof ConfigError) startup.pino.fatal(error.message);
+      else startup.pino.fatal({ err: error }, 'Start-up failed');
       process.exit(1);
     });
 }
