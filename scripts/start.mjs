@@ -1,20 +1,41 @@
 // `npm start`: the whole system in one terminal. Each app runs from its TypeScript sources;
 // without *_DATABASE_URL each keeps its data in embedded PGlite under <DATA_DIR>/<app> (./.data/<app>).
 // Ctrl-C (or SIGTERM) stops every app cleanly; if one app dies, the rest are stopped too.
+//
+// Ports: PORT is the gateway's. Each TCP app listens where the gateway will look for it: the port
+// of its *_SERVICE_URL (one tcp://host:port), else its default. So one set of variables moves
+// both sides, e.g. to run a second copy beside the dev instance.
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const APPS = ['auth', 'catalog', 'orders', 'gateway'];
+const BACKENDS = ['auth', 'catalog', 'orders'];
 const port = process.env.PORT ?? '3000';
 const base = `http://localhost:${port}`;
 const children = new Map();
 let stopping = false;
 
-for (const app of APPS) {
+/** The port an app must listen on for its *_SERVICE_URL to reach it; undefined: the app's default. */
+function backendPort(app) {
+  const name = `${app.toUpperCase()}_SERVICE_URL`;
+  const url = process.env[name];
+  if (url === undefined) return undefined;
+  const match = /^tcp:\/\/[^:/\s,]+:(\d{1,5})$/.exec(url.trim());
+  if (!match) {
+    console.error(
+      `[start] ${name} must be one tcp://host:port under npm start (it starts one instance of ${app}): ${url}`,
+    );
+    process.exit(1);
+  }
+  return match[1];
+}
+
+const envs = new Map(BACKENDS.map((app) => [app, { ...process.env, PORT: backendPort(app) }]));
+envs.set('gateway', process.env);
+
+for (const [app, env] of envs) {
   const child = spawn(process.execPath, ['-r', './tools/register.cjs', `apps/${app}/src/main.ts`], {
     stdio: 'inherit',
-    // PORT is the gateway's; each TCP app takes its own default port.
-    env: app === 'gateway' ? process.env : { ...process.env, PORT: undefined },
+    env,
   });
   children.set(app, child);
   child.once('exit', (code, signal) => {
@@ -44,7 +65,10 @@ process.on('SIGTERM', () => stop(0));
 
 const deadline = Date.now() + 60_000;
 while (!stopping && Date.now() < deadline) {
-  const ready = await fetch(`${base}/health/ready`).then((r) => r.ok, () => false);
+  const ready = await fetch(`${base}/health/ready`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (ready) {
     console.log(`\n[start] Shop is ready: ${base}/api/v1  (Swagger UI: ${base}/docs)  Ctrl-C stops it.\n`);
     break;

@@ -1,0 +1,105 @@
+import { freePort, HttpClient, ROOT, waitFor } from '@shop/testing';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The README's quick start, as a new user runs it: `npm start` with no database URL (every app on
+// embedded PGlite), in a DATA_DIR that does not exist yet, on ports of its own so it runs beside
+// a dev instance. Only PATH comes from the test's environment.
+jest.setTimeout(240_000);
+
+let root: string;
+let env: Record<string, string>;
+let http: HttpClient;
+const running = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'shop-quick-start-'));
+  const port = await freePort();
+  http = new HttpClient(`http://127.0.0.1:${port}`);
+  env = {
+    PATH: process.env.PATH!,
+    PORT: String(port),
+    DATA_DIR: join(root, 'fresh', '.data'),
+    AUTH_SERVICE_URL: `tcp://127.0.0.1:${await freePort()}`,
+    CATALOG_SERVICE_URL: `tcp://127.0.0.1:${await freePort()}`,
+    ORDERS_SERVICE_URL: `tcp://127.0.0.1:${await freePort()}`,
+  };
+});
+afterAll(() => {
+  // Whatever a failed test left running: the whole process group of each start.mjs.
+  for (const child of running) if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+  rmSync(root, { recursive: true, force: true });
+});
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+async function npmStart(): Promise<Started> {
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so afterAll can clean up after a failure
+  });
+  running.add(child);
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const readyLine = `Shop is ready: http://localhost:${env.PORT}/api/v1`;
+  await Promise.race([
+    waitFor('the ready line', async () => output.includes(readyLine), 60_000),
+    exit.then((code) => Promise.reject(new Error(`npm start exited with ${code}`))),
+  ]).catch((error: Error) => {
+    throw new Error(`${error.message}:\n${output.slice(-3000)}`);
+  });
+  expect((await http.get('/health/ready')).status).toBe(200);
+  return { child, output: () => output, exit };
+}
+
+/** Ctrl-C: SIGINT to start.mjs, which must stop every app it started and then exit 0 itself. */
+async function ctrlC({ child, exit }: Started): Promise<void> {
+  const apps = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.trim())
+    .map(Number);
+  expect(apps).toHaveLength(4);
+  child.kill('SIGINT');
+  expect(await exit).toBe(0);
+  for (const pid of apps) expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+}
+
+const user = { email: 'ada@example.com', password: 'correct horse', name: 'Ada' };
+
+it('serves the auth flow on embedded databases, stops on Ctrl-C, and keeps the data across a restart', async () => {
+  const first = await npmStart();
+  for (const app of ['auth', 'catalog', 'orders']) expect(existsSync(join(env.DATA_DIR, app, 'PG_VERSION'))).toBe(true);
+
+  expect((await http.post('/api/v1/auth/register', user)).status).toBe(201);
+  const login = await http.post('/api/v1/auth/login', { email: user.email, password: user.password });
+  expect(login.status).toBe(200);
+  const me = await http.get('/api/v1/auth/me', { token: login.body.accessToken });
+  expect(me.status).toBe(200);
+  expect(me.body).toEqual(expect.objectContaining({ email: user.email, role: 'customer' }));
+  const refreshed = await http.post('/api/v1/auth/refresh', { refreshToken: login.body.refreshToken });
+  expect(refreshed.status).toBe(200);
+  expect((await http.post('/api/v1/auth/logout', { refreshToken: refreshed.body.refreshToken })).status).toBe(204);
+  expect((await http.post('/api/v1/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401);
+
+  await ctrlC(first);
+
+  const second = await npmStart();
+  const again = await http.post('/api/v1/auth/login', { email: user.email, password: user.password });
+  expect(again.status).toBe(200);
+  // Issued with the secret the first run generated into DATA_DIR: the restarted gateway accepts it.
+  expect((await http.get('/api/v1/auth/me', { token: login.body.accessToken })).status).toBe(200);
+  const duplicate = await http.post('/api/v1/auth/register', user);
+  expect(duplicate.status).toBe(409);
+  expect(duplicate.body.code).toBe('EMAIL_TAKEN');
+  await ctrlC(second);
+});
