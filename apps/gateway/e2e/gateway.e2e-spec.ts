@@ -1,5 +1,6 @@
 import { PROBLEM_CONTENT_TYPE } from '@shop/problem-details';
-import { type ApiResponse, TestSystem, waitFor } from '@shop/testing';
+import { type ApiResponse, TEST_DATABASE_URL, TestSystem, waitFor } from '@shop/testing';
+import { Client } from 'pg';
 
 let system: TestSystem;
 
@@ -217,6 +218,34 @@ describe('downstream failures', () => {
       await system.startApp('catalog');
     }
     await system.waitUntilReady();
+  });
+
+  it("turns not ready while an app's database refuses connections, liveness staying up, and recovers", async () => {
+    const database = new URL(system.databaseUrl('auth')).pathname.slice(1);
+    const admin = new Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    const allowConnections = (allow: boolean) =>
+      admin.query(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS ${allow}`);
+    try {
+      await allowConnections(false);
+      // Also cut the connections auth's pool already holds, as a database restart would.
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database]);
+      let ready: ApiResponse | undefined;
+      await waitFor('readiness to notice', async () => (ready = await system.http.get('/health/ready')).status !== 200);
+      expect(ready!.status).toBe(503);
+      expect(ready!.body.services).toEqual({
+        auth: { status: 'down', database: 'down' },
+        catalog: { status: 'up', database: 'up' },
+        orders: { status: 'up', database: 'up' },
+      });
+      expect((await system.http.get('/health/live')).status).toBe(200);
+    } finally {
+      await allowConnections(true);
+      await admin.end();
+    }
+    // The same auth process, never restarted, is ready again and serves.
+    await system.waitUntilReady();
+    expect((await system.http.post('/api/v1/auth/register', validUser())).status).toBe(201);
   });
 
   it('answers 503 while an app is down, and recovers once it is back', async () => {

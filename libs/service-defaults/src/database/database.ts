@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { Logger } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -49,6 +50,10 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
     // A stuck query must not hold a pooled connection, and with it a request, for ever.
     statement_timeout: 15_000,
   });
+  // An idle pooled connection that the server cuts (restart, failover, pg_terminate_backend) is
+  // reported here; pg drops it and opens another when needed. Without a listener, Node would
+  // throw the event and kill the app over a connection no request was using.
+  pool.on('error', (error) => new Logger('Database').warn(`Lost an idle database connection: ${error.message}`));
   const db = drizzlePg({ client: pool, schema: options.schema });
 
   // Replicas starting together queue on a session lock; the first applies, the rest find nothing to do.
