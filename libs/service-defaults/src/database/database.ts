@@ -57,11 +57,14 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
   const db = drizzlePg({ client: pool, schema: options.schema });
 
   // Replicas starting together queue on a session lock; the first applies, the rest find nothing to do.
+  // Lock and migrations share one session, free of statement_timeout: waiting for another replica's
+  // migrations, or building an index on a large table, may take longer than any query should.
   try {
     const lock = await pool.connect();
     try {
+      await lock.query('SET statement_timeout = 0');
       await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-      await migratePg(db, { migrationsFolder: options.migrationsFolder });
+      await migratePg(drizzlePg({ client: lock }), { migrationsFolder: options.migrationsFolder });
     } finally {
       // Destroying the connection ends its session, and the session lock with it.
       lock.release(true);
