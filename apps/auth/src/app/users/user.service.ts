@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, type RegisterDto, Role, type UserDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database, onUniqueViolation } from '@shop/service-defaults';
-import { eq, ne } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { PasswordHasher } from '../credentials/password-hasher';
 import { type AuthSchema, refreshTokens, users } from '../db/schema';
 import { normalizeEmail, toUserDto } from './user.mapper';
@@ -35,23 +35,27 @@ export class UserService {
   }
 
   /**
-   * Makes the configured admin account exist, in one statement so replicas starting together
-   * cannot race. An existing non-admin account with that email (someone may have registered it
-   * first) is taken over: promoted, given the configured password, and its sessions revoked.
+   * Makes the configured admin account exist with the configured password, so an operator who
+   * changes ADMIN_PASSWORD and restarts gets what they asked for. One verification tells whether
+   * anything is to do (the usual restart); otherwise one upsert, safe when replicas start
+   * together, creates the account, promotes an account someone registered with that email first,
+   * or sets the new password. Whenever it writes, the account's sessions are revoked: they were
+   * opened by someone else or with a password that no longer holds.
    */
-  async ensureAdmin(email: string, password: string): Promise<void> {
+  async ensureAdmin(email: string, password: string): Promise<'unchanged' | 'written'> {
+    const existing = await this.db.query.users.findFirst({ where: eq(users.email, normalizeEmail(email)) });
+    if (existing?.role === Role.Admin && (await this.hasher.verify(existing.passwordHash, password))) {
+      return 'unchanged';
+    }
     const passwordHash = await this.hasher.hash(password);
     await this.db.transaction(async (tx) => {
-      const [changed] = await tx
+      const [admin] = await tx
         .insert(users)
         .values({ email: normalizeEmail(email), name: 'Administrator', role: Role.Admin, passwordHash })
-        .onConflictDoUpdate({
-          target: users.email,
-          set: { role: Role.Admin, passwordHash },
-          setWhere: ne(users.role, Role.Admin),
-        })
+        .onConflictDoUpdate({ target: users.email, set: { role: Role.Admin, passwordHash } })
         .returning({ id: users.id });
-      if (changed) await tx.delete(refreshTokens).where(eq(refreshTokens.userId, changed.id));
+      await tx.delete(refreshTokens).where(eq(refreshTokens.userId, admin.id));
     });
+    return 'written';
   }
 }
