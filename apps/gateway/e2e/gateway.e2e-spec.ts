@@ -1,5 +1,15 @@
 import { PROBLEM_CONTENT_TYPE } from '@shop/problem-details';
-import { type ApiResponse, TEST_DATABASE_URL, TestSystem, waitFor } from '@shop/testing';
+import {
+  accessToken,
+  ADMIN_ENV,
+  type ApiResponse,
+  newCustomer,
+  TEST_ADMIN,
+  TEST_DATABASE_URL,
+  TestSystem,
+  waitFor,
+} from '@shop/testing';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
 let system: TestSystem;
@@ -7,7 +17,7 @@ let system: TestSystem;
 beforeAll(async () => {
   system = await TestSystem.start({
     label: 'gateway',
-    env: { gateway: { AUTH_THROTTLE_LIMIT: '1000', RPC_TIMEOUT_MS: '1500' } },
+    env: { auth: ADMIN_ENV, gateway: { AUTH_THROTTLE_LIMIT: '1000', RPC_TIMEOUT_MS: '1500' } },
   });
 });
 afterAll(() => system?.stop());
@@ -101,6 +111,50 @@ describe('request id', () => {
     expect(linesWith('auth')).toEqual([
       expect.objectContaining({ service: 'auth', msg: expect.stringContaining('auth.register ok') }),
     ]);
+  });
+
+  describe('through the apps an app calls', () => {
+    let customer: string;
+    let productId: string;
+    beforeAll(async () => {
+      const admin = await accessToken(system, TEST_ADMIN);
+      const product = { sku: `RID-${randomUUID().slice(0, 8)}`, name: 'Traced thing', price: 500, stock: 3 };
+      productId = (await system.http.post('/api/v1/products', product, { token: admin })).body.id;
+      customer = (await newCustomer(system)).token;
+    });
+
+    const APPS = ['gateway', 'orders', 'catalog'];
+    it.each([
+      ['adding to the cart (orders asks the catalog)', 200, '/api/v1/cart/items', () => ({ productId, quantity: 1 })],
+      [
+        'an order the catalog refuses for stock (409 through orders)',
+        409,
+        '/api/v1/orders',
+        () => ({ items: [{ productId, quantity: 1000 }] }),
+      ],
+    ])('is on every line that gateway, orders and catalog write for %s', async (_, status, path, body) => {
+      const requestId = `hop-${randomUUID()}`;
+      const before = Object.fromEntries(APPS.map((app) => [app, system.logs(app).length]));
+      const response = await system.http.post(path, body(), {
+        token: customer,
+        headers: { 'x-request-id': requestId },
+      });
+      expect(response.status).toBe(status);
+
+      // Only this request runs meanwhile (probes log at debug), so every new line is one of its own.
+      const newLines = (app: string) =>
+        system
+          .logs(app)
+          .slice(before[app])
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line));
+      // pino writes asynchronously: a line may land just after the answer.
+      await waitFor('a line from every app', async () => APPS.every((app) => newLines(app).length > 0), 5_000);
+      for (const app of APPS) {
+        expect(newLines(app).filter((line) => line.requestId !== requestId)).toEqual([]);
+      }
+    });
   });
 
   it('mints an id when the client sends none, or an unusable one', async () => {
