@@ -18,7 +18,7 @@ const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
 
 const login = (ip: string, email = 'a@example.com', client: HttpClient = system.http) =>
   client.post('/api/v1/auth/login', { email, password: 'whatever1' }, from(ip));
-const register = (ip: string, email: string) =>
+const register = (ip: string, email = 'a@example.com') =>
   system.http.post('/api/v1/auth/register', { email, password: 'another-password', name: 'R' }, from(ip));
 
 async function statuses(count: number, request: () => Promise<{ status: number }>): Promise<number[]> {
@@ -28,11 +28,20 @@ async function statuses(count: number, request: () => Promise<{ status: number }
 }
 
 describe('rate limits', () => {
-  it('limits login more strictly, with 429 RATE_LIMITED and Retry-After', async () => {
+  // The stricter limit guards both doors: password guessing (login) and account spraying (register).
+  it.each([
+    ['login', login, 401],
+    ['register', register, 201],
+  ])('limits %s more strictly, with 429 RATE_LIMITED and Retry-After', async (_, attempt, allowed) => {
     const ip = newClientIp();
-    expect(await statuses(4, () => login(ip, `${randomUUID()}@example.com`))).toEqual([401, 401, 401, 429]);
+    expect(await statuses(4, () => attempt(ip, `${randomUUID()}@example.com`))).toEqual([
+      allowed,
+      allowed,
+      allowed,
+      429,
+    ]);
 
-    const limited = await login(ip);
+    const limited = await attempt(ip, `${randomUUID()}@example.com`);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('content-type')).toContain('application/problem+json');
     expect(limited.body.code).toBe('RATE_LIMITED');
@@ -62,12 +71,15 @@ describe('rate limits', () => {
     expect(result).toEqual([201, 401, 409, 429]);
   });
 
-  it('limits login attempts on one email from many addresses', async () => {
+  it.each([
+    ['login', login, [401, 401, 401, 429]],
+    ['register', register, [201, 409, 409, 429]],
+  ])('limits %s attempts on one email from many addresses', async (_, attempt, expected) => {
     const email = `${randomUUID()}@example.com`;
-    expect(await statuses(4, () => login(newClientIp(), email))).toEqual([401, 401, 401, 429]);
+    expect(await statuses(4, () => attempt(newClientIp(), email))).toEqual(expected);
     // Case and spaces do not make it another account; another email is not limited.
-    expect((await login(newClientIp(), ` ${email.toUpperCase()} `)).status).toBe(429);
-    expect((await login(newClientIp(), `${randomUUID()}@example.com`)).status).toBe(401);
+    expect((await attempt(newClientIp(), ` ${email.toUpperCase()} `)).status).toBe(429);
+    expect((await attempt(newClientIp(), `${randomUUID()}@example.com`)).status).toBe(expected[0]);
   });
 
   it('limits anonymous traffic per client address, announcing the limit in RateLimit-* headers', async () => {
