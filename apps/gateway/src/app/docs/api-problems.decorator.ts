@@ -24,9 +24,11 @@ export function ApiProblems(problems: Record<number, string>) {
   );
 }
 
-/** Errors any route can answer with. */
+/** Errors any route can answer with: every API route calls an app. */
 export const COMMON_PROBLEMS = {
   429: 'RATE_LIMITED',
+  500: 'INTERNAL_ERROR',
+  502: 'UPSTREAM_ERROR (the app failed without saying why)',
   503: 'SERVICE_UNAVAILABLE',
   504: 'UPSTREAM_TIMEOUT',
 };

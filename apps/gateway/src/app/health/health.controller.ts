@@ -11,6 +11,28 @@ import { lifecycle, type ServiceClient } from '@shop/service-defaults';
 /** Readiness answers fast even when a service hangs: a probe must not time out itself. */
 const CHECK_TIMEOUT_MS = 2_000;
 
+const UP_DOWN = { type: 'string', enum: ['up', 'down'] };
+
+/** The readiness body, the same for 200 and 503: a probe reads the status, a person reads `services`. */
+const READINESS_SCHEMA = {
+  type: 'object',
+  required: ['status', 'services'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'unavailable'] },
+    services: {
+      type: 'object',
+      description: 'Each app by name: whether it answers, and whether it reaches its database.',
+      additionalProperties: {
+        type: 'object',
+        required: ['status', 'database'],
+        properties: { status: UP_DOWN, database: UP_DOWN },
+      },
+      example: { auth: { status: 'up', database: 'up' }, catalog: { status: 'down', database: 'down' } },
+    },
+    redis: { ...UP_DOWN, description: 'With REDIS_URL only. Informational: the gateway stays ready without Redis.' },
+  },
+};
+
 type Readiness = {
   status: 'ok' | 'unavailable';
   services: Record<string, ServiceHealth>;
@@ -30,15 +52,18 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the gateway process is up' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: every service answers and reaches its database' })
-  @ApiOkResponse({ schema: { example: { status: 'ok', services: { auth: { status: 'up', database: 'up' } } } } })
-  @ApiServiceUnavailableResponse({ description: 'A service or its database is down; `services` says which.' })
+  @ApiOkResponse({ schema: READINESS_SCHEMA })
+  @ApiServiceUnavailableResponse({
+    description: 'A service or its database is down (`services` says which), or the gateway is shutting down.',
+    schema: READINESS_SCHEMA,
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     const results = await Promise.all(
       this.services.map(async (service): Promise<[string, ServiceHealth]> => [

@@ -13,7 +13,10 @@ export class MetricsController {
   @Get()
   @Header('content-type', metricsRegistry.contentType)
   @ApiOperation({ summary: 'Metrics in the Prometheus text format' })
-  @ApiOkResponse({ description: 'HTTP and RPC durations, process metrics, business counters' })
+  @ApiOkResponse({
+    description: 'HTTP and RPC durations, process metrics, business counters',
+    content: { [metricsRegistry.contentType]: { schema: { type: 'string' } } },
+  })
   metrics(): Promise<string> {
     return metricsRegistry.metrics();
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Roles } from '@shop/auth-guard';
 import {
@@ -17,7 +17,7 @@ import {
 import type { ServiceClient } from '@shop/service-defaults';
 import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { ORDERS_SERVICE } from '../rpc/service-clients.module';
-import { IDEMPOTENCY_HEADER, IdempotencyHeaderDoc, idempotencyKey } from './request-params';
+import { IdempotencyHeaderDoc, IdempotencyKey } from './request-params';
 import { uuidParam } from '../http/uuid-param';
 
 @ApiTags('orders')
@@ -46,12 +46,12 @@ export class OrdersController {
   create(
     @CurrentUser() user: AuthenticatedUser,
     @Body() dto: CreateOrderDto = {},
-    @Headers(IDEMPOTENCY_HEADER) key?: string,
+    @IdempotencyKey() key?: string,
   ): Promise<OrderDto> {
     return this.orders.send<OrderDto, CreateOrderRequest>(OrdersPattern.CreateOrder, {
       ...dto,
       actor: user,
-      idempotencyKey: idempotencyKey(key),
+      idempotencyKey: key,
     });
   }
 

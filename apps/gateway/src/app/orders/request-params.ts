@@ -1,3 +1,4 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { ErrorCode, IDEMPOTENCY_KEY_PATTERN } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
@@ -14,6 +15,16 @@ export function idempotencyKey(value: string | undefined): string | undefined {
   }
   return value;
 }
+
+/**
+ * The handler parameter for the Idempotency-Key header, validated. Not `@Headers()`: Swagger
+ * would document that as a second, required header beside {@link IdempotencyHeaderDoc}.
+ */
+export const IdempotencyKey = createParamDecorator((_: unknown, context: ExecutionContext) =>
+  idempotencyKey(
+    context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers[IDEMPOTENCY_HEADER],
+  ),
+);
 
 export const IdempotencyHeaderDoc = () =>
   ApiHeader({

@@ -1,5 +1,13 @@
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Public } from '@shop/auth-guard';
 import {
   ErrorCode,
@@ -13,7 +21,7 @@ import { AppError } from '@shop/problem-details';
 import type { ServiceClient } from '@shop/service-defaults';
 import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import type { RawBodyRequest } from '../http/fastify-hooks';
-import { IDEMPOTENCY_HEADER, IdempotencyHeaderDoc, idempotencyKey } from '../orders/request-params';
+import { IdempotencyHeaderDoc, IdempotencyKey } from '../orders/request-params';
 import { uuidParam } from '../http/uuid-param';
 import { ORDERS_SERVICE } from '../rpc/service-clients.module';
 
@@ -46,20 +54,37 @@ export class PaymentsController {
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', uuidParam('id')) orderId: string,
     @Body() dto: PayOrderDto,
-    @Headers(IDEMPOTENCY_HEADER) key?: string,
+    @IdempotencyKey() key?: string,
   ): Promise<PaymentDto> {
     return this.orders.send<PaymentDto, PayOrderRequest>(OrdersPattern.PayOrder, {
       ...dto,
       orderId,
       actor: user,
-      idempotencyKey: idempotencyKey(key),
+      idempotencyKey: key,
     });
   }
 
   @Post('payments/webhooks/stripe')
   @Public()
   @HttpCode(200)
-  @ApiHeader({ name: 'Stripe-Signature', required: true })
+  @ApiHeader({
+    name: 'Stripe-Signature',
+    required: true,
+    description: 'Stripe signs the raw body with the webhook secret.',
+  })
+  @ApiBody({
+    description: 'A Stripe event as Stripe sends it, byte for byte (the signature covers the raw body).',
+    schema: {
+      type: 'object',
+      additionalProperties: true,
+      required: ['id', 'type', 'data'],
+      properties: {
+        id: { type: 'string', example: 'evt_1' },
+        type: { type: 'string', example: 'payment_intent.succeeded' },
+        data: { type: 'object', properties: { object: { type: 'object', additionalProperties: true } } },
+      },
+    },
+  })
   @ApiOperation({
     summary: 'Stripe webhook',
     description:
@@ -70,14 +95,14 @@ export class PaymentsController {
   @ApiProblems({
     400: 'INVALID_SIGNATURE, MALFORMED_JSON',
     404: 'NOT_FOUND (Stripe not configured)',
+    413: 'PAYLOAD_TOO_LARGE',
     415: 'UNSUPPORTED_MEDIA_TYPE',
     ...COMMON_PROBLEMS,
   })
-  stripeWebhook(
-    @Req() request: RawBodyRequest,
-    @Headers('stripe-signature') signature?: string,
-  ): Promise<{ received: true }> {
-    if (!signature || request.rawBody === undefined) {
+  // The signature is read from the request, not with @Headers(): Swagger would list the header twice.
+  stripeWebhook(@Req() request: RawBodyRequest): Promise<{ received: true }> {
+    const signature = request.headers['stripe-signature'];
+    if (typeof signature !== 'string' || !signature || request.rawBody === undefined) {
       throw new AppError(400, ErrorCode.InvalidSignature, 'A Stripe-Signature header and a JSON body are required');
     }
     return this.orders.send<{ received: true }, StripeWebhookRequest>(OrdersPattern.StripeWebhook, {
