@@ -47,8 +47,8 @@ export class PaymentsController {
     404: 'NOT_FOUND',
     409: 'INVALID_TRANSITION (not pending), PAYMENT_IN_PROGRESS, IDEMPOTENCY_KEY_IN_USE',
     422: 'IDEMPOTENCY_KEY_REUSED',
-    502: 'UPSTREAM_ERROR (no answer from the payment provider: the attempt stays processing until recovery learns its outcome)',
     ...COMMON_PROBLEMS,
+    502: 'UPSTREAM_ERROR (no answer from the payment provider: the attempt stays processing until recovery learns its outcome)',
   })
   pay(
     @CurrentUser() user: AuthenticatedUser,
