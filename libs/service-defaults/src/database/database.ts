@@ -31,6 +31,9 @@ export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
   close(): Promise<void>;
 }
 
+/** Longer than any transaction here stays idle between statements (none waits on another app). */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
+
 /** Any constant works: each app has its own database, so its replicas contend only with each other. */
 const MIGRATION_LOCK = 727_001;
 
@@ -49,6 +52,9 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
     connectionTimeoutMillis: 5_000,
     // A stuck query must not hold a pooled connection, and with it a request, for ever.
     statement_timeout: 15_000,
+    // Nor a stuck process: an instance frozen or cut off inside a transaction keeps its row locks
+    // (a product's stock row, say) and stalls every buyer of that product until the server ends it.
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
   });
   // An idle pooled connection that the server cuts (restart, failover, pg_terminate_backend) is
   // reported here; pg drops it and opens another when needed. Without a listener, Node would
@@ -63,6 +69,7 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
     const lock = await pool.connect();
     try {
       await lock.query('SET statement_timeout = 0');
+      await lock.query('SET idle_in_transaction_session_timeout = 0');
       await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
       await migratePg(drizzlePg({ client: lock }), { migrationsFolder: options.migrationsFolder });
     } finally {
@@ -90,7 +97,8 @@ async function openPglite<TSchema extends Record<string, unknown>>(
   options: DatabaseOptions<TSchema>,
 ): Promise<DatabaseHandle<TSchema>> {
   // PGlite creates its own folder but not the ones above it: on a fresh clone `.data` is missing.
-  mkdirSync(options.dataDir, { recursive: true });
+  // `memory://` (tests) is no folder at all.
+  if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
   const client = new PGlite(options.dataDir);
   const db = drizzlePglite({ client, schema: options.schema });
   await migratePglite(db, { migrationsFolder: options.migrationsFolder });
