@@ -58,6 +58,7 @@ describe.each([
 describe('redis product cache when Redis is down', () => {
   it('fails open: every read loads, writes are no-ops', async () => {
     const cache = await RedisProductCache.open('redis://127.0.0.1:1', 60_000);
+    expect(cache.status).toBe('down');
     const id = randomUUID();
     await expect(cache.invalidate(id, 2)).resolves.toBeUndefined();
     expect(await cache.read(id, loading(product(id, 2)))).toEqual(product(id, 2));
@@ -115,13 +116,17 @@ describe('redis product cache after a failed invalidation', () => {
     const id = randomUUID();
     database.set(id, product(id, 1));
     expect(await reader.read(id, load(id))).toEqual(product(id, 1)); // cached
+    expect(writer.status).toBe('up');
     await outage(async () => {
       await write(id, 2); // committed; the tombstone never reaches Redis
       expect(await writer.read(id, load(id))).toEqual(product(id, 2));
     });
+    // Connected, but not trusted until the bump: readiness says so.
+    expect([writer.status, reader.status]).toEqual(['down', 'up']);
     // Redis answers the writer again: its next read bumps the generation before anything else.
     expect(await writer.read(id, load(id))).toEqual(product(id, 2));
     expect(await reader.read(id, load(id))).toEqual(product(id, 2));
+    expect(writer.status).toBe('up');
   });
 
   it('the writer flushes the cache on its own once Redis answers, without a request to prompt it', async () => {

@@ -116,6 +116,14 @@ export class RedisProductCache extends ProductCache {
     if (!stored) this.owe();
   }
 
+  /**
+   * For readiness (informational: reads fail open): up while connected and trusted, down while
+   * Redis is unreachable or this replica still owes the generation bump after a failed write.
+   */
+  get status(): 'up' | 'down' {
+    return this.redis.status === 'ready' && !this.owesBump ? 'up' : 'down';
+  }
+
   async close(): Promise<void> {
     clearInterval(this.retryTimer);
     this.redis.disconnect();
@@ -140,9 +148,13 @@ export class RedisProductCache extends ProductCache {
     this.retryTimer ??= setInterval(() => void this.trusted(), BUMP_RETRY_MS).unref();
   }
 
+  private get owesBump(): boolean {
+    return this.failedInvalidations !== this.answeredInvalidations;
+  }
+
   /** True when no failed invalidation is left unanswered, bumping the generation first if one is. */
   private async trusted(): Promise<boolean> {
-    if (this.failedInvalidations === this.answeredInvalidations) return true;
+    if (!this.owesBump) return true;
     this.bump ??= this.bumpGeneration().finally(() => (this.bump = undefined));
     return this.bump;
   }
