@@ -7,6 +7,7 @@ export * from './test-system';
 export * from './signed-token';
 export * from './stripe-mock';
 export * from './recording-proxy';
+export * from './tcp-proxy';
 export * from './load-runner';
 export * from './load';
 export * from './otlp-receiver';
