@@ -104,9 +104,13 @@ it('documents as problem+json every 4xx a route can answer with, and 5xx where a
   expect(problems).toEqual([]);
 });
 
-it('documents the readiness body for 503 too, and the metrics content type', () => {
+it("documents the readiness body for 503 too, each app's informational dependencies, and the metrics content type", () => {
   const ready = document.paths['/health/ready'].get.responses;
   expect(hasSchema(ready['503']?.content?.['application/json']?.schema)).toBe(true);
+  const dependencies = { type: 'object', additionalProperties: { enum: ['up', 'down'] } };
+  expect(ready['200'].content?.['application/json']?.schema).toMatchObject({
+    properties: { services: { additionalProperties: { properties: { dependencies } } } },
+  });
   const metrics = document.paths['/metrics'].get.responses['200'].content ?? {};
   expect(Object.keys(metrics)).toEqual([expect.stringMatching(/^text\/plain; version=0\.0\.4/)]);
 });

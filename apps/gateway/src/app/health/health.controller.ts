@@ -25,11 +25,28 @@ const READINESS_SCHEMA = {
       additionalProperties: {
         type: 'object',
         required: ['status', 'database'],
-        properties: { status: UP_DOWN, database: UP_DOWN },
+        properties: {
+          status: UP_DOWN,
+          database: UP_DOWN,
+          dependencies: {
+            type: 'object',
+            description:
+              'Only from an app that registers any (the catalog with REDIS_URL: `redis`, its product cache). ' +
+              'Informational: the app fails open without them, so they never turn its `status` down.',
+            additionalProperties: UP_DOWN,
+          },
+        },
       },
-      example: { auth: { status: 'up', database: 'up' }, catalog: { status: 'down', database: 'down' } },
+      example: {
+        auth: { status: 'down', database: 'down' },
+        catalog: { status: 'up', database: 'up', dependencies: { redis: 'down' } },
+      },
     },
-    redis: { ...UP_DOWN, description: 'With REDIS_URL only. Informational: the gateway stays ready without Redis.' },
+    redis: {
+      ...UP_DOWN,
+      description:
+        "The gateway's own rate-limit Redis, with REDIS_URL only. Informational: the gateway stays ready without it.",
+    },
   },
 };
 
