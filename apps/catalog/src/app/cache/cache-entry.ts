@@ -16,7 +16,7 @@ export function mayReplace(current: CacheEntry | undefined, incoming: CacheEntry
   return current.value === undefined ? incoming.version >= current.version : incoming.version > current.version;
 }
 
-/** Redis stores an entry as `<version>:<json>`, a tombstone as `<version>:`. */
+/** An entry without its generation prefix: `<version>:<json>`, a tombstone `<version>:`. */
 export function decodeEntry(raw: string): CacheEntry {
   const separator = raw.indexOf(':');
   const value = raw.slice(separator + 1);

@@ -49,6 +49,12 @@ redis.call('SET', KEYS[2], generation .. ':' .. ARGV[1] .. ':' .. ARGV[2], 'PX',
 return 1
 `;
 
+/** Both scripts are registered once and sent by their SHA, not their text, on every product read. */
+type RedisWithScripts = Redis & {
+  productRead(generationKey: string, key: string): Promise<[string, string?]>;
+  productStore(generationKey: string, key: string, ...args: (string | number)[]): Promise<number>;
+};
+
 /** How often a replica that owes the cache a generation bump tries again without being asked. */
 const BUMP_RETRY_MS = 1_000;
 
@@ -64,7 +70,7 @@ const BUMP_RETRY_MS = 1_000;
  */
 export class RedisProductCache extends ProductCache {
   private readonly logger = new Logger(RedisProductCache.name);
-  private readonly redis: Redis;
+  private readonly redis: RedisWithScripts;
   private readonly generationKey: string;
   /** Failed invalidations so far, and how many of them a successful bump has answered. */
   private failedInvalidations = 0;
@@ -79,13 +85,16 @@ export class RedisProductCache extends ProductCache {
   ) {
     super();
     this.generationKey = `${prefix}generation`;
-    this.redis = new Redis(url, {
+    const redis = new Redis(url, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 1_000,
       commandTimeout: 500,
     });
+    redis.defineCommand('productRead', { numberOfKeys: 2, lua: READ });
+    redis.defineCommand('productStore', { numberOfKeys: 2, lua: STORE });
+    this.redis = redis as RedisWithScripts;
     this.redis.on('error', (error) =>
       this.logger.warn(`Redis unavailable, serving from the database: ${error.message}`),
     );
@@ -100,8 +109,7 @@ export class RedisProductCache extends ProductCache {
 
   async read(id: string, load: () => Promise<ProductDto | undefined>): Promise<ProductDto | undefined> {
     if (!(await this.trusted())) return load();
-    const found = (await this.redis.eval(READ, 2, this.generationKey, this.prefix + id).catch(() => null)) as
-      [string, string?] | null;
+    const found = await this.redis.productRead(this.generationKey, this.prefix + id).catch(() => null);
     if (!found) return load();
     const [generation, raw] = found;
     const cached = raw === undefined ? undefined : decodeEntry(raw).value;
@@ -132,7 +140,7 @@ export class RedisProductCache extends ProductCache {
   private async store(id: string, entry: CacheEntry, generation: string): Promise<boolean> {
     try {
       const args = [entry.version, entry.value ?? '', this.ttlMs, generation];
-      await this.redis.eval(STORE, 2, this.generationKey, this.prefix + id, ...args);
+      await this.redis.productStore(this.generationKey, this.prefix + id, ...args);
       return true;
     } catch (error) {
       this.logger.warn(`Could not update the product cache: ${(error as Error).message}`);
