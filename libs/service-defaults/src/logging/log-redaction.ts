@@ -13,7 +13,7 @@ const PARAM_LIKE_KEY = /^(params|parameters|values|bindings|args|queryOptions|de
 /** Drizzle's "params: …" runs to the end of its message, whatever the values contain. */
 const PARAMS_SUFFIX = /(\nparams: )[\s\S]*$/;
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 export function redactText(text: string): string {
   return text.replace(PARAMS_SUFFIX, `$1${REDACTED}`);
@@ -59,8 +59,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
+/** Only an error, or a string holding Drizzle's params, can carry query values. */
+const mayCarryValues = (value: unknown) =>
+  value instanceof Error || (typeof value === 'string' && PARAMS_SUFFIX.test(value));
+
 /** What a log call was given, with every error and string in it (and its top-level fields) redacted. */
-export function redactLogArguments(args: unknown[]): unknown[] {
+function redactLogArguments(args: unknown[]): unknown[] {
+  // Most calls (every access-log line) carry nothing to redact: leave them uncopied.
+  const clean = args.every(
+    (arg) => !mayCarryValues(arg) && !(isPlainObject(arg) && Object.values(arg).some(mayCarryValues)),
+  );
+  if (clean) return args;
   const seen = new WeakSet<object>();
   return args.map((arg) => {
     if (!isPlainObject(arg)) return redactValue(arg, seen);
