@@ -89,33 +89,34 @@ export class ReservationService {
    */
   async release(orderId: string, restockCommitted = false): Promise<ReservationDto> {
     const from: ReservationStatus[] = restockCommitted ? ['reserved', 'committed'] : ['reserved'];
-    const { reservation, touched } = await onConstraintViolation({ [STOCK_CEILING_CHECK]: ceilingReached }, () =>
-      this.db.transaction(async (tx) => {
-        const [released] = await tx
-          .update(reservations)
-          .set({ status: 'released', updatedAt: sql`now()` })
-          .where(and(eq(reservations.orderId, orderId), inArray(reservations.status, from)))
-          .returning();
-        if (!released) {
-          await tx.insert(reservations).values({ orderId, status: 'released' }).onConflictDoNothing();
-          const current = await this.existing(tx, orderId);
-          if (current.status === 'committed') {
-            throw new AppError(
-              409,
-              ErrorCode.ReservationCommitted,
-              'The order is paid; restocking it needs restockCommitted',
-            );
-          }
-          return { reservation: current, touched: [] };
+    const { reservation, touched } = await this.db.transaction(async (tx) => {
+      const [released] = await tx
+        .update(reservations)
+        .set({ status: 'released', updatedAt: sql`now()` })
+        .where(and(eq(reservations.orderId, orderId), inArray(reservations.status, from)))
+        .returning();
+      if (!released) {
+        await tx.insert(reservations).values({ orderId, status: 'released' }).onConflictDoNothing();
+        const current = await this.existing(tx, orderId);
+        if (current.status === 'committed') {
+          throw new AppError(
+            409,
+            ErrorCode.ReservationCommitted,
+            'The order is paid; restocking it needs restockCommitted',
+          );
         }
-        const lines = await tx
-          .select()
-          .from(reservationLines)
-          .where(eq(reservationLines.orderId, orderId))
-          .orderBy(reservationLines.productId);
-        const touched: { id: string; version: number }[] = [];
-        for (const line of lines) {
-          const [product] = await tx
+        return { reservation: current, touched: [] };
+      }
+      const lines = await tx
+        .select()
+        .from(reservationLines)
+        .where(eq(reservationLines.orderId, orderId))
+        .orderBy(reservationLines.productId);
+      const touched: { id: string; version: number }[] = [];
+      for (const line of lines) {
+        // Only this restock can meet the stock ceiling's CHECK.
+        const [product] = await onConstraintViolation({ [STOCK_CEILING_CHECK]: ceilingReached }, () =>
+          tx
             .update(products)
             .set({
               stock: sql`${products.stock} + ${line.quantity}`,
@@ -123,12 +124,12 @@ export class ReservationService {
               updatedAt: sql`now()`,
             })
             .where(eq(products.id, line.productId))
-            .returning({ id: products.id, version: products.version });
-          touched.push(product);
-        }
-        return { reservation: { orderId, status: 'released' as const, lines: lines.map(toReservedLine) }, touched };
-      }),
-    );
+            .returning({ id: products.id, version: products.version }),
+        );
+        touched.push(product);
+      }
+      return { reservation: { orderId, status: 'released' as const, lines: lines.map(toReservedLine) }, touched };
+    });
     await this.cache.invalidateMany(touched);
     return reservation;
   }
