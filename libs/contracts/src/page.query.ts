@@ -5,6 +5,7 @@ import { Omittable } from './omittable.decorator';
 import { decimalInteger } from './transforms';
 
 export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
 
 /** Paging for any list: `page` from 1, `limit` items per page. Plain decimal integers only. */
 export class PageQuery {
@@ -16,7 +17,7 @@ export class PageQuery {
   @Max(10_000)
   page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @Omittable()
   @Transform(decimalInteger)
   @IsInt()

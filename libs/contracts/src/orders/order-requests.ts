@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { MAX_ORDER_LINES, StockLineDto } from '../catalog/reservation.dto';
 import { Omittable } from '../omittable.decorator';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../page.query';
 import { decimalInteger } from '../transforms';
 import { ActorDto } from './actor.dto';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
@@ -61,12 +62,12 @@ export class ListOrdersQuery {
   @Max(100_000)
   page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @Omittable()
   @Transform(decimalInteger)
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(MAX_PAGE_SIZE)
   limit?: number;
 
   @ApiPropertyOptional({ enum: ORDER_STATUSES })

@@ -2,8 +2,6 @@ import type { ProductListQuery, ProductSort } from '@shop/contracts';
 import { type AnyColumn, asc, desc, eq, gt, gte, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import { products } from '../db/schema';
 
-export const DEFAULT_PAGE_SIZE = 20;
-
 const SORT_COLUMNS: Record<string, AnyColumn> = {
   price: products.price,
   name: products.name,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type CreateProductDto,
+  DEFAULT_PAGE_SIZE,
   ErrorCode,
   type ProductChangesDto,
   type ProductDto,
@@ -12,7 +13,7 @@ import { businessMetrics, DATABASE, type Database, onConstraintViolation } from 
 import { and, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, categories, products } from '../db/schema';
-import { DEFAULT_PAGE_SIZE, listingConditions, listingOrder } from './product-search';
+import { listingConditions, listingOrder } from './product-search';
 import { productSelection, toProductDto } from './product.mapper';
 
 export const productNotFound = () => new AppError(404, ErrorCode.NotFound, 'Product not found');

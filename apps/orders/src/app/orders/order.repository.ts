@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type ActorDto,
+  DEFAULT_PAGE_SIZE,
   ErrorCode,
   type ListOrdersRequest,
   ORDER_STATUSES,
@@ -39,7 +40,7 @@ export class OrderRepository {
     return dto;
   }
 
-  async list({ actor, page = 1, limit = 20, status, userId }: ListOrdersRequest): Promise<OrderPageDto> {
+  async list({ actor, page = 1, limit = DEFAULT_PAGE_SIZE, status, userId }: ListOrdersRequest): Promise<OrderPageDto> {
     const filters: SQL[] = [inArray(orders.status, status ? [status] : ORDER_STATUSES)];
     const owner = actor.role === Role.Admin ? userId : actor.id;
     if (owner) filters.push(eq(orders.userId, owner));
