@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type AdjustStockRequest,
+  DEFAULT_PAGE_SIZE,
   ErrorCode,
   MAX_STOCK,
   type StockAdjustmentDto,
@@ -13,7 +14,6 @@ import { DATABASE, type Database } from '@shop/service-defaults';
 import { and, count, desc, eq, gte, isNull, lte, sql } from 'drizzle-orm';
 import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, products, stockAdjustments } from '../db/schema';
-import { DEFAULT_PAGE_SIZE } from '../products/product-search';
 import { productNotFound } from '../products/product.service';
 
 @Injectable()
@@ -62,13 +62,13 @@ export class StockAdjustmentService {
     page = 1,
     limit = DEFAULT_PAGE_SIZE,
   }: StockAdjustmentListRequest): Promise<StockAdjustmentPageDto> {
-    const product = await this.db.query.products.findFirst({
-      where: and(eq(products.id, productId), isNull(products.deletedAt)),
-      columns: { id: true },
-    });
-    if (!product) throw productNotFound();
     const mine = eq(stockAdjustments.productId, productId);
-    const [rows, [{ total }]] = await Promise.all([
+    // One round trip: the product's existence is asked alongside its page.
+    const [product, rows, [{ total }]] = await Promise.all([
+      this.db.query.products.findFirst({
+        where: and(eq(products.id, productId), isNull(products.deletedAt)),
+        columns: { id: true },
+      }),
       this.db
         .select()
         .from(stockAdjustments)
@@ -78,6 +78,7 @@ export class StockAdjustmentService {
         .offset((page - 1) * limit),
       this.db.select({ total: count() }).from(stockAdjustments).where(mine),
     ]);
+    if (!product) throw productNotFound();
     return { items: rows.map(toRecord), total, page, limit };
   }
 
@@ -96,7 +97,7 @@ export class StockAdjustmentService {
 }
 
 /** `stock`: what the product has now; `maxStock`: what adjustments may bring it to. */
-export function stockLimitExceeded(stock: number): AppError {
+function stockLimitExceeded(stock: number): AppError {
   return new AppError(
     409,
     ErrorCode.StockLimitExceeded,

@@ -3,10 +3,10 @@ import { ApiHeader } from '@nestjs/swagger';
 import { ErrorCode, IDEMPOTENCY_KEY_PATTERN } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 /** The Idempotency-Key header, checked here so a bad one never reaches an app. */
-export function idempotencyKey(value: string | undefined): string | undefined {
+function idempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!IDEMPOTENCY_KEY_PATTERN.test(value)) {
     throw new AppError(400, ErrorCode.ValidationFailed, 'The request is not valid', {
