@@ -79,12 +79,13 @@ export class ServiceClient {
   ) {
     this.logger = new Logger(`ServiceClient:${name}`);
     this.lookup = options.lookup ?? lookupAll;
-    this.probed = (options.probeIntervalMs ?? 1_000) > 0;
+    const probeIntervalMs = options.probeIntervalMs ?? 1_000;
+    this.probed = probeIntervalMs > 0;
     this.resolved = this.resolve();
     if (targets.some((target) => !isIP(target.host))) {
       this.timers.push(setInterval(() => void this.resolve(), options.resolveIntervalMs ?? 5_000).unref());
     }
-    if (this.probed) this.timers.push(setInterval(() => this.probe(), options.probeIntervalMs ?? 1_000).unref());
+    if (this.probed) this.timers.push(setInterval(() => this.probe(), probeIntervalMs).unref());
   }
 
   static tcp(
@@ -142,7 +143,10 @@ export class ServiceClient {
         clearTimeout(hedge);
         if (idempotent) hedge = setTimeout(attempt, remaining / 2);
         endpoint.send<TResult>(pattern, message, remaining).then(
-          (result) => settle(null, result),
+          (result) => {
+            endpoint.putBack();
+            settle(null, result);
+          },
           (error: unknown) => {
             pending -= 1;
             if (isErrorPayload(error)) {

@@ -40,10 +40,8 @@ export class ServiceEndpoint {
     return Date.now() >= this.outUntil;
   }
 
-  async send<T>(pattern: string, message: unknown, timeoutMs: number): Promise<T> {
-    const result = await firstValueFrom(this.proxy.send<T>(pattern, message).pipe(timeout(timeoutMs)));
-    this.putBack();
-    return result;
+  send<T>(pattern: string, message: unknown, timeoutMs: number): Promise<T> {
+    return firstValueFrom(this.proxy.send<T>(pattern, message).pipe(timeout(timeoutMs)));
   }
 
   /** The instance answered with an error of its own: it is alive. */
