@@ -1,11 +1,11 @@
 // Renders the chart with the helm binary `.ci/run` builds into .tools/bin and checks the objects
 // Kubernetes would get. No cluster is needed; a missing helm fails the suite rather than skip it.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { metricsRegistry } from '@shop/service-defaults';
-import { canConnect, freePort, waitFor } from '@shop/testing';
+import { type AppProcess, freePort, startAppProcess } from '@shop/testing';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadGatewayConfig } from '../apps/gateway/src/app/gateway.config';
 import { API_PREFIX } from '../apps/gateway/src/app/http/api-prefix';
@@ -365,26 +365,21 @@ describe('the production-like values', () => {
 
 /** Starts the real gateway (no apps behind it: what is checked needs none) and stops it after the suite. */
 function gatewayForSuite(): { url: () => string } {
-  let child: ChildProcess;
+  let gateway: AppProcess | undefined;
   let url = '';
   beforeAll(async () => {
     const [port, nobody] = [await freePort(), await freePort()];
-    child = spawn(process.execPath, ['-r', join(root, 'tools/register.cjs'), join(root, 'apps/gateway/src/main.ts')], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        ...Object.fromEntries(TCP_APPS.map((app) => [`${app.toUpperCase()}_SERVICE_URL`, `tcp://127.0.0.1:${nobody}`])),
-      },
-      stdio: 'ignore',
+    gateway = await startAppProcess('gateway', port, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      ...Object.fromEntries(TCP_APPS.map((app) => [`${app.toUpperCase()}_SERVICE_URL`, `tcp://127.0.0.1:${nobody}`])),
     });
-    await waitFor('the gateway', () => canConnect(port), 60_000);
     url = `http://127.0.0.1:${port}`;
   });
-  afterAll(() => void child?.kill('SIGKILL'));
+  afterAll(async () => {
+    await gateway?.stop('SIGKILL');
+  });
   return { url: () => url };
 }
 
