@@ -56,6 +56,14 @@ export function planTransition(from: OrderStatus, to: OrderStatus, actor: ActorK
 }
 
 /**
+ * Lets a 409 INVALID_TRANSITION through (the order had already moved on) and rethrows anything
+ * else; a catch that needs the refused transition's details gets the error as an AppError.
+ */
+export function rethrowUnlessInvalidTransition(error: unknown): asserts error is AppError {
+  if (!(error instanceof AppError && error.code === ErrorCode.InvalidTransition)) throw error;
+}
+
+/**
  * Statuses clients never see. `reserving`: the row exists, the catalog is being asked for stock.
  * `abandoned`: the recovery job took over a reserving order whose request died, and is undoing it.
  */

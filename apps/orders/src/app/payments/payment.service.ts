@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { type OrderRow, orders, type OrdersSchema, payments } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
-import { planTransition } from '../orders/order-status.machine';
+import { planTransition, rethrowUnlessInvalidTransition } from '../orders/order-status.machine';
 import { OrderRepository } from '../orders/order.repository';
 import { toPaymentDto } from './payment.mapper';
 import { type ChargeResult, PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
@@ -86,7 +86,7 @@ export class PaymentService {
       .returning();
     const settled = payment ?? (await this.recordUnclaimed(capture));
     if (!settled) return;
-    await this.markPaid(settled).catch(refundedForCancelledOrder);
+    await this.markPaid(settled).catch(rethrowUnlessInvalidTransition);
   }
 
   /** The provider says the attempt it names failed: the order is free to be paid again. */
@@ -163,7 +163,7 @@ export class PaymentService {
           currency: payment.currency,
           paymentMethod: payment.paymentMethod,
         });
-        await this.record(payment, result).catch(refundedForCancelledOrder);
+        await this.record(payment, result).catch(rethrowUnlessInvalidTransition);
         this.logger.log({ ...attempt, result }, 'Resolved an unanswered payment');
       } catch (error) {
         // Still no answer: its claim moved on, so it is asked again a period later.
@@ -189,7 +189,7 @@ export class PaymentService {
         ),
       )
       .limit(batch);
-    for (const { payment } of captured) await this.markPaid(payment).catch(refundedForCancelledOrder);
+    for (const { payment } of captured) await this.markPaid(payment).catch(rethrowUnlessInvalidTransition);
   }
 
   /** Records the provider's answer, and moves the order to paid when it was captured. */
@@ -289,7 +289,10 @@ export class PaymentService {
     return payment;
   }
 
-  /** Captured money for an order that was cancelled meanwhile (e.g. it expired) goes straight back. */
+  /**
+   * Captured money for an order that was cancelled meanwhile (e.g. it expired) goes straight back,
+   * and the 409 INVALID_TRANSITION says so; a background caller has no one to tell, and lets it pass.
+   */
   private async markPaid(payment: PaymentRow): Promise<void> {
     const reason =
       payment.provider === NO_PROVIDER
@@ -298,7 +301,7 @@ export class PaymentService {
     try {
       await this.lifecycle.transition(payment.orderId, OrderStatus.Paid, SYSTEM, reason);
     } catch (error) {
-      if (!(error instanceof AppError && error.code === ErrorCode.InvalidTransition)) throw error;
+      rethrowUnlessInvalidTransition(error);
       // Paid already: by this very payment (one live payment per order), through another path.
       if (error.options.extensions?.from !== OrderStatus.Cancelled) return;
       await this.refunds.refundPayment(payment);
@@ -323,9 +326,4 @@ function reportedAttempt({ orderId, paymentId, reference }: ProviderReport) {
     eq(payments.status, 'processing'),
     paymentId && isUUID(paymentId) ? and(eq(payments.id, paymentId), or(isNull(payments.providerRef), known)) : known,
   );
-}
-
-/** markPaid refunded a capture whose order was cancelled first and said so; a background caller has no one to tell. */
-function refundedForCancelledOrder(error: unknown): void {
-  if (!(error instanceof AppError && error.code === ErrorCode.InvalidTransition)) throw error;
 }

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ErrorCode, ORDER_STATUSES, OrderStatus } from '@shop/contracts';
-import { AppError } from '@shop/problem-details';
+import { ORDER_STATUSES, OrderStatus } from '@shop/contracts';
 import { DATABASE, type Database } from '@shop/service-defaults';
 import { and, eq, lt, ne, or, sql } from 'drizzle-orm';
 import { CatalogClient } from '../catalog/catalog.client';
@@ -10,7 +9,7 @@ import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
 import { PaymentService } from '../payments/payment.service';
 import { RefundService } from '../payments/refund.service';
-import { InternalStatus, STOCK_FOR_STATUS } from '../orders/order-status.machine';
+import { InternalStatus, rethrowUnlessInvalidTransition, STOCK_FOR_STATUS } from '../orders/order-status.machine';
 
 /** Orders handled per step and round, so one round stays short. */
 const BATCH = 100;
@@ -112,10 +111,10 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
       )
       .limit(BATCH);
     for (const { id } of expired) {
-      await this.lifecycle.transition(id, OrderStatus.Cancelled, SYSTEM, 'expired').catch((error) => {
-        // A payment or the customer moved it first: nothing left to expire.
-        if (!(error instanceof AppError && error.code === ErrorCode.InvalidTransition)) throw error;
-      });
+      // A payment or the customer moved it first: nothing left to expire.
+      await this.lifecycle
+        .transition(id, OrderStatus.Cancelled, SYSTEM, 'expired')
+        .catch(rethrowUnlessInvalidTransition);
     }
   }
 
