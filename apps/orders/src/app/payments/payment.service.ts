@@ -194,10 +194,11 @@ export class PaymentService {
 
   /** Records the provider's answer, and moves the order to paid when it was captured. */
   private async record(payment: PaymentRow, result: ChargeResult): Promise<PaymentRow | undefined> {
-    const settled =
-      result.status === 'declined'
-        ? await this.settle(payment.id, 'declined', null)
-        : await this.settle(payment.id, result.status, result.reference);
+    const settled = await this.settle(
+      payment.id,
+      result.status,
+      result.status === 'declined' ? null : result.reference,
+    );
     if (settled?.status === 'succeeded') await this.markPaid(settled);
     return settled;
   }
