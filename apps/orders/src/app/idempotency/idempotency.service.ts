@@ -5,6 +5,7 @@ import { DATABASE, type Database } from '@shop/service-defaults';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { olderThan } from '../db/older-than';
 import { idempotencyKeys, type OrdersSchema } from '../db/schema';
 
 /** Keys are answered for at least this long. */
@@ -71,7 +72,7 @@ export class IdempotencyService {
           and(
             isNull(idempotencyKeys.response),
             isNull(idempotencyKeys.error),
-            lt(idempotencyKeys.createdAt, sql`now() - make_interval(secs => ${stuckAfterSeconds})`),
+            olderThan(idempotencyKeys.createdAt, stuckAfterSeconds),
           ),
         ),
       );

@@ -3,8 +3,9 @@ import { ErrorCode, OrderStatus, type PayOrderRequest, type PaymentDto } from '@
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
 import { isUUID } from 'class-validator';
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
+import { olderThan } from '../db/older-than';
 import { type OrderRow, orders, type OrdersSchema, payments } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
@@ -145,7 +146,7 @@ export class PaymentService {
       eq(payments.status, 'processing'),
       isNull(payments.providerRef),
       eq(payments.provider, this.provider.name),
-      lt(payments.updatedAt, sql`now() - make_interval(secs => ${olderThanSeconds})`),
+      olderThan(payments.updatedAt, olderThanSeconds),
     );
     const stale = await this.db.select({ id: payments.id }).from(payments).where(unanswered).limit(batch);
     for (const { id } of stale) {
@@ -185,7 +186,7 @@ export class PaymentService {
         and(
           eq(orders.status, OrderStatus.Pending),
           eq(payments.status, 'succeeded'),
-          lt(payments.updatedAt, sql`now() - make_interval(secs => ${olderThanSeconds})`),
+          olderThan(payments.updatedAt, olderThanSeconds),
         ),
       )
       .limit(batch);

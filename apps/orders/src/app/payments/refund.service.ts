@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OrderStatus } from '@shop/contracts';
 import { DATABASE, type Database } from '@shop/service-defaults';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { olderThan } from '../db/older-than';
 import { orders, type OrdersSchema, payments } from '../db/schema';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
 
@@ -38,7 +39,7 @@ export class RefundService {
         and(
           eq(payments.status, 'succeeded'),
           eq(orders.status, OrderStatus.Cancelled),
-          lt(orders.updatedAt, sql`now() - make_interval(secs => ${olderThanSeconds})`),
+          olderThan(orders.updatedAt, olderThanSeconds),
         ),
       );
     for (const { payment } of outstanding) await this.refundPayment(payment);

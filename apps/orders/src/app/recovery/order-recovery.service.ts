@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ORDER_STATUSES, OrderStatus } from '@shop/contracts';
 import { DATABASE, type Database } from '@shop/service-defaults';
-import { and, eq, lt, ne, or, sql } from 'drizzle-orm';
+import { and, eq, ne, or, sql } from 'drizzle-orm';
 import { CatalogClient } from '../catalog/catalog.client';
+import { olderThan } from '../db/older-than';
 import { orders, type OrdersSchema } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
@@ -84,7 +85,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
       .where(
         and(
           eq(orders.status, InternalStatus.Reserving),
-          lt(orders.createdAt, sql`now() - make_interval(secs => ${this.config.recovery.stuckAfterSeconds})`),
+          olderThan(orders.createdAt, this.config.recovery.stuckAfterSeconds),
         ),
       );
     const abandoned = await this.db
@@ -104,10 +105,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
       .select({ id: orders.id })
       .from(orders)
       .where(
-        and(
-          eq(orders.status, OrderStatus.Pending),
-          lt(orders.createdAt, sql`now() - make_interval(secs => ${this.config.recovery.orderTtlSeconds})`),
-        ),
+        and(eq(orders.status, OrderStatus.Pending), olderThan(orders.createdAt, this.config.recovery.orderTtlSeconds)),
       )
       .limit(BATCH);
     for (const { id } of expired) {
