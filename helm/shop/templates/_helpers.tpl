@@ -34,15 +34,6 @@ app.kubernetes.io/component: {{ .app }}
 auth catalog orders
 {{- end -}}
 
-{{/* The port number an app serves /metrics on; call with (dict "root" $ "app" "auth"). */}}
-{{- define "shop.metricsPort" -}}
-{{- if has .app (splitList " " (include "shop.tcpApps" .root)) -}}
-{{- .root.Values.healthPort -}}
-{{- else -}}
-{{- (get .root.Values.apps .app).port -}}
-{{- end -}}
-{{- end -}}
-
 {{/* One NetworkPolicy ingress rule: a named port, from these peers (every source when empty). */}}
 {{- define "shop.ingressRule" -}}
 - ports:
