@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageOf } from '../page.dto';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
 
 export class OrderItemDto {
@@ -74,16 +75,4 @@ export class OrderDto {
   updatedAt: string;
 }
 
-export class OrderPageDto {
-  @ApiProperty({ type: [OrderDto] })
-  items: OrderDto[];
-
-  @ApiProperty({ example: 42 })
-  total: number;
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  limit: number;
-}
+export class OrderPageDto extends PageOf(OrderDto, 'Newest first.') {}
