@@ -15,13 +15,29 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Only PATH is inherited: the test's own environment must not configure the app by accident. */
-export function spawnApp(name: string, env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ['-r', REGISTER, join(ROOT, `apps/${name}/src/main.ts`)], {
+/**
+ * An app's entry point in a process of its own, writing to pipes or to a file descriptor. Only
+ * PATH is inherited: the test's own environment must not configure the app by accident.
+ */
+export function spawnAppChild(name: string, env: Record<string, string>, out: 'pipe' | number): ChildProcess {
+  return spawn(process.execPath, ['-r', REGISTER, join(ROOT, `apps/${name}/src/main.ts`)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', out, out],
   });
+}
+
+/** Resolves once `child` accepts connections on `port`; rejects with its last output if it exits first. */
+export async function untilListening(id: string, child: ChildProcess, port: number, output: () => string) {
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${id} exited with ${code}:\n${output().slice(-3000)}`))),
+  );
+  exited.catch(() => undefined);
+  await Promise.race([waitFor(`${id} on port ${port}`, () => canConnect(port), 60_000), exited]);
+}
+
+function spawnApp(name: string, env: Record<string, string>): AppProcess {
+  const child = spawnAppChild(name, env, 'pipe');
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -40,12 +56,8 @@ export function spawnApp(name: string, env: Record<string, string>): AppProcess 
 /** Spawns an app and resolves once it accepts connections on `port`; rejects with its output if it exits first. */
 export async function startAppProcess(name: string, port: number, env: Record<string, string>): Promise<AppProcess> {
   const app = spawnApp(name, { ...env, PORT: String(port) });
-  const exited = app.exited.then((code) => {
-    throw new Error(`${name} exited with ${code}:\n${app.output().slice(-3000)}`);
-  });
-  exited.catch(() => undefined);
   try {
-    await Promise.race([waitFor(`${name} on port ${port}`, () => canConnect(port), 60_000), exited]);
+    await untilListening(name, app.child, port, app.output);
   } catch (error) {
     await app.stop('SIGKILL');
     throw error;

@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accessToken, newCustomer, TEST_ADMIN } from './accounts';
+import { REGISTER, ROOT } from './app-process';
 import type { LoadConfig, LoadSample } from './load-runner';
 import type { TestSystem } from './test-system';
-
-const ROOT = join(__dirname, '../../..');
 
 /** Five products with `stock` units each and five customers, for {@link runLoadInAnotherProcess}. */
 export async function seedLoadTarget(
@@ -34,13 +33,7 @@ export function runLoadInAnotherProcess(config: LoadConfig): Promise<LoadSample[
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   const child = spawn(
     process.execPath,
-    [
-      '-r',
-      join(ROOT, 'tools/register.cjs'),
-      join(__dirname, 'load-runner.ts'),
-      join(dir, 'config.json'),
-      join(dir, 'results.json'),
-    ],
+    ['-r', REGISTER, join(__dirname, 'load-runner.ts'), join(dir, 'config.json'), join(dir, 'results.json')],
     { cwd: ROOT, stdio: 'inherit' },
   );
   return new Promise((resolve, reject) =>

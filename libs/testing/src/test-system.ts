@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REGISTER, ROOT } from './app-process';
+import { ROOT, spawnAppChild, untilListening } from './app-process';
 import { HttpClient } from './http-client';
-import { canConnect, freePort, waitFor } from './net';
+import { freePort, waitFor } from './net';
 import { createTestDatabase } from './test-database';
 
 export const BACKENDS = ['auth', 'catalog', 'orders'] as const;
@@ -135,20 +135,11 @@ export class TestSystem {
     // A restarted instance appends to its log; a new system starts each log afresh.
     const out = openSync(this.logFile(id), this.started.has(id) ? 'a' : 'w');
     this.started.add(id);
-    const child = spawn(process.execPath, ['-r', REGISTER, join(ROOT, `apps/${name}/src/main.ts`)], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, ...this.env.get(name), PORT: String(port), ...options.env },
-      stdio: ['ignore', out, out],
-    });
+    const child = spawnAppChild(name, { ...this.env.get(name), PORT: String(port), ...options.env }, out);
     running.add(child);
     child.once('exit', () => running.delete(child));
     this.children.set(id, child);
-
-    const exited = new Promise<never>((_, reject) =>
-      child.once('exit', (code) => reject(new Error(`${id} exited with ${code}:\n${this.logs(id).slice(-3000)}`))),
-    );
-    exited.catch(() => undefined);
-    await Promise.race([waitFor(`${id} on port ${port}`, () => canConnect(port), 60_000), exited]);
+    await untilListening(id, child, port, () => this.logs(id));
   }
 
   /** Stops one instance; SIGTERM lets it shut down cleanly, SIGKILL does not. */
