@@ -8,6 +8,7 @@ import type { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { API_PREFIX } from './http/api-prefix';
 import { installFastifyHooks } from './http/fastify-hooks';
+import { onClientError, onFrameworkError } from './http/framework-errors';
 import { requestIdFor } from './http/request-id';
 import { installHttpMetrics } from './metrics/http-metrics.hook';
 
@@ -20,6 +21,11 @@ export async function startGateway(config: GatewayConfig): Promise<NestFastifyAp
     // Closing cuts the connections still open: by then the bounded wait for requests in flight
     // is over (see runApp), and Fastify's default would wait for them without limit.
     forceCloseConnections: true,
+    // Errors met before any hook runs are problems too, with a code and a request id.
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
+    // A missing Host is refused by our own hook, as problem+json; Node's answer has no body.
+    http: { requireHostHeader: false },
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     bufferLogs: true,
