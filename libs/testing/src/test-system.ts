@@ -108,6 +108,16 @@ export class TestSystem {
       .map((line) => JSON.parse(line) as LogEntry);
   }
 
+  /**
+   * An instance's lines about one request, once it has written one that `done` accepts: pino
+   * writes asynchronously, so a line may land after the client has its answer.
+   */
+  async requestLog(id: string, requestId: string, done: (entry: LogEntry) => boolean = () => true): Promise<LogEntry[]> {
+    const lines = () => this.logEntries(id).filter((entry) => entry.requestId === requestId);
+    await waitFor(`${id}'s log line for request ${requestId}`, async () => lines().some(done));
+    return lines();
+  }
+
   /** The port of one instance, by id (`catalog-2`), to tell its address in another process's logs. */
   instancePort(id: string): number {
     return this.instancePorts.get(id) ?? this.ports.get(id as AppName)!;
