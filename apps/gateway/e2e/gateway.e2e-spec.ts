@@ -180,7 +180,7 @@ describe('request id', () => {
         '/api/v1/orders',
         () => ({ items: [{ productId, quantity: 1000 }] }),
       ],
-    ])('is on every line that gateway, orders and catalog write for %s', async (_, status, path, body) => {
+    ])('is on the lines that gateway, orders and catalog write for %s', async (_, status, path, body) => {
       const requestId = `hop-${randomUUID()}`;
       const response = await system.http.post(path, body(), {
         token: customer,

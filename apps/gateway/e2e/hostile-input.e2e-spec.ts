@@ -106,16 +106,70 @@ describe('JSON nesting depth', () => {
 
 describe('strings no text column can store', () => {
   const cases: [string, string, string, () => object, () => string | undefined][] = [
-    ['login email with a NUL', 'POST', '/api/v1/auth/login', () => ({ email: 'a\u0000b', password: 'x' }), () => undefined],
-    ['register name with a NUL', 'POST', '/api/v1/auth/register', () => ({ email: `n${randomUUID()}@example.com`, password: 'password123', name: 'a\u0000' }), () => undefined],
-    ['register email with a lone surrogate', 'POST', '/api/v1/auth/register', () => ({ email: '\ud800x', password: 'password123', name: 'N' }), () => undefined],
-    ['product name with a NUL', 'POST', '/api/v1/products', () => ({ sku: 'NUL-1', name: 'a\u0000', price: 1, stock: 1 }), () => admin],
-    ['product description with a NUL', 'PATCH', '/api/v1/products/:product', () => ({ description: '\u0000', version: 1 }), () => admin],
-    ['product description with a lone low surrogate', 'PATCH', '/api/v1/products/:product', () => ({ description: 'x\udc00', version: 1 }), () => admin],
+    [
+      'login email with a NUL',
+      'POST',
+      '/api/v1/auth/login',
+      () => ({ email: 'a\u0000b', password: 'x' }),
+      () => undefined,
+    ],
+    [
+      'register name with a NUL',
+      'POST',
+      '/api/v1/auth/register',
+      () => ({ email: `n${randomUUID()}@example.com`, password: 'password123', name: 'a\u0000' }),
+      () => undefined,
+    ],
+    [
+      'register email with a lone surrogate',
+      'POST',
+      '/api/v1/auth/register',
+      () => ({ email: '\ud800x', password: 'password123', name: 'N' }),
+      () => undefined,
+    ],
+    [
+      'product name with a NUL',
+      'POST',
+      '/api/v1/products',
+      () => ({ sku: 'NUL-1', name: 'a\u0000', price: 1, stock: 1 }),
+      () => admin,
+    ],
+    [
+      'product description with a NUL',
+      'PATCH',
+      '/api/v1/products/:product',
+      () => ({ description: '\u0000', version: 1 }),
+      () => admin,
+    ],
+    [
+      'product description with a lone low surrogate',
+      'PATCH',
+      '/api/v1/products/:product',
+      () => ({ description: 'x\udc00', version: 1 }),
+      () => admin,
+    ],
     ['category name with a NUL', 'POST', '/api/v1/categories', () => ({ name: 'c\u0000' }), () => admin],
-    ['category name with a NUL, on update', 'PATCH', '/api/v1/categories/:category', () => ({ name: 'c\u0000' }), () => admin],
-    ['stock-adjustment reason with a NUL', 'POST', '/api/v1/products/:product/stock-adjustments', () => ({ delta: 1, reason: 'r\u0000' }), () => admin],
-    ['a field name with a NUL', 'POST', '/api/v1/auth/login', () => ({ 'email\u0000': 'a@b.c', password: 'x' }), () => undefined],
+    [
+      'category name with a NUL, on update',
+      'PATCH',
+      '/api/v1/categories/:category',
+      () => ({ name: 'c\u0000' }),
+      () => admin,
+    ],
+    [
+      'stock-adjustment reason with a NUL',
+      'POST',
+      '/api/v1/products/:product/stock-adjustments',
+      () => ({ delta: 1, reason: 'r\u0000' }),
+      () => admin,
+    ],
+    [
+      'a field name with a NUL',
+      'POST',
+      '/api/v1/auth/login',
+      () => ({ 'email\u0000': 'a@b.c', password: 'x' }),
+      () => undefined,
+    ],
   ];
 
   it.each(cases)('%s is 400 VALIDATION_FAILED naming the field', async (_, method, path, body, token) => {
@@ -220,11 +274,7 @@ describe('bodies that are not what the route takes', () => {
   });
 
   it.each([['[]'], ['"text"'], ['7']])('%s as a body is 400', async (rawBody) => {
-    expectProblem(
-      await system.http.request('POST', '/api/v1/auth/login', { rawBody }),
-      400,
-      'VALIDATION_FAILED',
-    );
+    expectProblem(await system.http.request('POST', '/api/v1/auth/login', { rawBody }), 400, 'VALIDATION_FAILED');
   });
 
   it('a plain body sent as Content-Encoding: gzip is 415 UNSUPPORTED_MEDIA_TYPE', async () => {

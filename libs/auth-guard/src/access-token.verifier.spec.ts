@@ -6,7 +6,9 @@ const secret = 'unit-test-secret-that-is-long-enough-0123';
 const verifier = new AccessTokenVerifier(createJwtKey(secret));
 const u1 = '0b6f3c2e-8d1a-4f5e-9a7b-2c4d6e8f0a1b';
 const unsigned = (claims: object) =>
-  [{ alg: 'none', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.';
+  [{ alg: 'none', typ: 'JWT' }, claims]
+    .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+    .join('.') + '.';
 
 describe('AccessTokenVerifier', () => {
   it('accepts an HS256 token with sub and a known role', () => {

@@ -112,7 +112,11 @@ export class TestSystem {
    * An instance's lines about one request, once it has written one that `done` accepts: pino
    * writes asynchronously, so a line may land after the client has its answer.
    */
-  async requestLog(id: string, requestId: string, done: (entry: LogEntry) => boolean = () => true): Promise<LogEntry[]> {
+  async requestLog(
+    id: string,
+    requestId: string,
+    done: (entry: LogEntry) => boolean = () => true,
+  ): Promise<LogEntry[]> {
     const lines = () => this.logEntries(id).filter((entry) => entry.requestId === requestId);
     await waitFor(`${id}'s log line for request ${requestId}`, async () => lines().some(done));
     return lines();

@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { trimmed } from '../transforms';
+import { NOT_BLANK, trimmed } from '../transforms';
 
 export class LoginDto {
-  @ApiProperty({ example: 'ada@example.com' })
+  @ApiProperty({ example: 'ada@example.com', ...NOT_BLANK, maxLength: 254 })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsISO4217CurrencyCode, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsId } from '../id.decorator';
 import { Omittable, OmittableOrNull, PatchType } from '../omittable.decorator';
-import { trimmed } from '../transforms';
+import { NOT_BLANK, trimmed } from '../transforms';
 
 /** Prices and stock are int4 in the database. */
 export const MAX_PRICE = 1_000_000_000;
@@ -18,7 +18,7 @@ export class ProductFieldsDto {
   @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'sku must be 1-64 letters, digits, dots, dashes or underscores' })
   sku: string;
 
-  @ApiProperty({ example: 'Espresso beans, 1 kg', maxLength: 200 })
+  @ApiProperty({ example: 'Espresso beans, 1 kg', ...NOT_BLANK, maxLength: 200 })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
@@ -47,7 +47,7 @@ export class ProductFieldsDto {
   @IsISO4217CurrencyCode()
   currency?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: in no category.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null: in no category.' })
   @OmittableOrNull()
   @IsId()
   categoryId?: string | null;
@@ -69,6 +69,9 @@ class ExpectedVersionDto {
     description:
       'The version you read. Required unless sent as `If-Match: "<version>"`; null is the same as leaving it out.',
     example: 3,
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_VERSION,
     nullable: true,
   })
   @OmittableOrNull()

@@ -5,7 +5,7 @@ import { IsId } from '../id.decorator';
 import { PageQuery } from '../page.query';
 import { Omittable } from '../omittable.decorator';
 import { PageOf } from '../page.dto';
-import { trimmed } from '../transforms';
+import { NOT_BLANK, trimmed } from '../transforms';
 import { MAX_STOCK } from './product-input.dto';
 
 export class AdjustStockDto {
@@ -16,7 +16,7 @@ export class AdjustStockDto {
   @Max(MAX_STOCK)
   delta: number;
 
-  @ApiProperty({ example: 'Delivery from roaster', maxLength: 200 })
+  @ApiProperty({ example: 'Delivery from roaster', ...NOT_BLANK, maxLength: 200 })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)

@@ -54,7 +54,7 @@ export class OrderRefRequest {
 }
 
 export class ListOrdersQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100_000, default: 1 })
   @Omittable()
   @Transform(decimalInteger)
   @IsInt()
@@ -62,7 +62,7 @@ export class ListOrdersQuery {
   @Max(100_000)
   page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @Omittable()
   @Transform(decimalInteger)
   @IsInt()

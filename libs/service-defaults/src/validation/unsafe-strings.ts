@@ -18,7 +18,8 @@ export function unsafeStrings(value: unknown, root = 'value'): Record<string, st
     } else if (typeof current === 'object' && current !== null) {
       for (const [key, child] of Object.entries(current)) {
         const childPath = path ? `${path}.${key}` : key;
-        if (UNSAFE.test(key)) errors[childPath] = [`field names must not contain NUL characters or unpaired surrogates`];
+        if (UNSAFE.test(key))
+          errors[childPath] = [`field names must not contain NUL characters or unpaired surrogates`];
         else pending.push([child, childPath]);
       }
     }

@@ -7,7 +7,12 @@ export function setupSwagger(app: INestApplication): void {
     .setTitle('Shop API')
     .setDescription(
       'E-commerce backend. Errors are RFC 9457 `application/problem+json` with a stable `code` and the `requestId`. ' +
-        'Send `X-Request-Id` to correlate logs; money is integer minor units.',
+        'Send `X-Request-Id` to correlate logs; money is integer minor units. ' +
+        'No string may hold a NUL character or an unpaired surrogate (400 `VALIDATION_FAILED`), and a JSON body ' +
+        'may nest arrays and objects at most 32 levels deep (400 `BODY_TOO_DEEP`). Requests refused before routing are ' +
+        'problems too: a URL that does not percent-decode (400 `INVALID_URL`), a path parameter over 100 characters ' +
+        '(414 `URI_TOO_LONG`), request headers over 16 kB (431 `HEADERS_TOO_LARGE`), malformed HTTP such as a ' +
+        'missing Host (400 `MALFORMED_REQUEST`), a body with a Content-Encoding (415 `UNSUPPORTED_MEDIA_TYPE`).',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })

@@ -37,14 +37,22 @@ export function installFastifyHooks(fastify: FastifyInstance): void {
     const encoding = request.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
       return done(
-        new AppError(415, ErrorCode.UnsupportedMediaType, `Content-Encoding ${encoding} is not supported; send plain JSON`),
+        new AppError(
+          415,
+          ErrorCode.UnsupportedMediaType,
+          `Content-Encoding ${encoding} is not supported; send plain JSON`,
+        ),
         undefined,
       );
     }
     // Refused before parsing: a parsed value this deep would overflow the stack of whatever walks it.
     if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
       return done(
-        new AppError(400, ErrorCode.BodyTooDeep, `The body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`),
+        new AppError(
+          400,
+          ErrorCode.BodyTooDeep,
+          `The body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+        ),
         undefined,
       );
     }

@@ -34,7 +34,11 @@ const CLIENT_ERRORS: Record<string, ErrorPayload> = {
     code: ErrorCode.HeadersTooLarge,
     detail: 'The request line and headers are larger than the server accepts',
   },
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: ErrorCode.MalformedRequest, detail: 'The request took too long to arrive' },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    code: ErrorCode.MalformedRequest,
+    detail: 'The request took too long to arrive',
+  },
 };
 
 /**
