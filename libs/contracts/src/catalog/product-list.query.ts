@@ -12,7 +12,7 @@ export type ProductSort = (typeof PRODUCT_SORTS)[number];
 const UUID_ANY_CASE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What `category` accepts, as documented: a slug in lower case, or an id in any case. */
-const CATEGORY_REF_PATTERN = `^(?:[a-z0-9-]{1,100}|${UUID_ANY_CASE.source.slice(1, -1)})$`;
+const CATEGORY_REF_PATTERN = `^(?:[a-z0-9-]{1,100}|${UUID_ANY_CASE.source.slice(1, -1).replace(/a-f/g, 'a-fA-F')})$`;
 
 /** Ids in any case, as everywhere else; slugs stay as sent (they are lower case by definition). */
 const categoryRef = ({ value }: { value: unknown }) =>

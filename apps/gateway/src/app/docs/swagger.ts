@@ -1,5 +1,20 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { OperationObject, ParameterObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+
+/**
+ * Every path parameter of this API is an id, checked by `uuidParam`; the document says so in one
+ * place rather than beside each of them.
+ */
+function describePathIds(document: OpenAPIObject): void {
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations) as OperationObject[]) {
+      for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
+        if (parameter.in === 'path') parameter.schema = { type: 'string', format: 'uuid' };
+      }
+    }
+  }
+}
 
 /** Swagger UI at /docs and the OpenAPI 3 document at /docs-json. */
 export function setupSwagger(app: INestApplication): void {
@@ -18,5 +33,6 @@ export function setupSwagger(app: INestApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  describePathIds(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }
