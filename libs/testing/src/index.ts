@@ -12,3 +12,5 @@ export * from './load-runner';
 export * from './load';
 export * from './otlp-receiver';
 export * from './raw-http';
+export * from './openapi-arbitraries';
+export * from './openapi-conformance';

@@ -17,7 +17,7 @@ export class CategoryDto {
   @ApiProperty({ example: 'coffee' })
   slug: string;
 
-  @ApiProperty({ format: 'uuid', nullable: true })
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   parentId: string | null;
 
   @ApiProperty({ format: 'date-time' })

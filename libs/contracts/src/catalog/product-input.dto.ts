@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsISO4217CurrencyCode, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { CurrencyCodes } from 'validator/lib/isISO4217';
 import { IsId } from '../id.decorator';
 import { Omittable, OmittableOrNull, PatchType } from '../omittable.decorator';
 import { NOT_BLANK, trimmed } from '../transforms';
@@ -36,13 +37,19 @@ export class ProductFieldsDto {
   @MaxLength(5000)
   description?: string;
 
-  @ApiProperty({ description: 'Minor units (cents), integer ≥ 0.', example: 2490 })
+  @ApiProperty({
+    description: 'Minor units (cents), integer ≥ 0.',
+    example: 2490,
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_PRICE,
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_PRICE)
   price: number;
 
-  @ApiPropertyOptional({ description: 'ISO 4217.', example: 'USD', default: 'USD' })
+  @ApiPropertyOptional({ description: 'ISO 4217, any case.', example: 'USD', default: 'USD', enum: [...CurrencyCodes] })
   @Omittable()
   @IsISO4217CurrencyCode()
   currency?: string;
@@ -54,7 +61,13 @@ export class ProductFieldsDto {
 }
 
 export class CreateProductDto extends ProductFieldsDto {
-  @ApiProperty({ description: 'Initial stock, integer ≥ 0.', example: 12 })
+  @ApiProperty({
+    description: 'Initial stock, integer ≥ 0.',
+    example: 12,
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_STOCK,
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_STOCK)

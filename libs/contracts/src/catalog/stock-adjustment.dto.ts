@@ -9,7 +9,14 @@ import { NOT_BLANK, trimmed } from '../transforms';
 import { MAX_STOCK } from './product-input.dto';
 
 export class AdjustStockDto {
-  @ApiProperty({ description: 'Units to add (restock) or remove (write-off); not 0.', example: 25 })
+  @ApiProperty({
+    description: 'Units to add (restock) or remove (write-off); not 0.',
+    example: 25,
+    type: 'integer',
+    minimum: -MAX_STOCK,
+    maximum: MAX_STOCK,
+    not: { enum: [0] },
+  })
   @IsInt()
   @NotEquals(0)
   @Min(-MAX_STOCK)
@@ -58,6 +65,7 @@ export class StockAdjustmentDto {
   stockAfter: number;
 
   @ApiProperty({
+    type: String,
     format: 'uuid',
     nullable: true,
     description: 'The id of the admin who made it; null for adjustments recorded before authors were.',

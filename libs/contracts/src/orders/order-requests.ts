@@ -24,7 +24,12 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** POST /orders. No `items` (or an empty body) checks out the caller's cart. Prices are never taken from the client. */
 export class CreateOrderDto {
-  @ApiPropertyOptional({ type: [StockLineDto], description: 'Omit to check out your cart.' })
+  @ApiPropertyOptional({
+    type: [StockLineDto],
+    minItems: 1,
+    maxItems: MAX_ORDER_LINES,
+    description: 'Omit to check out your cart.',
+  })
   @Omittable()
   @ValidateNested({ each: true })
   @Type(() => StockLineDto)

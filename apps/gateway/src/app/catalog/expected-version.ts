@@ -6,8 +6,8 @@ export type VersionSource = 'if-match' | 'body';
 /** `"3"` or `W/"3"` → 3. */
 const ETAG = /^(?:W\/)?"(\d{1,9})"$/;
 
-/** What If-Match accepts, for the OpenAPI document (surrounding spaces are trimmed). */
-export const IF_MATCH_PATTERN = `^\\s*${ETAG.source.slice(1, -1)}\\s*$`;
+/** What If-Match accepts, for the OpenAPI document. */
+export const IF_MATCH_PATTERN = ETAG.source;
 
 export const etagOf = (version: number): string => `"${version}"`;
 
