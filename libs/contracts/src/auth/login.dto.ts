@@ -11,7 +11,7 @@ export class LoginDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'correct horse battery' })
+  @ApiProperty({ example: 'correct horse battery', minLength: 1, maxLength: 128 })
   @IsString()
   @MinLength(1)
   @MaxLength(128)
