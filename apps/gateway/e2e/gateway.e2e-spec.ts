@@ -193,7 +193,9 @@ describe('request id', () => {
       const lines = Object.fromEntries(
         await Promise.all(APPS.map(async (app) => [app, await system.requestLog(app, requestId)] as const)),
       );
-      expect(lines.gateway).toContainEqual(expect.objectContaining({ msg: 'request completed', res: { statusCode: status } }));
+      expect(lines.gateway).toContainEqual(
+        expect.objectContaining({ msg: 'request completed', res: { statusCode: status } }),
+      );
       expect(lines.orders).toContainEqual(expect.objectContaining({ service: 'orders' }));
       expect(lines.catalog).toContainEqual(expect.objectContaining({ service: 'catalog' }));
     });

@@ -289,3 +289,15 @@ describe('bodies that are not what the route takes', () => {
     expect((await system.http.get('/api/v1/auth/me', { token: customer })).status).toBe(200);
   });
 });
+
+describe('found by the contract fuzzer', () => {
+  it('If-Match "0" is 400 naming If-Match, not an internal field of the catalog', async () => {
+    const response = await system.http.patch(
+      `/api/v1/products/${productId}`,
+      { name: 'Zero' },
+      { token: admin, headers: { 'if-match': '"0"' } },
+    );
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(Object.keys(response.body.errors)).toEqual(['If-Match']);
+  });
+});

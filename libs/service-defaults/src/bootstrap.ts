@@ -9,6 +9,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
+import type { AddressInfo, Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { positiveInt } from './config/env-fields';
@@ -50,7 +51,9 @@ export async function startMicroservice(
   const logger = app.get(Logger);
   app.useLogger(logger);
   await app.listen();
-  logger.log(`Listening on tcp://${address.host}:${address.port}`, 'Bootstrap');
+  // With port 0 the system chose the port: this line is how a supervisor (or a test) learns it.
+  const { port } = app.unwrap<Server>().address() as AddressInfo;
+  logger.log(`Listening on tcp://${address.host}:${port}`, 'Bootstrap');
   if (healthPort !== undefined) {
     const database = app.get<DatabaseHandle<Record<string, unknown>>>(DATABASE_HANDLE);
     const health = await startHealthHttpServer({

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type RunningApp, validationPipe } from '@shop/service-defaults';
 import { Logger } from 'nestjs-pino';
+import type { AddressInfo } from 'node:net';
 import { setupSwagger } from './docs/swagger';
 import { countRequestsInFlight, stopAccepting } from './http/drain';
 import type { GatewayConfig } from './gateway.config';
@@ -40,6 +41,9 @@ export async function startGateway(config: GatewayConfig): Promise<NestFastifyAp
   installHttpMetrics(app.getHttpAdapter().getInstance());
   setupSwagger(app);
   await app.listen(config.address.port, config.address.host);
+  // With PORT=0 the system chose the port: this line is how a supervisor (or a test) learns it.
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  app.get(Logger).log(`Listening on http://${config.address.host}:${port}`, 'Bootstrap');
   return app;
 }
 
