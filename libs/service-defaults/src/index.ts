@@ -21,3 +21,5 @@ export * from './rpc/rpc-data.decorator';
 export * from './rpc/service-client';
 export type { ServiceAddress } from './rpc/service-endpoint';
 export * from './validation/validation.pipe';
+export * from './rpc/api-client';
+export * from './rpc/handles.decorator';

@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import {
-  AuthPattern,
+  AuthContract,
   LoginDto,
   type MeRequest,
   RefreshTokenDto,
@@ -9,7 +8,7 @@ import {
   type TokenPairDto,
   type UserDto,
 } from '@shop/contracts';
-import { RpcData } from '@shop/service-defaults';
+import { Handles, RpcData } from '@shop/service-defaults';
 import { SessionService } from './sessions/session.service';
 import { UserService } from './users/user.service';
 
@@ -20,28 +19,28 @@ export class AuthController {
     private readonly sessions: SessionService,
   ) {}
 
-  @MessagePattern(AuthPattern.Register)
+  @Handles(AuthContract.operations.register)
   register(@RpcData() dto: RegisterDto): Promise<UserDto> {
     return this.users.register(dto);
   }
 
-  @MessagePattern(AuthPattern.Login)
+  @Handles(AuthContract.operations.login)
   login(@RpcData() dto: LoginDto): Promise<TokenPairDto> {
     return this.sessions.login(dto);
   }
 
-  @MessagePattern(AuthPattern.Refresh)
+  @Handles(AuthContract.operations.refresh)
   refresh(@RpcData() dto: RefreshTokenDto): Promise<TokenPairDto> {
     return this.sessions.refresh(dto.refreshToken);
   }
 
-  @MessagePattern(AuthPattern.Logout)
+  @Handles(AuthContract.operations.logout)
   async logout(@RpcData() dto: RefreshTokenDto): Promise<null> {
     await this.sessions.logout(dto.refreshToken);
     return null;
   }
 
-  @MessagePattern(AuthPattern.Me)
+  @Handles(AuthContract.operations.me)
   me(@RpcData() request: MeRequest): Promise<UserDto> {
     return this.users.profile(request.userId);
   }

@@ -1,10 +1,8 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
-import { IDEMPOTENT_PATTERNS } from '@shop/contracts';
-import { MicroserviceDefaultsModule, ServiceClient } from '@shop/service-defaults';
+import { CatalogApi, MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
 import { CartController } from './cart/cart.controller';
 import { CartService } from './cart/cart.service';
-import { CatalogClient } from './catalog/catalog.client';
 import { schema } from './db/schema';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
@@ -37,11 +35,8 @@ export class OrdersAppModule {
       providers: [
         { provide: ORDERS_CONFIG, useValue: config },
         {
-          provide: CatalogClient,
-          useFactory: () =>
-            new CatalogClient(
-              ServiceClient.tcp('catalog', config.catalog.address, config.catalog.timeoutMs, IDEMPOTENT_PATTERNS),
-            ),
+          provide: CatalogApi,
+          useFactory: () => new CatalogApi(config.catalog.address, { timeoutMs: config.catalog.timeoutMs }),
         },
         {
           provide: PAYMENT_PROVIDER,

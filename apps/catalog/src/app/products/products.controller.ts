@@ -1,8 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import {
   AdjustStockRequest,
-  CatalogPattern,
+  CatalogContract,
   CreateProductDto,
   GetProductsRequest,
   ProductIdRequest,
@@ -14,7 +13,7 @@ import {
   type StockAdjustmentPageDto,
   UpdateProductRequest,
 } from '@shop/contracts';
-import { RpcData } from '@shop/service-defaults';
+import { Handles, RpcData } from '@shop/service-defaults';
 import { StockAdjustmentService } from '../stock/stock-adjustment.service';
 import { ProductService } from './product.service';
 
@@ -25,43 +24,43 @@ export class ProductsController {
     private readonly stock: StockAdjustmentService,
   ) {}
 
-  @MessagePattern(CatalogPattern.ListProducts)
+  @Handles(CatalogContract.operations.listProducts)
   list(@RpcData() query: ProductListQuery): Promise<ProductPageDto> {
     return this.products.list(query);
   }
 
-  @MessagePattern(CatalogPattern.GetProduct)
+  @Handles(CatalogContract.operations.getProduct)
   get(@RpcData() request: ProductIdRequest): Promise<ProductDto> {
     return this.products.get(request.id);
   }
 
-  @MessagePattern(CatalogPattern.GetProducts)
+  @Handles(CatalogContract.operations.getProducts)
   getMany(@RpcData() request: GetProductsRequest): Promise<ProductDto[]> {
     return this.products.getMany(request.ids);
   }
 
-  @MessagePattern(CatalogPattern.CreateProduct)
+  @Handles(CatalogContract.operations.createProduct)
   create(@RpcData() dto: CreateProductDto): Promise<ProductDto> {
     return this.products.create(dto);
   }
 
-  @MessagePattern(CatalogPattern.UpdateProduct)
+  @Handles(CatalogContract.operations.updateProduct)
   update(@RpcData() request: UpdateProductRequest): Promise<ProductDto> {
     return this.products.update(request.id, request.expectedVersion, request.changes);
   }
 
-  @MessagePattern(CatalogPattern.DeleteProduct)
+  @Handles(CatalogContract.operations.deleteProduct)
   async delete(@RpcData() request: ProductIdRequest): Promise<null> {
     await this.products.delete(request.id);
     return null;
   }
 
-  @MessagePattern(CatalogPattern.AdjustStock)
+  @Handles(CatalogContract.operations.adjustStock)
   adjustStock(@RpcData() request: AdjustStockRequest): Promise<StockAdjustmentDto> {
     return this.stock.adjust(request);
   }
 
-  @MessagePattern(CatalogPattern.ListStockAdjustments)
+  @Handles(CatalogContract.operations.listStockAdjustments)
   listStockAdjustments(@RpcData() request: StockAdjustmentListRequest): Promise<StockAdjustmentPageDto> {
     return this.stock.list(request);
   }

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ActorDto, ErrorCode, ORDER_STATUSES, type OrderDto, type OrderStatus, Role } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { DATABASE, type Database } from '@shop/service-defaults';
+import { CatalogApi, DATABASE, type Database } from '@shop/service-defaults';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { CatalogClient } from '../catalog/catalog.client';
 import { type OrderRow, orders, type OrdersSchema, orderTransitions } from '../db/schema';
 import { RefundService } from '../payments/refund.service';
 import { type ActorKind, planTransition, STOCK_FOR_STATUS } from './order-status.machine';
@@ -25,7 +24,7 @@ export class OrderLifecycle {
   constructor(
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
     private readonly repository: OrderRepository,
-    private readonly catalog: CatalogClient,
+    private readonly catalog: CatalogApi,
     private readonly refunds: RefundService,
   ) {}
 
@@ -41,16 +40,14 @@ export class OrderLifecycle {
           .where(and(eq(orders.id, order.id), eq(orders.status, from)))
           .returning();
         if (row) {
-          await tx
-            .insert(orderTransitions)
-            .values({
-              orderId,
-              fromStatus: from,
-              toStatus: to,
-              actorId: actor?.id ?? null,
-              actorRole: actor?.role ?? 'system',
-              reason,
-            });
+          await tx.insert(orderTransitions).values({
+            orderId,
+            fromStatus: from,
+            toStatus: to,
+            actorId: actor?.id ?? null,
+            actorRole: actor?.role ?? 'system',
+            reason,
+          });
         }
         return row;
       });
@@ -72,7 +69,7 @@ export class OrderLifecycle {
         // A cancelled order gives its stock back even if a commit reached the catalog first.
         await this.catalog.release({ orderId: order.id, restockCommitted: true });
       } else if (target === 'committed') {
-        await this.catalog.commit(order.id);
+        await this.catalog.commit({ orderId: order.id });
       }
     } catch (error) {
       this.logger.warn(

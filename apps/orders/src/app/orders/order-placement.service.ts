@@ -9,10 +9,9 @@ import {
   type StockLineDto,
 } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { businessMetrics, DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
+import { businessMetrics, CatalogApi, DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { CatalogClient } from '../catalog/catalog.client';
 import { cartItems, orderItems, orders, type OrdersSchema, orderTransitions } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { mergeLines } from './order-lines';
@@ -33,7 +32,7 @@ export class OrderPlacement {
 
   constructor(
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
-    private readonly catalog: CatalogClient,
+    private readonly catalog: CatalogApi,
     private readonly idempotency: IdempotencyService,
     private readonly repository: OrderRepository,
   ) {}

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ORDER_STATUSES, OrderStatus } from '@shop/contracts';
-import { DATABASE, type Database } from '@shop/service-defaults';
+import { CatalogApi, DATABASE, type Database } from '@shop/service-defaults';
 import { and, eq, ne, or, sql } from 'drizzle-orm';
-import { CatalogClient } from '../catalog/catalog.client';
 import { olderThan } from '../db/older-than';
 import { orders, type OrdersSchema } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -29,7 +28,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
     @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig,
-    private readonly catalog: CatalogClient,
+    private readonly catalog: CatalogApi,
     private readonly lifecycle: OrderLifecycle,
     private readonly idempotency: IdempotencyService,
     private readonly refunds: RefundService,
