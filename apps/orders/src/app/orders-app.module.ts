@@ -1,23 +1,13 @@
-import { type DynamicModule, Logger, Module } from '@nestjs/common';
-import { CatalogApi, MicroserviceDefaultsModule } from '@shop/service-defaults';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
-import { CartController } from './cart/cart.controller';
-import { CartService } from './cart/cart.service';
+import { CartModule } from './cart/cart.module';
 import { schema } from './db/schema';
-import { IdempotencyService } from './idempotency/idempotency.service';
-import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
-import { OrderLifecycle } from './orders/order-lifecycle.service';
-import { OrderPlacement } from './orders/order-placement.service';
-import { OrderRepository } from './orders/order.repository';
-import { OrdersController } from './orders/orders.controller';
-import { PAYMENT_PROVIDER } from './payments/payment-provider';
-import { PaymentService } from './payments/payment.service';
-import { PaymentsController } from './payments/payments.controller';
-import { RefundService } from './payments/refund.service';
-import { StripePaymentProvider } from './payments/stripe-payment.provider';
-import { StripeWebhookService } from './payments/stripe-webhook.service';
-import { TestPaymentProvider } from './payments/test-payment.provider';
-import { OrderRecovery } from './recovery/order-recovery.service';
+import { OrdersConfigModule } from './orders-config.module';
+import type { OrdersConfig } from './orders.config';
+import { OrdersModule } from './orders/orders.module';
+import { PaymentsModule } from './payments/payments.module';
+import { RecoveryModule } from './recovery/recovery.module';
 
 @Module({})
 export class OrdersAppModule {
@@ -30,35 +20,11 @@ export class OrdersAppModule {
           schema,
           migrationsFolder: join(__dirname, 'db/migrations'),
         }),
-      ],
-      controllers: [OrdersController, CartController, PaymentsController],
-      providers: [
-        { provide: ORDERS_CONFIG, useValue: config },
-        {
-          provide: CatalogApi,
-          useFactory: () => new CatalogApi(config.catalog.address, { timeoutMs: config.catalog.timeoutMs }),
-        },
-        {
-          provide: PAYMENT_PROVIDER,
-          useFactory: () => {
-            if (config.stripe) return new StripePaymentProvider(config.stripe);
-            if (config.production) {
-              new Logger('Payments').warn(
-                'PAYMENT_PROVIDER=test in production: fake payments are accepted (anyone can pay with 4242 4242 4242 4242)',
-              );
-            }
-            return new TestPaymentProvider();
-          },
-        },
-        IdempotencyService,
-        OrderRepository,
-        OrderLifecycle,
-        OrderPlacement,
-        OrderRecovery,
-        CartService,
-        PaymentService,
-        RefundService,
-        StripeWebhookService,
+        OrdersConfigModule.forRoot(config),
+        OrdersModule,
+        CartModule,
+        PaymentsModule,
+        RecoveryModule,
       ],
     };
   }

@@ -1,6 +1,5 @@
 import { Controller } from '@nestjs/common';
 import {
-  AdjustStockRequest,
   CatalogContract,
   CreateProductDto,
   GetProductsRequest,
@@ -8,21 +7,14 @@ import {
   ProductListQuery,
   type ProductDto,
   type ProductPageDto,
-  type StockAdjustmentDto,
-  StockAdjustmentListRequest,
-  type StockAdjustmentPageDto,
   UpdateProductRequest,
 } from '@shop/contracts';
 import { Handles, RpcData } from '@shop/service-defaults';
-import { StockAdjustmentService } from '../stock/stock-adjustment.service';
 import { ProductService } from './product.service';
 
 @Controller()
 export class ProductsController {
-  constructor(
-    private readonly products: ProductService,
-    private readonly stock: StockAdjustmentService,
-  ) {}
+  constructor(private readonly products: ProductService) {}
 
   @Handles(CatalogContract.operations.listProducts)
   list(@RpcData() query: ProductListQuery): Promise<ProductPageDto> {
@@ -53,15 +45,5 @@ export class ProductsController {
   async delete(@RpcData() request: ProductIdRequest): Promise<null> {
     await this.products.delete(request.id);
     return null;
-  }
-
-  @Handles(CatalogContract.operations.adjustStock)
-  adjustStock(@RpcData() request: AdjustStockRequest): Promise<StockAdjustmentDto> {
-    return this.stock.adjust(request);
-  }
-
-  @Handles(CatalogContract.operations.listStockAdjustments)
-  listStockAdjustments(@RpcData() request: StockAdjustmentListRequest): Promise<StockAdjustmentPageDto> {
-    return this.stock.list(request);
   }
 }

@@ -1,13 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { OrdersContract, type PaymentDto, PayOrderRequest, StripeWebhookRequest } from '@shop/contracts';
 import { Handles, RpcData } from '@shop/service-defaults';
-import { PaymentService } from './payment.service';
+import { PaymentRequests } from './payment-requests.service';
 import { StripeWebhookService } from './stripe-webhook.service';
 
 @Controller()
 export class PaymentsController {
   constructor(
-    private readonly payments: PaymentService,
+    private readonly payments: PaymentRequests,
     private readonly stripe: StripeWebhookService,
   ) {}
 
