@@ -27,7 +27,7 @@ interface Product {
  * The catalog's side of the contract as the orders app uses it, in memory, with the real
  * catalog's rules: a reservation is all or nothing and idempotent per order id, a release of an
  * unknown order leaves a tombstone that refuses a late reserve, and a committed reservation is
- * released only with `restockCommitted`. Each call can be made to fail, once, to play a crash or
+ * released only with `restockCommitted` (409 otherwise). Each call can be made to fail, once, to play a crash or
  * an outage.
  */
 export class FakeCatalog implements CatalogCalls {
@@ -92,6 +92,12 @@ export class FakeCatalog implements CatalogCalls {
   async release({ orderId, restockCommitted }: ReservationRefDto): Promise<ReservationDto> {
     await this.enter('release', orderId);
     const reservation = this.reservations.get(orderId) ?? { orderId, status: 'released', lines: [] };
+    if (reservation.status === 'committed' && !restockCommitted)
+      throw new AppError(
+        409,
+        ErrorCode.ReservationCommitted,
+        'The order is paid; restocking it needs restockCommitted',
+      );
     if (reservation.status === 'reserved' || (reservation.status === 'committed' && restockCommitted)) {
       for (const line of reservation.lines) this.products.get(line.productId)!.stock += line.quantity;
       reservation.status = 'released';
