@@ -1,6 +1,7 @@
 // First: tracing must wrap pg and http before anything loads them.
 import './metrics/tracing-start';
 export * from './bootstrap';
+export * from './config/app-config.module';
 export * from './config/dev-secret';
 export * from './config/env-fields';
 export * from './config/load-config';

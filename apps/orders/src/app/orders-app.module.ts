@@ -1,10 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { MicroserviceDefaultsModule } from '@shop/service-defaults';
+import { AppConfigModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
 import { CartModule } from './cart/cart.module';
 import { schema } from './db/schema';
-import { OrdersConfigModule } from './orders-config.module';
-import type { OrdersConfig } from './orders.config';
+import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
 import { OrdersModule } from './orders/orders.module';
 import { PaymentsModule } from './payments/payments.module';
 import { RecoveryModule } from './recovery/recovery.module';
@@ -20,7 +19,7 @@ export class OrdersAppModule {
           schema,
           migrationsFolder: join(__dirname, 'db/migrations'),
         }),
-        OrdersConfigModule.forRoot(config),
+        AppConfigModule.forRoot(ORDERS_CONFIG, config),
         OrdersModule,
         CartModule,
         PaymentsModule,

@@ -1,13 +1,12 @@
 import { Logger, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { type ActorDto, Role } from '@shop/contracts';
-import { CatalogApi, DATABASE, type Database, DatabaseModule } from '@shop/service-defaults';
+import { AppConfigModule, CatalogApi, DATABASE, type Database, DatabaseModule } from '@shop/service-defaults';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { CartModule } from '../app/cart/cart.module';
 import { type OrdersSchema, schema } from '../app/db/schema';
-import { OrdersConfigModule } from '../app/orders-config.module';
-import { loadOrdersConfig } from '../app/orders.config';
+import { loadOrdersConfig, ORDERS_CONFIG } from '../app/orders.config';
 import { OrdersModule } from '../app/orders/orders.module';
 import {
   type ChargeRequest,
@@ -65,7 +64,7 @@ export async function startOrdersModules(): Promise<OrdersHarness> {
         schema,
         migrationsFolder: join(__dirname, '../app/db/migrations'),
       }),
-      OrdersConfigModule.forRoot(loadOrdersConfig({ RECOVERY_INTERVAL_MS: String(3_600_000) })),
+      AppConfigModule.forRoot(ORDERS_CONFIG, loadOrdersConfig({ RECOVERY_INTERVAL_MS: String(3_600_000) })),
       OrdersModule,
       CartModule,
       PaymentsModule,
