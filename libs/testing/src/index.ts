@@ -14,3 +14,4 @@ export * from './otlp-receiver';
 export * from './raw-http';
 export * from './openapi-arbitraries';
 export * from './openapi-conformance';
+export * from './contract-handlers';
