@@ -9,6 +9,7 @@ import {
   OpenApiConformance,
   TEST_ADMIN,
   TestSystem,
+  TEST_ADDRESS,
 } from '@shop/testing';
 import fc from 'fast-check';
 
@@ -64,7 +65,7 @@ beforeAll(async () => {
   knownIds.add(product.body.id);
   const order = await system.http.post(
     '/api/v1/orders',
-    { items: [{ productId: product.body.id, quantity: 1 }] },
+    { items: [{ productId: product.body.id, quantity: 1 }], shippingAddress: TEST_ADDRESS },
     { token: tokens.customer },
   );
   knownIds.add(order.body.id);

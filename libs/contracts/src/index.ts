@@ -3,6 +3,7 @@ export * from './role';
 export * from './rpc-request';
 export * from './contract';
 export * from './health/health.contract';
+export * from './auth/address.dto';
 export * from './auth/auth.contract';
 export * from './auth/login.dto';
 export * from './auth/me.request';

@@ -224,7 +224,7 @@ export class TestSystem {
         .map((id) => `tcp://127.0.0.1:${this.instancePorts.get(id)}`)
         .join(',');
     const own = this.env.get(name)!;
-    if (name === 'orders') return { CATALOG_SERVICE_URL: urls('catalog'), ...own };
+    if (name === 'orders') return { AUTH_SERVICE_URL: urls('auth'), CATALOG_SERVICE_URL: urls('catalog'), ...own };
     if (name === 'gateway') {
       return {
         ...Object.fromEntries(BACKENDS.map((backend) => [`${backend.toUpperCase()}_SERVICE_URL`, urls(backend)])),

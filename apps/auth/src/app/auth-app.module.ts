@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfigModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
+import { AddressesModule } from './addresses/addresses.module';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config';
 import { schema } from './db/schema';
 import { SessionsModule } from './sessions/sessions.module';
@@ -20,6 +21,7 @@ export class AuthAppModule {
         AppConfigModule.forRoot(AUTH_CONFIG, config),
         UsersModule,
         SessionsModule,
+        AddressesModule,
       ],
     };
   }

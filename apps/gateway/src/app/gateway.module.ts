@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuthGuardModule, JwtAuthGuard } from '@shop/auth-guard';
 import { loggingModule } from '@shop/service-defaults';
+import { AddressesController } from './auth/addresses.controller';
 import { AuthController } from './auth/auth.controller';
 import { CartController } from './cart/cart.controller';
 import { CategoriesController } from './catalog/categories.controller';
@@ -30,6 +31,7 @@ export class GatewayModule {
       ],
       controllers: [
         AuthController,
+        AddressesController,
         HealthController,
         MetricsController,
         ProductsController,

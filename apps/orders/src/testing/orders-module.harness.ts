@@ -1,7 +1,7 @@
 import { Logger, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { type ActorDto, Role } from '@shop/contracts';
-import { AppConfigModule, CatalogApi, DATABASE, type Database, DatabaseModule } from '@shop/service-defaults';
+import { AppConfigModule, AuthApi, CatalogApi, DATABASE, type Database, DatabaseModule } from '@shop/service-defaults';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { CartModule } from '../app/cart/cart.module';
@@ -17,6 +17,7 @@ import {
 import { PaymentsModule } from '../app/payments/payments.module';
 import { TestPaymentProvider } from '../app/payments/test-payment.provider';
 import { RecoveryModule } from '../app/recovery/recovery.module';
+import { FakeAddressBook } from './fake-address-book';
 import { FakeCatalog } from './fake-catalog';
 
 /** The test provider, recording the refunds it is asked for. */
@@ -43,19 +44,21 @@ export interface OrdersHarness {
   get<T>(type: Type<T>): T;
   db: Database<OrdersSchema>;
   catalog: FakeCatalog;
+  addressBook: FakeAddressBook;
   provider: CountingPaymentProvider;
   close(): Promise<void>;
 }
 
 /**
  * The orders app's real feature modules in this process, on a fresh in-memory PGlite database
- * with the app's migrations, the catalog replaced by {@link FakeCatalog}. Recovery's timer is
+ * with the app's migrations, the catalog replaced by {@link FakeCatalog} and the address book by {@link FakeAddressBook}. Recovery's timer is
  * left idle (tests run its rounds themselves).
  */
 export async function startOrdersModules(): Promise<OrdersHarness> {
   // Module tests provoke failures on purpose; their warnings are noise here.
   Logger.overrideLogger(false);
   const catalog = new FakeCatalog();
+  const addressBook = new FakeAddressBook();
   const provider = new CountingPaymentProvider();
   const module: TestingModule = await Test.createTestingModule({
     imports: [
@@ -73,6 +76,8 @@ export async function startOrdersModules(): Promise<OrdersHarness> {
   })
     .overrideProvider(CatalogApi)
     .useValue(catalog)
+    .overrideProvider(AuthApi)
+    .useValue(addressBook)
     .overrideProvider(PAYMENT_PROVIDER)
     .useValue(provider)
     .compile();
@@ -81,6 +86,7 @@ export async function startOrdersModules(): Promise<OrdersHarness> {
     get: (type) => module.get(type),
     db: module.get(DATABASE),
     catalog,
+    addressBook,
     provider,
     close: () => module.close(),
   };

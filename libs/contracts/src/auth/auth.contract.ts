@@ -1,5 +1,12 @@
 import { defineContract, returns } from '../contract';
 import { healthCheck } from '../health/health.contract';
+import {
+  type AddressDto,
+  AddressBookRequest,
+  AddressRequest,
+  CreateAddressRequest,
+  UpdateAddressRequest,
+} from './address.dto';
 import { LoginDto } from './login.dto';
 import { MeRequest } from './me.request';
 import { RefreshTokenDto } from './refresh-token.dto';
@@ -15,4 +22,36 @@ export const AuthContract = defineContract('auth', {
   refresh: { pattern: 'auth.refresh', request: RefreshTokenDto, response: returns<TokenPairDto>(), retrySafe: false },
   logout: { pattern: 'auth.logout', request: RefreshTokenDto, response: returns<null>(), retrySafe: true },
   me: { pattern: 'auth.me', request: MeRequest, response: returns<UserDto>(), retrySafe: true },
+  listAddresses: {
+    pattern: 'auth.addresses.list',
+    request: AddressBookRequest,
+    response: returns<AddressDto[]>(),
+    retrySafe: true,
+  },
+  /** Also how the orders app copies a book entry onto an order at checkout. */
+  getAddress: {
+    pattern: 'auth.addresses.get',
+    request: AddressRequest,
+    response: returns<AddressDto>(),
+    retrySafe: true,
+  },
+  createAddress: {
+    pattern: 'auth.addresses.create',
+    request: CreateAddressRequest,
+    response: returns<AddressDto>(),
+    retrySafe: false,
+  },
+  // Sets the values it is given: a second delivery writes the same.
+  updateAddress: {
+    pattern: 'auth.addresses.update',
+    request: UpdateAddressRequest,
+    response: returns<AddressDto>(),
+    retrySafe: true,
+  },
+  deleteAddress: {
+    pattern: 'auth.addresses.delete',
+    request: AddressRequest,
+    response: returns<null>(),
+    retrySafe: false,
+  },
 });

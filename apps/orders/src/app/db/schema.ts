@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { PostalAddressView } from '@shop/contracts';
 import {
   bigserial,
   check,
@@ -35,6 +36,8 @@ export const orders = pgTable(
      * outlived its idempotency claim (the first request died after placing) finds this order.
      */
     idempotencyKey: text('idempotency_key'),
+    /** Where it ships: a copy of the address at checkout, so the address book can change freely. Null on orders from before. */
+    shippingAddress: jsonb('shipping_address').$type<PostalAddressView>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

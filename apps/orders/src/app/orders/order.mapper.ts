@@ -19,6 +19,7 @@ export function toOrderDto(order: OrderRow, items: ItemRow[], transitions: Trans
     })),
     total: order.total,
     currency: order.currency ?? '',
+    shippingAddress: order.shippingAddress ?? null,
     transitions: transitions.map((transition) => ({
       from: transition.fromStatus as OrderStatus | null,
       to: transition.toStatus as OrderStatus,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ActorDto, OrderStatus } from '@shop/contracts';
+import { type ActorDto, OrderStatus, type PostalAddressView } from '@shop/contracts';
 import { DATABASE, type Database } from '@shop/service-defaults';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { olderThan } from '../db/older-than';
@@ -24,10 +24,22 @@ export class OrderStore {
   constructor(@Inject(DATABASE) private readonly db: Database<OrdersSchema>) {}
 
   /** The row of an order being placed, written before the catalog is asked, so a crash leaves a trace. */
-  async insertReserving(orderId: string, userId: string, idempotencyKey: string | undefined): Promise<void> {
+  async insertReserving(
+    orderId: string,
+    userId: string,
+    shippingAddress: PostalAddressView,
+    idempotencyKey: string | undefined,
+  ): Promise<void> {
     await this.db
       .insert(orders)
-      .values({ id: orderId, userId, status: InternalStatus.Reserving, stock: 'unknown', idempotencyKey });
+      .values({
+        id: orderId,
+        userId,
+        status: InternalStatus.Reserving,
+        stock: 'unknown',
+        shippingAddress,
+        idempotencyKey,
+      });
   }
 
   /**

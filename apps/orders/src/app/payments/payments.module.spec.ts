@@ -1,6 +1,7 @@
 import { ErrorCode, OrderStatus } from '@shop/contracts';
 import { eq } from 'drizzle-orm';
 import { ADMIN, customer, type OrdersHarness, startOrdersModules } from '../../testing/orders-module.harness';
+import { SHIP_TO } from '../../testing/fake-address-book';
 import { payments } from '../db/schema';
 import { OrderLifecycle } from '../orders/order-lifecycle.service';
 import { OrderPlacement } from '../orders/order-placement.service';
@@ -16,7 +17,9 @@ afterAll(() => shop?.close());
 async function pendingOrder(stock = 10) {
   const product = shop.catalog.addProduct({ price: 990, stock });
   const actor = customer();
-  const order = await shop.get(OrderPlacement).create({ actor, items: [{ productId: product.id, quantity: 2 }] });
+  const order = await shop
+    .get(OrderPlacement)
+    .create({ actor, shippingAddress: SHIP_TO, items: [{ productId: product.id, quantity: 2 }] });
   return { actor, order, product };
 }
 
