@@ -21,6 +21,7 @@ export const ErrorCode = {
   LastAdmin: 'LAST_ADMIN',
   AccountDisabled: 'ACCOUNT_DISABLED',
   InvalidToken: 'INVALID_TOKEN',
+  EmailAlreadyVerified: 'EMAIL_ALREADY_VERIFIED',
   SkuTaken: 'SKU_TAKEN',
   SlugTaken: 'SLUG_TAKEN',
   VersionConflict: 'VERSION_CONFLICT',

@@ -4,6 +4,7 @@ import { AuthGuardModule, JwtAuthGuard } from '@shop/auth-guard';
 import { loggingModule } from '@shop/service-defaults';
 import { AddressesController } from './auth/addresses.controller';
 import { AuthController } from './auth/auth.controller';
+import { UsersController } from './auth/users.controller';
 import { CartController } from './cart/cart.controller';
 import { CategoriesController } from './catalog/categories.controller';
 import { ProductsController } from './catalog/products.controller';
@@ -32,6 +33,7 @@ export class GatewayModule {
       controllers: [
         AuthController,
         AddressesController,
+        UsersController,
         HealthController,
         MetricsController,
         ProductsController,

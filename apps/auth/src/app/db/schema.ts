@@ -12,9 +12,20 @@ export const users = pgTable(
       .notNull()
       .default('customer'),
     passwordHash: text('password_hash').notNull(),
+    /** A disabled account cannot log in or refresh; an admin enables it again. */
+    status: text('status', { enum: ['active', 'disabled'] })
+      .notNull()
+      .default('active'),
+    /** When the owner proved the address by using a verification token; null until then. */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [check('users_role_check', sql`${table.role} in ('customer', 'admin')`)],
+  (table) => [
+    check('users_role_check', sql`${table.role} in ('customer', 'admin')`),
+    check('users_status_check', sql`${table.status} in ('active', 'disabled')`),
+    // Listing filters by email prefix: text_pattern_ops lets `LIKE 'prefix%'` use the index.
+    index('users_email_prefix_idx').using('btree', sql`${table.email} text_pattern_ops`),
+  ],
 );
 
 /**
@@ -37,6 +48,30 @@ export const refreshTokens = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('refresh_tokens_family_idx').on(table.familyId), index('refresh_tokens_user_idx').on(table.userId)],
+);
+
+/**
+ * Single-use tokens sent by email: a password reset (30 minutes) or an email verification. Like
+ * refresh tokens, `<id>.<secret>` with only a SHA-256 of the secret stored; using one sets
+ * `used_at` in one conditional UPDATE, so it works once however many requests race with it.
+ */
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ['password_reset', 'email_verification'] }).notNull(),
+    secretHash: text('secret_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('account_tokens_user_idx').on(table.userId, table.purpose),
+    check('account_tokens_purpose_check', sql`${table.purpose} in ('password_reset', 'email_verification')`),
+  ],
 );
 
 /** A user's address book. At most one default per user, which the partial unique index enforces. */
@@ -69,5 +104,5 @@ export const addresses = pgTable(
   ],
 );
 
-export const schema = { users, refreshTokens, addresses };
+export const schema = { users, refreshTokens, accountTokens, addresses };
 export type AuthSchema = typeof schema;

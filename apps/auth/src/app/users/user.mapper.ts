@@ -10,6 +10,8 @@ export function toUserDto(user: typeof users.$inferSelect): UserDto {
     email: user.email,
     name: user.name,
     role: user.role,
+    status: user.status,
+    emailVerified: user.emailVerifiedAt !== null,
     createdAt: user.createdAt.toISOString(),
   };
 }

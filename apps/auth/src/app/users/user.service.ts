@@ -4,6 +4,7 @@ import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database, onUniqueViolation } from '@shop/service-defaults';
 import { eq } from 'drizzle-orm';
 import { PasswordHasher } from '../credentials/password-hasher';
+import { EmailVerification } from '../email-verification/email-verification.service';
 import { type AuthSchema, refreshTokens, users } from '../db/schema';
 import { normalizeEmail, toUserDto } from './user.mapper';
 
@@ -14,17 +15,25 @@ export class UserService {
   constructor(
     @Inject(DATABASE) private readonly db: Database<AuthSchema>,
     private readonly hasher: PasswordHasher,
+    private readonly verification: EmailVerification,
   ) {}
 
-  /** Self-registration always creates a customer; the role is not the caller's to choose. */
+  /**
+   * Self-registration always creates a customer; the role is not the caller's to choose. The
+   * account and its first verification token are written together; the link is mailed after.
+   */
   async register(dto: RegisterDto): Promise<UserDto> {
     const passwordHash = await this.hasher.hash(dto.password);
-    const [user] = await onUniqueViolation('users_email_key', emailTaken, () =>
-      this.db
-        .insert(users)
-        .values({ email: normalizeEmail(dto.email), name: dto.name, role: Role.Customer, passwordHash })
-        .returning(),
+    const { user, sendVerification } = await onUniqueViolation('users_email_key', emailTaken, () =>
+      this.db.transaction(async (tx) => {
+        const [user] = await tx
+          .insert(users)
+          .values({ email: normalizeEmail(dto.email), name: dto.name, role: Role.Customer, passwordHash })
+          .returning();
+        return { user, sendVerification: await this.verification.issue(tx, user) };
+      }),
     );
+    await sendVerification();
     return toUserDto(user);
   }
 
