@@ -4,7 +4,10 @@ import { randomUUID } from 'node:crypto';
 let system: TestSystem;
 
 beforeAll(async () => {
-  system = await TestSystem.start({ label: 'addresses', env: { gateway: { THROTTLE_LIMIT: '100000' } } });
+  system = await TestSystem.start({
+    label: 'addresses',
+    env: { gateway: { THROTTLE_LIMIT: '100000', AUTH_THROTTLE_LIMIT: '100000' } },
+  });
 });
 afterAll(() => system?.stop());
 
@@ -119,6 +122,20 @@ describe('address book', () => {
     expectProblem(await remove(owner.token, 'not-a-uuid'), 400, 'VALIDATION_FAILED');
     expect((await book(stranger.token)).body).toEqual([]);
     expect((await book(owner.token)).body).toEqual([home]);
+  });
+
+  it('holds at most 50 addresses, however many are added at once (409 ADDRESS_BOOK_FULL)', async () => {
+    const { token } = await newCustomer(system);
+    const answers = await Promise.all(
+      Array.from({ length: 55 }, (_, i) => add(token, { ...HOME, line2: `Flat ${i}` })),
+    );
+    expect(answers.filter((answer) => answer.status === 201)).toHaveLength(50);
+    for (const refused of answers.filter((answer) => answer.status !== 201)) {
+      expectProblem(refused, 409, 'ADDRESS_BOOK_FULL');
+    }
+    const listed = (await book(token)).body;
+    expect(listed).toHaveLength(50);
+    expect(defaults(listed)).toHaveLength(1);
   });
 
   it('needs a token', async () => {

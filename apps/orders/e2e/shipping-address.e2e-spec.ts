@@ -1,4 +1,4 @@
-import { newCustomer, TEST_ADDRESS, type TestSystem } from '@shop/testing';
+import { newCustomer, signedToken, TEST_ADDRESS, type TestSystem } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { expectProblem, newProduct, startShop, stockOf } from './orders-fixtures';
 
@@ -54,7 +54,7 @@ describe('checkout ships to an address', () => {
   });
 
   it('takes an address given inline, and checks out the cart with one', async () => {
-    const buyer = await newCustomer(system);
+    const buyer = signedToken(system);
     const product = await newProduct(system, admin, { stock: 5 });
     await system.http.post('/api/v1/cart/items', { productId: product.id, quantity: 2 }, { token: buyer.token });
     const placed = await order(buyer.token, { shippingAddress: { ...TEST_ADDRESS, country: 'de', city: ' Berlin ' } });
@@ -98,7 +98,7 @@ describe('checkout ships to an address', () => {
     ],
     ['a null inline address', { shippingAddress: null }, 'shippingAddress'],
   ])('refuses %s with 400 naming the field, and places nothing', async (_, body, field) => {
-    const buyer = await newCustomer(system);
+    const buyer = signedToken(system);
     const product = await newProduct(system, admin, { stock: 5 });
     const response = await order(buyer.token, { items: [{ productId: product.id, quantity: 1 }], ...body });
     expectProblem(response, 400, 'VALIDATION_FAILED');
