@@ -224,6 +224,7 @@ describe('docker/compose.yaml', () => {
     for (const [app, port] of Object.entries(TCP_APPS)) {
       expect(gateway[`${app.toUpperCase()}_SERVICE_URL`]).toBe(`tcp://${app}:${port}`);
     }
+    expect(services.orders.environment?.AUTH_SERVICE_URL).toBe('tcp://auth:4001');
     expect(services.orders.environment?.CATALOG_SERVICE_URL).toBe('tcp://catalog:4002');
     expect(services.gateway.ports).toEqual(['${GATEWAY_PORT:-3000}:3000']);
     for (const name of Object.keys(services).filter((name) => name !== 'gateway')) {

@@ -218,9 +218,9 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
     }
   });
 
-  it('lets only the gateway (and orders, for catalog) reach the TCP ports', () => {
+  it('lets only the gateway (and orders, for auth and catalog) reach the TCP ports', () => {
     const callers: Record<string, string[]> = {
-      auth: ['gateway'],
+      auth: ['gateway', 'orders'],
       catalog: ['gateway', 'orders'],
       orders: ['gateway'],
     };
@@ -303,6 +303,7 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
       const port = named(objects, 'Service', `shop-${app}`).spec.ports[0].port;
       expect(gatewayEnv[`${app.toUpperCase()}_SERVICE_URL`].value).toBe(`tcp://shop-${app}:${port}`);
     }
+    expect(envOf(containersOf(deployment('orders'))[0]).AUTH_SERVICE_URL.value).toBe('tcp://shop-auth:4001');
     expect(envOf(containersOf(deployment('orders'))[0]).CATALOG_SERVICE_URL.value).toBe('tcp://shop-catalog:4002');
   });
 

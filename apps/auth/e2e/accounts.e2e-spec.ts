@@ -355,10 +355,12 @@ describe('admin user management', () => {
   it('revokes every session of an account disabled while it refreshes', async () => {
     const user = await newAccount();
     const sessions = await Promise.all(Array.from({ length: 5 }, () => login(user.email, user.password)));
-    const [refreshed] = await Promise.all([
+    const [refreshed, disabled] = await Promise.all([
       Promise.all(sessions.map((s) => refresh(s.body.refreshToken))),
       post(`/users/${user.id}/disable`, undefined, admin),
     ]);
+    expect(disabled.status).toBe(200);
+    for (const answer of refreshed.filter((r) => r.status !== 200)) expectProblem(answer, 401, 'ACCOUNT_DISABLED');
     await post(`/users/${user.id}/enable`, undefined, admin);
     // Whatever won each race, no refresh token issued before or during the disable works after it.
     const after = await Promise.all(refreshed.filter((r) => r.status === 200).map((r) => refresh(r.body.refreshToken)));

@@ -65,6 +65,12 @@ export class SessionService {
     if (!token) throw invalidRefreshToken();
 
     const pair = await this.db.transaction(async (tx) => {
+      // The user's row first, then the token's: the order a disable or password change takes
+      // them in, so the two never wait on each other in a circle.
+      const [owner] = await tx.select({ userId: refreshTokens.userId }).from(refreshTokens).where(this.matches(token));
+      if (!owner) return null;
+      const user = await this.lockUser(tx, owner.userId);
+      if (!user) return null;
       const [consumed] = await tx
         .update(refreshTokens)
         .set({ usedAt: sql`now()` })
@@ -77,15 +83,12 @@ export class SessionService {
           ),
         )
         .returning({ userId: refreshTokens.userId, familyId: refreshTokens.familyId });
-      if (!consumed) return null;
-      const user = await this.lockUser(tx, consumed.userId);
       // The role and status are read now: a role change takes effect at the next refresh.
-      return user ? this.issuePair(tx, user, consumed.familyId) : null;
+      return consumed ? this.issuePair(tx, user, consumed.familyId) : null;
     });
     if (pair) return pair;
 
     await this.revokeFamilyIfReused(token);
-    if (await this.ownerIsDisabled(token)) throw accountDisabled();
     throw invalidRefreshToken();
   }
 
@@ -108,15 +111,6 @@ export class SessionService {
     const [user] = await tx.select().from(users).where(eq(users.id, userId)).for('share');
     if (user?.status === UserStatus.Disabled) throw accountDisabled();
     return user;
-  }
-
-  private async ownerIsDisabled(token: OpaqueToken): Promise<boolean> {
-    const [row] = await this.db
-      .select({ status: users.status })
-      .from(refreshTokens)
-      .innerJoin(users, eq(users.id, refreshTokens.userId))
-      .where(this.matches(token));
-    return row?.status === UserStatus.Disabled;
   }
 
   private async revokeFamilyIfReused(token: OpaqueToken): Promise<void> {
