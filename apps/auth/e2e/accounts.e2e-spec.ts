@@ -74,6 +74,17 @@ async function newAccount() {
   };
 }
 
+/** One statement on the auth app's own database, for what the API does not show. */
+async function queryAuthDb(text: string, params: unknown[]) {
+  const db = new Client({ connectionString: system.databaseUrl('auth') });
+  await db.connect();
+  try {
+    return (await db.query(text, params)).rows;
+  } finally {
+    await db.end();
+  }
+}
+
 const login = (email: string, password: string) => post('/auth/login', { email, password });
 const refresh = (refreshToken: string) => post('/auth/refresh', { refreshToken });
 const NO_PASSWORD_MATERIAL = /password|argon2|hash/i;
@@ -164,15 +175,9 @@ describe('password reset', () => {
     const user = await newAccount();
     await post('/auth/password-reset', { email: user.email });
     const token = await link(user.email, 'password_reset');
-    const db = new Client({ connectionString: system.databaseUrl('auth') });
-    await db.connect();
-    try {
-      await db.query(`update account_tokens set expires_at = now() - interval '1 second' where id = $1`, [
-        token.split('.')[0],
-      ]);
-    } finally {
-      await db.end();
-    }
+    await queryAuthDb(`update account_tokens set expires_at = now() - interval '1 second' where id = $1`, [
+      token.split('.')[0],
+    ]);
     expectProblem(
       await post('/auth/password-reset/confirm', { token, password: 'new-password-1' }),
       400,
@@ -197,18 +202,12 @@ describe('password reset', () => {
     const user = await newAccount();
     await post('/auth/password-reset', { email: user.email });
     const token = await link(user.email, 'password_reset');
-    const db = new Client({ connectionString: system.databaseUrl('auth') });
-    await db.connect();
-    try {
-      const { rows } = await db.query(
-        `select secret_hash, extract(epoch from expires_at - created_at)::int as lifetime from account_tokens where id = $1`,
-        [token.split('.')[0]],
-      );
-      expect(rows[0].lifetime).toBe(1800);
-      expect(rows[0].secret_hash).not.toContain(token.split('.')[1]);
-    } finally {
-      await db.end();
-    }
+    const rows = await queryAuthDb(
+      `select secret_hash, extract(epoch from expires_at - created_at)::int as lifetime from account_tokens where id = $1`,
+      [token.split('.')[0]],
+    );
+    expect(rows[0].lifetime).toBe(1800);
+    expect(rows[0].secret_hash).not.toContain(token.split('.')[1]);
   });
 
   it('refuses a short new password with 400 VALIDATION_FAILED', async () => {
