@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO31661Alpha2, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { CountryCodes } from 'validator/lib/isISO31661Alpha2';
 import { Omittable, PatchType } from '../omittable.decorator';
 import { NOT_BLANK, trimmed } from '../transforms';
 
@@ -63,8 +64,8 @@ export class PostalAddressDto {
 
   @ApiProperty({
     example: 'GB',
-    pattern: '^[A-Za-z]{2}$',
-    description: 'ISO 3166-1 alpha-2, in any case; stored in upper case. Codes no country holds are refused.',
+    enum: [...CountryCodes],
+    description: 'ISO 3166-1 alpha-2, any case; stored in upper case.',
   })
   @Transform(upperCased)
   @IsString()
