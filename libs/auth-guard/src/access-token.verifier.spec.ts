@@ -5,7 +5,9 @@ import { createJwtKey } from './jwt-key';
 const secret = 'unit-test-secret-that-is-long-enough-0123';
 const verifier = new AccessTokenVerifier(createJwtKey(secret));
 const unsigned = (claims: object) =>
-  [{ alg: 'none', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.';
+  [{ alg: 'none', typ: 'JWT' }, claims]
+    .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+    .join('.') + '.';
 
 describe('AccessTokenVerifier', () => {
   it('accepts an HS256 token with sub and a known role', () => {

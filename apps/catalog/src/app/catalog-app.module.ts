@@ -26,12 +26,7 @@ export class CatalogAppModule {
         ProductCacheModule.forRoot(config.cache),
       ],
       controllers: [ProductsController, CategoriesController, ReservationsController],
-      providers: [
-        ProductService,
-        CategoryService,
-        StockAdjustmentService,
-        ReservationService,
-      ],
+      providers: [ProductService, CategoryService, StockAdjustmentService, ReservationService],
     };
   }
 }

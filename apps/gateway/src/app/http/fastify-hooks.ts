@@ -29,7 +29,7 @@ export function installFastifyHooks(fastify: FastifyInstance): void {
   // The raw text is kept too: a signed webhook (Stripe's) is verified over the exact bytes sent.
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     (request as RawBodyRequest).rawBody = body as string;
-    parseJson(request, body as string, (error: Error | null, value?: unknown) =>
+    void parseJson(request, body as string, (error: Error | null, value?: unknown) =>
       error
         ? done(new AppError(400, ErrorCode.MalformedJson, `The body is not valid JSON: ${error.message}`), undefined)
         : done(null, value),

@@ -41,16 +41,14 @@ export class OrderLifecycle {
           .where(and(eq(orders.id, order.id), eq(orders.status, from)))
           .returning();
         if (row) {
-          await tx
-            .insert(orderTransitions)
-            .values({
-              orderId,
-              fromStatus: from,
-              toStatus: to,
-              actorId: actor?.id ?? null,
-              actorRole: actor?.role ?? 'system',
-              reason,
-            });
+          await tx.insert(orderTransitions).values({
+            orderId,
+            fromStatus: from,
+            toStatus: to,
+            actorId: actor?.id ?? null,
+            actorRole: actor?.role ?? 'system',
+            reason,
+          });
         }
         return row;
       });
