@@ -331,7 +331,7 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
     expect(containers.map((container) => container.name)).toEqual(TCP_APPS);
     for (const container of containers) {
       const app = container.name;
-      expect(container.command).toEqual(['node', '-r', './tools/register.cjs', 'docker/migrate.cjs']);
+      expect(container.command).toEqual(['node', 'migrate.cjs']);
       expect(container.image).toBe(containersOf(deployment(app))[0].image);
       const env = envOf(container);
       expect(env.APP.value).toBe(app);
