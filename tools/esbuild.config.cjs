@@ -37,7 +37,10 @@ const flatEntries = {
 /** The npm package a bare import names (`drizzle-orm/pg-core` → `drizzle-orm`); undefined for Node's own. */
 function packageOf(specifier) {
   if (specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0])) return undefined;
-  return specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  return specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 }
 
 /**
