@@ -1,7 +1,6 @@
-// `npm run lint` (and so `npm test`): type-aware promise rules, Nx module boundaries by project
-// tag, no import cycles. Formatting is prettier's job (`prettier --check` in the same script).
+// `npm run lint` (and so `npm test`): type-aware promise rules and Nx module boundaries by project
+// tag. Import cycles are scripts/check-cycles.mjs's, formatting prettier's (both in the same script).
 import nx from '@nx/eslint-plugin';
-import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 /** Who may import whom, by project tag (project.json "tags"). */
@@ -35,19 +34,13 @@ export default tseslint.config(
       parser: tseslint.parser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    plugins: { '@typescript-eslint': tseslint.plugin, '@nx': nx, 'import-x': importX },
-    settings: {
-      // Relative imports within a project; imports across projects (@shop/*) are checked by Nx.
-      'import-x/extensions': ['.ts', '.js'],
-      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
-    },
+    plugins: { '@typescript-eslint': tseslint.plugin, '@nx': nx },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
       '@nx/enforce-module-boundaries': boundaries(productionConstraints),
-      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
   { files: TEST_FILES, rules: { '@nx/enforce-module-boundaries': boundaries(testConstraints) } },
