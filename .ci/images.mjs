@@ -135,6 +135,7 @@ function composeForHost(ports, databases, env) {
     delete service.ports;
     service.network_mode = 'host';
     // Started, not healthy: podman runs an image's HEALTHCHECK from systemd timers, absent here.
+    service.healthcheck = { disable: true };
     service.depends_on = Object.keys(service.depends_on ?? {}).filter((dependency) => APPS.includes(dependency));
     const declared = Object.fromEntries(Object.entries(env).filter(([key]) => key in (service.environment ?? {})));
     const environment = { ...service.environment, ...declared, PORT: ports[name], HEALTH_PORT: ports[name] + 100 };
@@ -162,7 +163,11 @@ async function http(method, url, body, headers = {}) {
 }
 
 async function placeOrder(base, admin) {
-  const token = async (credentials) => (await http('POST', `${base}/auth/login`, credentials)).body.accessToken;
+  const token = async ({ email, password }) => {
+    const login = await http('POST', `${base}/auth/login`, { email, password });
+    if (login.status !== 200) throw new Error(`logging in as ${email}: ${login.status} ${JSON.stringify(login.body)}`);
+    return login.body.accessToken;
+  };
   const product = await http(
     'POST',
     `${base}/products`,
