@@ -38,14 +38,12 @@ describe('Idempotency-Key (IdempotencyModule through order placement, on PGlite)
       items: [{ productId: product.id, quantity: 1 }],
     });
     await expect(
-      shop
-        .get(OrderPlacement)
-        .create({
-          actor,
-          shippingAddress: SHIP_TO,
-          idempotencyKey: 'k',
-          items: [{ productId: product.id, quantity: 2 }],
-        }),
+      shop.get(OrderPlacement).create({
+        actor,
+        shippingAddress: SHIP_TO,
+        idempotencyKey: 'k',
+        items: [{ productId: product.id, quantity: 2 }],
+      }),
     ).rejects.toMatchObject({ status: 422, code: ErrorCode.IdempotencyKeyReused });
     const other = await shop.get(OrderPlacement).create({
       actor: customer(),

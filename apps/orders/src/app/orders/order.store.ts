@@ -30,16 +30,14 @@ export class OrderStore {
     shippingAddress: PostalAddressView,
     idempotencyKey: string | undefined,
   ): Promise<void> {
-    await this.db
-      .insert(orders)
-      .values({
-        id: orderId,
-        userId,
-        status: InternalStatus.Reserving,
-        stock: 'unknown',
-        shippingAddress,
-        idempotencyKey,
-      });
+    await this.db.insert(orders).values({
+      id: orderId,
+      userId,
+      status: InternalStatus.Reserving,
+      stock: 'unknown',
+      shippingAddress,
+      idempotencyKey,
+    });
   }
 
   /**
