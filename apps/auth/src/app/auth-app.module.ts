@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { MicroserviceDefaultsModule } from '@shop/service-defaults';
+import { EventsModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
 import { AdminAccountSeeder } from './admin-account.seeder';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config';
@@ -21,6 +21,7 @@ export class AuthAppModule {
           schema,
           migrationsFolder: join(__dirname, 'db/migrations'),
         }),
+        EventsModule.forRoot({ config: config.events }),
       ],
       controllers: [AuthController],
       providers: [

@@ -7,6 +7,7 @@ import {
   RefreshTokenDto,
   RegisterDto,
   type TokenPairDto,
+  type UpdateMeRequest,
   type UserDto,
 } from '@shop/contracts';
 import { RpcData } from '@shop/service-defaults';
@@ -39,6 +40,11 @@ export class AuthController {
   async logout(@RpcData() dto: RefreshTokenDto): Promise<null> {
     await this.sessions.logout(dto.refreshToken);
     return null;
+  }
+
+  @MessagePattern(AuthPattern.UpdateMe)
+  updateMe(@RpcData() request: UpdateMeRequest): Promise<UserDto> {
+    return this.users.updateMe(request);
   }
 
   @MessagePattern(AuthPattern.Me)

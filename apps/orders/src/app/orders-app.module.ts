@@ -1,6 +1,6 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { IDEMPOTENT_PATTERNS } from '@shop/contracts';
-import { MicroserviceDefaultsModule, ServiceClient } from '@shop/service-defaults';
+import { EventsModule, MicroserviceDefaultsModule, ServiceClient } from '@shop/service-defaults';
 import { join } from 'node:path';
 import { CartController } from './cart/cart.controller';
 import { CartService } from './cart/cart.service';
@@ -8,6 +8,7 @@ import { CatalogClient } from './catalog/catalog.client';
 import { schema } from './db/schema';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
+import { OrderEvents } from './orders/order-events';
 import { OrderLifecycle } from './orders/order-lifecycle.service';
 import { OrderPlacement } from './orders/order-placement.service';
 import { OrderRepository } from './orders/order.repository';
@@ -32,6 +33,7 @@ export class OrdersAppModule {
           schema,
           migrationsFolder: join(__dirname, 'db/migrations'),
         }),
+        EventsModule.forRoot({ config: config.events }),
       ],
       controllers: [OrdersController, CartController, PaymentsController],
       providers: [
@@ -58,6 +60,7 @@ export class OrdersAppModule {
         IdempotencyService,
         OrderRepository,
         OrderLifecycle,
+        OrderEvents,
         OrderPlacement,
         OrderRecovery,
         CartService,

@@ -4,4 +4,5 @@ export const AuthPattern = {
   Refresh: 'auth.refresh',
   Logout: 'auth.logout',
   Me: 'auth.me',
+  UpdateMe: 'auth.me.update',
 } as const;

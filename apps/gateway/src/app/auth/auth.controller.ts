@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -15,6 +15,8 @@ import {
   RefreshTokenDto,
   RegisterDto,
   TokenPairDto,
+  UpdateMeDto,
+  type UpdateMeRequest,
   UserDto,
 } from '@shop/contracts';
 import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
@@ -82,5 +84,19 @@ export class AuthController {
   @ApiProblems({ 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {
     return this.auth.send<UserDto, MeRequest>(AuthPattern.Me, { userId: user.id });
+  }
+
+  @Patch('me')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Change your name, phone and notification choices',
+    description:
+      'Every field may be left out (unchanged). `phone` is E.164 (`+447700900123`) or null to remove it; ' +
+      '`notifications.sms` sends a text when an order ships, if there is a phone.',
+  })
+  @ApiOkResponse({ type: UserDto })
+  @ApiProblems({ ...BAD_BODY_PROBLEMS, 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
+  updateMe(@CurrentUser() user: AuthenticatedUser, @Body() changes: UpdateMeDto): Promise<UserDto> {
+    return this.auth.send<UserDto, UpdateMeRequest>(AuthPattern.UpdateMe, { userId: user.id, changes });
   }
 }

@@ -7,14 +7,24 @@ import { measureCalls } from '../metrics/measured-service-client';
 export const AUTH_SERVICE = Symbol('AUTH_SERVICE');
 export const CATALOG_SERVICE = Symbol('CATALOG_SERVICE');
 export const ORDERS_SERVICE = Symbol('ORDERS_SERVICE');
+export const NOTIFICATIONS_SERVICE = Symbol('NOTIFICATIONS_SERVICE');
+/** The apps readiness depends on: the shop sells without notifications (their events wait in the outbox). */
 export const ALL_SERVICES = Symbol('ALL_SERVICES');
 
-const TOKENS: Record<ServiceName, symbol> = { auth: AUTH_SERVICE, catalog: CATALOG_SERVICE, orders: ORDERS_SERVICE };
+const TOKENS: Record<ServiceName, symbol> = {
+  auth: AUTH_SERVICE,
+  catalog: CATALOG_SERVICE,
+  orders: ORDERS_SERVICE,
+  notifications: NOTIFICATIONS_SERVICE,
+};
+const REQUIRED: ReadonlySet<ServiceName> = new Set(['auth', 'catalog', 'orders']);
+
+const CLIENTS = Symbol('CLIENTS');
 
 /** One {@link ServiceClient} per downstream app, injectable by token, closed on shutdown. */
 @Module({})
 export class ServiceClientsModule implements OnApplicationShutdown {
-  constructor(@Inject(ALL_SERVICES) private readonly clients: ServiceClient[]) {}
+  constructor(@Inject(CLIENTS) private readonly clients: ServiceClient[]) {}
 
   static forRoot(config: Pick<GatewayConfig, 'services' | 'rpcTimeoutMs'>): DynamicModule {
     const clients = (Object.keys(TOKENS) as ServiceName[]).map((name) =>
@@ -22,7 +32,8 @@ export class ServiceClientsModule implements OnApplicationShutdown {
     );
     const providers = [
       ...clients.map((client) => ({ provide: TOKENS[client.name as ServiceName], useValue: client })),
-      { provide: ALL_SERVICES, useValue: clients },
+      { provide: ALL_SERVICES, useValue: clients.filter((client) => REQUIRED.has(client.name as ServiceName)) },
+      { provide: CLIENTS, useValue: clients },
     ];
     return {
       module: ServiceClientsModule,

@@ -6,6 +6,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { CatalogClient } from '../catalog/catalog.client';
 import { type OrderRow, orders, type OrdersSchema, orderTransitions } from '../db/schema';
 import { RefundService } from '../payments/refund.service';
+import { OrderEvents } from './order-events';
 import { type ActorKind, planTransition, STOCK_FOR_STATUS } from './order-status.machine';
 import { OrderRepository } from './order.repository';
 
@@ -27,6 +28,7 @@ export class OrderLifecycle {
     private readonly repository: OrderRepository,
     private readonly catalog: CatalogClient,
     private readonly refunds: RefundService,
+    private readonly events: OrderEvents,
   ) {}
 
   async transition(orderId: string, to: OrderStatus, actor: Actor, reason: string | null = null): Promise<OrderDto> {
@@ -51,6 +53,7 @@ export class OrderLifecycle {
               actorRole: actor?.role ?? 'system',
               reason,
             });
+          await this.events.entered(tx, row, reason);
         }
         return row;
       });

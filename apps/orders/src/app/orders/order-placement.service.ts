@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { CatalogClient } from '../catalog/catalog.client';
 import { cartItems, orderItems, orders, type OrdersSchema, orderTransitions } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import { OrderEvents } from './order-events';
 import { mergeLines } from './order-lines';
 import { InternalStatus } from './order-status.machine';
 import { OrderRepository } from './order.repository';
@@ -36,6 +37,7 @@ export class OrderPlacement {
     private readonly catalog: CatalogClient,
     private readonly idempotency: IdempotencyService,
     private readonly repository: OrderRepository,
+    private readonly events: OrderEvents,
   ) {}
 
   create({ actor, idempotencyKey, items }: CreateOrderRequest): Promise<OrderDto> {
@@ -118,6 +120,7 @@ export class OrderPlacement {
         const ordered = items.map((item) => item.productId);
         await tx.delete(cartItems).where(and(eq(cartItems.userId, actor.id), inArray(cartItems.productId, ordered)));
       }
+      await this.events.entered(tx, row);
       return row;
     });
     businessMetrics.ordersPlaced.inc();

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { olderThan } from '../db/older-than';
 import { type OrderRow, orders, type OrdersSchema, payments } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import { OrderEvents } from '../orders/order-events';
 import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
 import { planTransition, rethrowUnlessInvalidTransition } from '../orders/order-status.machine';
 import { OrderRepository } from '../orders/order.repository';
@@ -51,6 +52,7 @@ export class PaymentService {
     private readonly repository: OrderRepository,
     private readonly lifecycle: OrderLifecycle,
     private readonly refunds: RefundService,
+    private readonly events: OrderEvents,
   ) {}
 
   pay({ actor, orderId, paymentMethod, idempotencyKey }: PayOrderRequest): Promise<PaymentDto> {
@@ -199,6 +201,7 @@ export class PaymentService {
       payment.id,
       result.status,
       result.status === 'declined' ? null : result.reference,
+      result.status === 'declined' ? result.reason : undefined,
     );
     if (settled?.status === 'succeeded') await this.markPaid(settled);
     return settled;
@@ -282,13 +285,20 @@ export class PaymentService {
     id: string,
     status: PaymentRow['status'],
     reference: string | null,
+    declineReason?: string,
   ): Promise<PaymentRow | undefined> {
-    const [payment] = await this.db
-      .update(payments)
-      .set({ status, providerRef: reference, updatedAt: sql`now()` })
-      .where(and(eq(payments.id, id), eq(payments.status, 'processing')))
-      .returning();
-    return payment;
+    return this.db.transaction(async (tx) => {
+      const [payment] = await tx
+        .update(payments)
+        .set({ status, providerRef: reference, updatedAt: sql`now()` })
+        .where(and(eq(payments.id, id), eq(payments.status, 'processing')))
+        .returning();
+      if (payment?.status === 'declined') {
+        const order = await tx.query.orders.findFirst({ where: eq(orders.id, payment.orderId) });
+        if (order) await this.events.record(tx, 'order.payment_failed', order, { reason: declineReason ?? null });
+      }
+      return payment;
+    });
   }
 
   /**

@@ -4,6 +4,7 @@ import { DATABASE, type Database } from '@shop/service-defaults';
 import { and, eq, sql } from 'drizzle-orm';
 import { olderThan } from '../db/older-than';
 import { orders, type OrdersSchema, payments } from '../db/schema';
+import { OrderEvents } from '../orders/order-events';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
 
 type PaymentRow = typeof payments.$inferSelect;
@@ -16,6 +17,7 @@ export class RefundService {
   constructor(
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    private readonly events: OrderEvents,
   ) {}
 
   async refund(order: { id: string }): Promise<void> {
@@ -56,9 +58,14 @@ export class RefundService {
       );
       return;
     }
-    await this.db
-      .update(payments)
-      .set({ status: 'refunded', updatedAt: sql`now()` })
-      .where(and(eq(payments.id, payment.id), eq(payments.status, 'succeeded')));
+    await this.db.transaction(async (tx) => {
+      const [refunded] = await tx
+        .update(payments)
+        .set({ status: 'refunded', updatedAt: sql`now()` })
+        .where(and(eq(payments.id, payment.id), eq(payments.status, 'succeeded')))
+        .returning();
+      const order = refunded && (await tx.query.orders.findFirst({ where: eq(orders.id, payment.orderId) }));
+      if (order) await this.events.record(tx, 'order.refunded', order, { amount: refunded.amount });
+    });
   }
 }

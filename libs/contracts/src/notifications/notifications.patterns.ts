@@ -1,0 +1,3 @@
+export const NotificationsPattern = {
+  List: 'notifications.list',
+} as const;
