@@ -11,3 +11,5 @@ export * from './tcp-proxy';
 export * from './load-runner';
 export * from './load';
 export * from './otlp-receiver';
+export * from './smtp-sink';
+export * from './twilio-stand-in';

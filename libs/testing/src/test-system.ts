@@ -7,8 +7,9 @@ import { HttpClient } from './http-client';
 import { freePort, waitFor } from './net';
 import { createTestDatabase } from './test-database';
 
+/** The apps every system runs; `notifications` joins them when a test asks for it. */
 export const BACKENDS = ['auth', 'catalog', 'orders'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+export type BackendName = (typeof BACKENDS)[number] | 'notifications';
 export type AppName = BackendName | 'gateway';
 
 const LOG_DIR = join(ROOT, 'tmp/e2e-logs');
@@ -20,6 +21,13 @@ export interface TestSystemOptions {
   env?: Partial<Record<AppName, Record<string, string>>>;
   /** Instances per app (default 1); replicas share the app's database and have ids like `auth-2`. */
   replicas?: Partial<Record<BackendName, number>>;
+  /**
+   * Also run the notifications app (it needs an SMTP server: set its SMTP_URL in `env`). Without
+   * it, the orders app's events wait in its outbox, as they would while notifications is down.
+   */
+  notifications?: boolean;
+  /** Run the events over this RabbitMQ (exchanges and queues under a prefix of this system's own). */
+  rabbitmqUrl?: string;
 }
 
 /** One line of an app's log (pino): epoch ms, message, and the request it was about, if any. */
@@ -52,6 +60,7 @@ export class TestSystem {
   private readonly databases: { drop(): Promise<void> }[] = [];
   private readonly databaseUrls = new Map<BackendName, string>();
   private readonly started = new Set<string>();
+  private backends: BackendName[] = [...BACKENDS];
 
   private constructor(
     readonly label: string,
@@ -65,7 +74,7 @@ export class TestSystem {
     try {
       await system.configure(options);
       await Promise.all(
-        BACKENDS.flatMap((name) => system.instancesOf(name).map((id) => system.startApp(name, { id }))),
+        system.backends.flatMap((name) => system.instancesOf(name).map((id) => system.startApp(name, { id }))),
       );
       await system.startApp('gateway');
       await system.waitUntilReady();
@@ -74,6 +83,11 @@ export class TestSystem {
       await system.stop();
       throw error;
     }
+  }
+
+  /** Names this system's exchanges and queues on a shared RabbitMQ (`<prefix>.events`, `<prefix>.notifications`, …). */
+  get rabbitmqPrefix(): string {
+    return `test_${this.label}_${this.gatewayPort}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '_');
   }
 
   get baseUrl(): string {
@@ -168,9 +182,21 @@ export class TestSystem {
   private async configure(options: TestSystemOptions): Promise<void> {
     mkdirSync(LOG_DIR, { recursive: true });
     // Draining must outlast one round of the gateway's 1 s readiness probes.
-    const common = { NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: this.jwtSecret, SHUTDOWN_DRAIN_MS: '1500' };
+    const common: Record<string, string> = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      JWT_SECRET: this.jwtSecret,
+      SHUTDOWN_DRAIN_MS: '1500',
+    };
+    if (options.rabbitmqUrl) {
+      common.RABBITMQ_URL = options.rabbitmqUrl;
+      common.RABBITMQ_PREFIX = this.rabbitmqPrefix;
+    }
+    if (options.notifications) this.backends.push('notifications');
     this.ports.set('gateway', this.gatewayPort);
-    for (const name of BACKENDS) {
+    // Where the orders app and the gateway look for notifications, whether or not it runs.
+    this.ports.set('notifications', await freePort());
+    for (const name of this.backends) {
       const database = await createTestDatabase(`${options.label}_${name}`);
       this.databases.push(database);
       this.databaseUrls.set(name, database.url);
@@ -192,12 +218,21 @@ export class TestSystem {
       this.instancesOf(name)
         .map((id) => `tcp://127.0.0.1:${this.instancePorts.get(id)}`)
         .join(',');
-    this.env.set('orders', { CATALOG_SERVICE_URL: urls('catalog'), ...this.env.get('orders') });
+    const notificationsUrl = `tcp://127.0.0.1:${this.ports.get('notifications')}`;
+    this.env.set('orders', {
+      CATALOG_SERVICE_URL: urls('catalog'),
+      NOTIFICATIONS_SERVICE_URL: notificationsUrl,
+      ...this.env.get('orders'),
+    });
+    if (options.notifications) {
+      this.env.set('notifications', { AUTH_SERVICE_URL: urls('auth'), ...this.env.get('notifications') });
+    }
     this.env.set('gateway', {
       ...common,
       HOST: '127.0.0.1',
       PORT: String(this.gatewayPort),
       ...Object.fromEntries(BACKENDS.map((name) => [`${name.toUpperCase()}_SERVICE_URL`, urls(name)])),
+      NOTIFICATIONS_SERVICE_URL: notificationsUrl,
       ...options.env?.gateway,
     });
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { EventApp } from '@shop/contracts';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConsumeMessage } from 'amqplib';
@@ -21,7 +21,7 @@ const ATTEMPTS_HEADER = 'x-attempts';
  * a valid event is dead-lettered at once, with a log line, and consuming goes on.
  */
 @Injectable()
-export class RabbitEventConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RabbitEventConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('RabbitConsumer');
   private channel?: ChannelWrapper;
 
@@ -47,7 +47,8 @@ export class RabbitEventConsumer implements OnApplicationBootstrap, OnApplicatio
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database and the broker connection close (their hooks run after this one). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.channel?.close();
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DATABASE, type Database, rowsOf } from '@shop/service-defaults';
 import { sql } from 'drizzle-orm';
 import { Counter } from 'prom-client';
@@ -40,7 +40,7 @@ interface ClaimedNotification {
  * NOTIFY_MAX_ATTEMPTS the row is `failed`, with its last error, and counted: never dropped silently.
  */
 @Injectable()
-export class NotificationSender implements OnApplicationBootstrap, OnApplicationShutdown {
+export class NotificationSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('NotificationSender');
   private readonly renderer: TemplateRenderer;
   private timer?: NodeJS.Timeout;
@@ -60,7 +60,8 @@ export class NotificationSender implements OnApplicationBootstrap, OnApplication
     this.schedule();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database and the broker connection close (their hooks run after this one). */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
