@@ -51,7 +51,7 @@ function rabbitProviders(url: string, prefix: string): Provider[] {
       provide: RABBIT_CONNECTION,
       useFactory: () => {
         const logger = new Logger('RabbitMQ');
-        const connection = amqp.connect([url], { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 });
+        const connection = amqp.connect([url], { heartbeatIntervalInSeconds: 30, reconnectTimeInSeconds: 1 });
         // Logged once per change: the outbox keeps every event while the broker is away.
         connection.on('connect', () => logger.log('Connected to RabbitMQ'));
         connection.on('disconnect', ({ err }) => logger.warn(`RabbitMQ connection lost: ${err?.message ?? 'closed'}`));
