@@ -79,7 +79,7 @@ const publishByHand = (routingKey: string, content: string, messageId: string) =
 describe('events over RabbitMQ', () => {
   it(`delivers every "order placed" email exactly once when notifications was down while ${ORDERS} orders were placed`, async () => {
     // One at a time: each registration is a deliberately slow password hash.
-    const customers = [];
+    const customers: { token: string }[] = [];
     for (let i = 0; i < 10; i++) customers.push(await newCustomer(system));
     const product = await newProduct(system, admin, { stock: ORDERS * 2 });
     const orderIds: string[] = [];
