@@ -81,7 +81,9 @@ describe('events over RabbitMQ', () => {
     // One at a time: each registration is a deliberately slow password hash.
     const customers: { token: string }[] = [];
     for (let i = 0; i < 10; i++) customers.push(await newCustomer(system));
-    const product = await newProduct(system, admin, { stock: ORDERS * 2 });
+    // A product per customer: one hot row would make this a test of lock contention.
+    const products: { id: string }[] = [];
+    for (let i = 0; i < customers.length; i++) products.push(await newProduct(system, admin, { stock: ORDERS }));
     const orderIds: string[] = [];
     expect(await system.stopApp('notifications')).toBe(0);
     try {
@@ -90,7 +92,8 @@ describe('events over RabbitMQ', () => {
         Array.from({ length: 8 }, async () => {
           while (next < ORDERS) {
             const i = next++;
-            orderIds.push((await placeOrder(system, customers[i % customers.length].token, product.id)).id);
+            const customer = i % customers.length;
+            orderIds.push((await placeOrder(system, customers[customer].token, products[customer].id)).id);
           }
         }),
       );

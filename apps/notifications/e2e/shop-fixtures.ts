@@ -49,10 +49,20 @@ export async function newProduct(system: TestSystem, admin: string, fields: { pr
   return response.body as { id: string; sku: string };
 }
 
+/**
+ * Places an order under an Idempotency-Key and, as a client should, retries it with the same key
+ * when the answer was lost (503/504 on a busy machine): never two orders for one call.
+ */
 export async function placeOrder(system: TestSystem, token: string, productId: string, quantity = 1) {
-  const response = await system.http.post('/api/v1/orders', { items: [{ productId, quantity }] }, { token });
-  if (response.status !== 201) throw new Error(`order: ${response.status} ${response.text}`);
-  return response.body as { id: string; total: number };
+  const headers = { 'idempotency-key': randomUUID() };
+  for (let attempt = 1; ; attempt++) {
+    const response = await system.http.post('/api/v1/orders', { items: [{ productId, quantity }] }, { token, headers });
+    if (response.status === 201) return response.body as { id: string; total: number };
+    // 409 IDEMPOTENCY_KEY_IN_USE: the lost attempt is still running; its outcome comes with a later retry.
+    const lost = response.status === 503 || response.status === 504 || response.body?.code === 'IDEMPOTENCY_KEY_IN_USE';
+    if (!lost || attempt === 30) throw new Error(`order: ${response.status} ${response.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Runs one statement on an app's own database. */
