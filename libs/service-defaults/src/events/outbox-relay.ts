@@ -102,18 +102,20 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return rowsOf(result);
   }
 
-  private publish(row: ClaimedRow): Promise<void> {
+  private async publish(row: ClaimedRow): Promise<void> {
     const event = row.envelope;
-    return requestContext.run({ requestId: event.requestId }, async () => {
-      try {
-        await this.transport.publish(event);
-      } catch (error) {
-        return this.failed(row, error as Error);
-      }
-      await this.db.execute(sql`UPDATE outbox SET published_at = now(), locked_until = NULL WHERE seq = ${row.seq}`);
-      eventMetrics.published.inc({ type: event.type });
-      this.logger.log({ eventId: event.id, type: event.type, attempts: row.attempts + 1 }, `Published ${event.type}`);
-    });
+    // Outside the causing request's context: a retry minutes later is not part of that request, and
+    // its warnings must not be taken for the request's own (the envelope carries the id onwards).
+    try {
+      await this.transport.publish(event);
+    } catch (error) {
+      return this.failed(row, error as Error);
+    }
+    await this.db.execute(sql`UPDATE outbox SET published_at = now(), locked_until = NULL WHERE seq = ${row.seq}`);
+    eventMetrics.published.inc({ type: event.type });
+    requestContext.run({ requestId: event.requestId }, () =>
+      this.logger.log({ eventId: event.id, type: event.type, attempts: row.attempts + 1 }, `Published ${event.type}`),
+    );
   }
 
   private async failed(row: ClaimedRow, error: Error): Promise<void> {
