@@ -17,7 +17,7 @@ const run = promisify(execFile);
 // A binary built with `go install` assumes Kubernetes 1.20 unless told; the chart needs ≥ 1.25.
 const KUBE_VERSION = '1.30.0';
 
-const TCP_APPS = ['auth', 'catalog', 'orders'];
+const TCP_APPS = ['auth', 'catalog', 'orders', 'notifications'];
 const APPS = ['gateway', ...TCP_APPS];
 
 type K8sObject = {
@@ -218,11 +218,12 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
     }
   });
 
-  it('lets only the gateway (and orders, for catalog) reach the TCP ports', () => {
+  it('lets only the gateway (and orders for catalog and notifications, notifications for auth) reach the TCP ports', () => {
     const callers: Record<string, string[]> = {
-      auth: ['gateway'],
+      auth: ['gateway', 'notifications'],
       catalog: ['gateway', 'orders'],
       orders: ['gateway'],
+      notifications: ['gateway', 'orders'],
     };
     for (const app of TCP_APPS) {
       const policy = named(objects, 'NetworkPolicy', `shop-${app}`);
@@ -313,9 +314,22 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
         .map((entry) => entry.name)
         .sort();
     expect(secretKeys('gateway')).toEqual(['JWT_SECRET', 'REDIS_URL']);
-    expect(secretKeys('auth')).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'AUTH_DATABASE_URL', 'JWT_SECRET']);
-    expect(secretKeys('catalog')).toEqual(['CATALOG_DATABASE_URL', 'REDIS_URL']);
-    expect(secretKeys('orders')).toEqual(['ORDERS_DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
+    expect(secretKeys('auth')).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'AUTH_DATABASE_URL', 'JWT_SECRET', 'RABBITMQ_URL']);
+    expect(secretKeys('catalog')).toEqual(['CATALOG_DATABASE_URL', 'RABBITMQ_URL', 'REDIS_URL']);
+    expect(secretKeys('orders')).toEqual([
+      'ORDERS_DATABASE_URL',
+      'RABBITMQ_URL',
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+    ]);
+    expect(secretKeys('notifications')).toEqual([
+      'NOTIFICATIONS_DATABASE_URL',
+      'RABBITMQ_URL',
+      'SMTP_URL',
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_AUTH_TOKEN',
+      'TWILIO_FROM',
+    ]);
   });
 
   it('migrates every app database in a pre-install/pre-upgrade hook Job', () => {
