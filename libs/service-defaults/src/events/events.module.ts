@@ -10,7 +10,8 @@ import {
 } from '@nestjs/common';
 import amqp, { type AmqpConnectionManager } from 'amqp-connection-manager';
 import { Logger } from '@nestjs/common';
-import { consumersOf, type EventsConfig } from './events.config';
+import { EVENTS, type EventType } from '@shop/contracts';
+import type { EventsConfig } from './events.config';
 import { EventsController } from './events.controller';
 import { EventDispatcher, type EventHandler } from './event-dispatcher';
 import {
@@ -72,7 +73,9 @@ function rabbitProviders(url: string, prefix: string): Provider[] {
 export class EventsModule {
   static forRoot({ config, handler, imports = [] }: EventsModuleOptions): DynamicModule {
     const rabbit = config.rabbitmqUrl;
-    const producer = consumersOf(config.service).length > 0;
+    // Events nobody consumes yet are published too (to the exchange; embedded, there is no one to
+    // hand them to): either way they leave the outbox and are pruned.
+    const producer = (Object.keys(EVENTS) as EventType[]).some((type) => EVENTS[type].producer === config.service);
     const providers: Provider[] = [
       { provide: EVENTS_CONFIG, useValue: config },
       { provide: EVENTS_SERVICE, useValue: config.service },

@@ -66,7 +66,9 @@ export class ReservationService {
           continue;
         }
         touched.push(product);
-        await this.events.stockChanged(tx, product, -line.quantity, 'reserved');
+        // Every order moves stock; an event each would lengthen the lock every buyer of the product
+        // queues on. Consumers care about the crossing: the last unit gone.
+        if (product.stock === 0) await this.events.stockChanged(tx, product, -line.quantity, 'reserved');
         reserved.push({
           productId: product.id,
           sku: product.sku,
@@ -130,7 +132,7 @@ export class ReservationService {
             .returning({ id: products.id, stock: products.stock, version: products.version }),
         );
         touched.push(product);
-        await this.events.stockChanged(tx, product, line.quantity, 'released');
+        if (product.stock === line.quantity) await this.events.stockChanged(tx, product, line.quantity, 'released');
       }
       return { reservation: { orderId, status: 'released' as const, lines: lines.map(toReservedLine) }, touched };
     });
