@@ -85,7 +85,7 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-const deadline = Date.now() + 60_000;
+const deadline = Date.now() + 120_000;
 while (!stopping && Date.now() < deadline) {
   const ready = await fetch(`${base}/health/ready`).then(
     (r) => r.ok,
@@ -98,4 +98,4 @@ while (!stopping && Date.now() < deadline) {
   }
   await sleep(250);
 }
-if (!stopping && Date.now() >= deadline) console.error('[start] not ready after 60 s; see the logs above');
+if (!stopping && Date.now() >= deadline) console.error('[start] not ready after 120 s; see the logs above');

@@ -61,7 +61,7 @@ async function npmStart(): Promise<Started> {
   const readyLine = `Shop is ready: http://localhost:${env.PORT}/api/v1`;
   const mailLine = `Emails: http://localhost:${env.MAILDEV_WEB_PORT}`;
   await Promise.race([
-    waitFor('the ready line', async () => output.includes(readyLine) && output.includes(mailLine), 60_000),
+    waitFor('the ready line', async () => output.includes(readyLine) && output.includes(mailLine), 120_000),
     exit.then((code) => Promise.reject(new Error(`npm start exited with ${code}`))),
   ]).catch((error: Error) => {
     throw new Error(`${error.message}:\n${output.slice(-3000)}`);
