@@ -4,10 +4,7 @@ const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
 const moduleNameMapper = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
-    `^${alias}$`,
-    path.join(__dirname, target),
-  ]),
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, path.join(__dirname, target)]),
 );
 
 module.exports = {
@@ -29,6 +26,13 @@ module.exports = {
         sourceMaps: 'inline',
       },
     ],
+    // PGlite loads its file system with `import('fs')`, which Jest's CommonJS sandbox cannot run
+    // without --experimental-vm-modules; compiled to `require`, embedded-database tests run in-process.
+    '/node_modules/@electric-sql/pglite/.+\\.cjs$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   testTimeout: 60_000,
 };

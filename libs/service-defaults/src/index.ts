@@ -1,6 +1,7 @@
 // First: tracing must wrap pg and http before anything loads them.
 import './metrics/tracing-start';
 export * from './bootstrap';
+export * from './config/app-config.module';
 export * from './config/dev-secret';
 export * from './config/env-fields';
 export * from './config/load-config';
@@ -12,6 +13,7 @@ export * from './health/health-dependencies';
 export * from './lifecycle';
 export * from './logging/log-redaction';
 export * from './logging/logging.module';
+export * from './logging/problem-code';
 export * from './logging/request-context';
 export * from './metrics/database-pool.metrics';
 export * from './metrics/metrics';
@@ -21,6 +23,8 @@ export * from './rpc/rpc-data.decorator';
 export * from './rpc/service-client';
 export type { ServiceAddress } from './rpc/service-endpoint';
 export * from './validation/validation.pipe';
+export * from './rpc/api-client';
+export * from './rpc/handles.decorator';
 export * from './events/events.config';
 export * from './events/events.module';
 export * from './events/event-dispatcher';

@@ -3,15 +3,10 @@ import { EventsModule, MicroserviceDefaultsModule } from '@shop/service-defaults
 import { join } from 'node:path';
 import { ProductCacheModule } from './cache/product-cache.module';
 import type { CatalogConfig } from './catalog.config';
-import { CategoriesController } from './categories/categories.controller';
-import { CategoryService } from './categories/category.service';
+import { CategoriesModule } from './categories/categories.module';
 import { schema } from './db/schema';
-import { CatalogEvents } from './products/catalog-events';
-import { ProductService } from './products/product.service';
-import { ProductsController } from './products/products.controller';
-import { ReservationService } from './stock/reservation.service';
-import { ReservationsController } from './stock/reservations.controller';
-import { StockAdjustmentService } from './stock/stock-adjustment.service';
+import { ProductsModule } from './products/products.module';
+import { StockModule } from './stock/stock.module';
 
 @Module({})
 export class CatalogAppModule {
@@ -26,14 +21,9 @@ export class CatalogAppModule {
         }),
         ProductCacheModule.forRoot(config.cache),
         EventsModule.forRoot({ config: config.events }),
-      ],
-      controllers: [ProductsController, CategoriesController, ReservationsController],
-      providers: [
-        ProductService,
-        CatalogEvents,
-        CategoryService,
-        StockAdjustmentService,
-        ReservationService,
+        ProductsModule,
+        CategoriesModule,
+        StockModule,
       ],
     };
   }

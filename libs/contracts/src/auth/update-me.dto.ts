@@ -41,8 +41,3 @@ export class UpdateMeDto {
   @Type(() => NotificationPreferencesDto)
   notifications?: NotificationPreferencesDto;
 }
-
-export interface UpdateMeRequest {
-  userId: string;
-  changes: UpdateMeDto;
-}

@@ -1,5 +1,6 @@
 import { UserEventPayload } from './auth.events';
 import { ProductDeletedPayload, ProductEventPayload, StockChangedPayload } from './catalog.events';
+import { type OperationSpec, type RequestClass, returns } from '../contract';
 import type { EventEnvelope } from './event-envelope';
 import { OrderEventPayload, OrderReasonPayload, OrderRefundedPayload, OrderShippedPayload } from './order.events';
 
@@ -47,5 +48,15 @@ export const isEventType = (type: unknown): type is EventType =>
 export const eventsConsumedBy = (app: EventApp): EventType[] =>
   (Object.keys(EVENTS) as EventType[]).filter((type) => (EVENTS[type].consumers as readonly EventApp[]).includes(app));
 
-/** TCP pattern of the embedded delivery path: the producer's relay sends each event to each consumer. */
-export const DELIVER_EVENT = 'events.deliver';
+/**
+ * The embedded delivery path's one operation, served by every consuming app: the producer's relay
+ * sends each event to each consumer and takes the answer as the ack. Retry-safe: consumers
+ * deduplicate by event id. The envelope is checked against the catalogue by the receiving app
+ * (`parseEventEnvelope`), so the request has no validated class of its own.
+ */
+export const deliverEvent = {
+  pattern: 'events.deliver',
+  request: Object as unknown as RequestClass<DomainEvent>,
+  response: returns<{ outcome: 'handled' | 'duplicate' }>(),
+  retrySafe: true,
+} satisfies OperationSpec<DomainEvent, { outcome: 'handled' | 'duplicate' }>;

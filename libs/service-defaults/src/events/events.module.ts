@@ -65,7 +65,8 @@ function rabbitProviders(url: string, prefix: string): Provider[] {
 }
 
 /**
- * Domain events for one app: the {@link Outbox} to write them in its transactions, the relay that
+ * Domain events for one app (global: import it once, in the app's root module): the {@link Outbox}
+ * to write them in its transactions, the relay that
  * publishes them (to RabbitMQ with RABBITMQ_URL, else over TCP to each consuming app), and for a
  * consuming app its handler behind both paths.
  */
@@ -104,6 +105,8 @@ export class EventsModule {
     }
     return {
       module: EventsModule,
+      // One per app: every feature module writes through the same Outbox.
+      global: true,
       imports,
       controllers: handler ? [EventsController] : [],
       providers,

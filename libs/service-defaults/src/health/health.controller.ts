@@ -1,10 +1,10 @@
 import { Controller, Inject, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { UnknownElementException } from '@nestjs/core/errors/exceptions/unknown-element.exception';
-import { MessagePattern } from '@nestjs/microservices';
-import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
+import { healthCheck, type ServiceHealth } from '@shop/contracts';
 import { DATABASE_HANDLE } from '../database/database.module';
 import { lifecycle } from '../lifecycle';
+import { Handles } from '../rpc/handles.decorator';
 import type { DatabaseHandle } from '../database/database';
 import { HEALTH_DEPENDENCIES, type HealthDependency } from './health-dependencies';
 
@@ -36,7 +36,7 @@ export class HealthController implements OnModuleInit {
     }
   }
 
-  @MessagePattern(HEALTH_CHECK)
+  @Handles(healthCheck)
   async check(): Promise<ServiceHealth> {
     const database = await withTimeout(this.database.ping(), PING_TIMEOUT_MS).then(
       () => 'up' as const,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { MemoryProductCache } from '../cache/memory-product-cache';
 import { CategoryService } from '../categories/category.service';
 import { type CatalogSchema, schema } from '../db/schema';
-import { CatalogEvents } from './catalog-events';
+import { CatalogEvents } from '../events/catalog-events';
 import { ProductService } from './product.service';
 
 /**

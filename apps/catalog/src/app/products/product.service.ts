@@ -15,7 +15,7 @@ import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, categories, products } from '../db/schema';
 import { listingConditions, listingOrder } from './product-search';
 import { productSelection, toProductDto } from './product.mapper';
-import { CatalogEvents } from './catalog-events';
+import { CatalogEvents } from '../events/catalog-events';
 
 export const productNotFound = () => new AppError(404, ErrorCode.NotFound, 'Product not found');
 const noSuchCategory = () =>

@@ -12,7 +12,7 @@ import { DATABASE, type Database, onConstraintViolation, type Transaction } from
 import { and, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, products, reservationLines, reservations, STOCK_CEILING } from '../db/schema';
-import { CatalogEvents } from '../products/catalog-events';
+import { CatalogEvents } from '../events/catalog-events';
 
 const STOCK_CEILING_CHECK = 'products_stock_ceiling_check';
 

@@ -15,7 +15,7 @@ import { and, count, desc, eq, gte, isNull, lte, sql } from 'drizzle-orm';
 import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, products, stockAdjustments } from '../db/schema';
 import { productNotFound } from '../products/product.service';
-import { CatalogEvents } from '../products/catalog-events';
+import { CatalogEvents } from '../events/catalog-events';
 
 @Injectable()
 export class StockAdjustmentService {

@@ -1,12 +1,11 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectThrottlerStorage, SkipThrottle, type ThrottlerStorage } from '@nestjs/throttler';
 import { Public } from '@shop/auth-guard';
-import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
+import type { ServiceHealth } from '@shop/contracts';
 import type { FastifyReply } from 'fastify';
-import { ALL_SERVICES } from '../rpc/service-clients.module';
 import { RedisThrottlerStorage } from '../throttling/redis-throttler.storage';
-import { lifecycle, type ServiceClient } from '@shop/service-defaults';
+import { AuthApi, CatalogApi, lifecycle, OrdersApi } from '@shop/service-defaults';
 
 /** Readiness answers fast even when a service hangs: a probe must not time out itself. */
 const CHECK_TIMEOUT_MS = 2_000;
@@ -62,10 +61,16 @@ type Readiness = {
 @SkipThrottle()
 @Controller('health')
 export class HealthController {
+  private readonly services: Array<AuthApi | CatalogApi | OrdersApi>;
+
   constructor(
-    @Inject(ALL_SERVICES) private readonly services: ServiceClient[],
+    auth: AuthApi,
+    catalog: CatalogApi,
+    orders: OrdersApi,
     @InjectThrottlerStorage() private readonly throttlerStorage: ThrottlerStorage,
-  ) {}
+  ) {
+    this.services = [auth, catalog, orders];
+  }
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the gateway process is up' })
@@ -83,10 +88,10 @@ export class HealthController {
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     const results = await Promise.all(
-      this.services.map(async (service): Promise<[string, ServiceHealth]> => [
-        service.name,
-        await service
-          .send<ServiceHealth>(HEALTH_CHECK, {}, CHECK_TIMEOUT_MS)
+      this.services.map(async (api): Promise<[string, ServiceHealth]> => [
+        api.transport.name,
+        await api
+          .health({}, { timeoutMs: CHECK_TIMEOUT_MS })
           .catch((): ServiceHealth => ({ status: 'down', database: 'down' })),
       ]),
     );

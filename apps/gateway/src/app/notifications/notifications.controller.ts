@@ -1,16 +1,15 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@shop/auth-guard';
-import { NotificationListQuery, NotificationPageDto, NotificationsPattern, Role } from '@shop/contracts';
-import type { ServiceClient } from '@shop/service-defaults';
+import { NotificationListQuery, NotificationPageDto, Role } from '@shop/contracts';
+import { NotificationsApi } from '@shop/service-defaults';
 import { ADMIN_PROBLEMS, ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
-import { NOTIFICATIONS_SERVICE } from '../rpc/service-clients.module';
 
 @ApiTags('notifications')
 @ApiBearerAuth()
 @Controller('notifications')
 export class NotificationsController {
-  constructor(@Inject(NOTIFICATIONS_SERVICE) private readonly notifications: ServiceClient) {}
+  constructor(private readonly notifications: NotificationsApi) {}
 
   @Get()
   @Roles(Role.Admin)
@@ -21,6 +20,6 @@ export class NotificationsController {
   @ApiOkResponse({ type: NotificationPageDto })
   @ApiProblems({ 400: 'VALIDATION_FAILED', ...ADMIN_PROBLEMS, ...COMMON_PROBLEMS })
   list(@Query() query: NotificationListQuery): Promise<NotificationPageDto> {
-    return this.notifications.send<NotificationPageDto, NotificationListQuery>(NotificationsPattern.List, query);
+    return this.notifications.list(query);
   }
 }

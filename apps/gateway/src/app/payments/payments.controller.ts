@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -9,26 +9,18 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Public } from '@shop/auth-guard';
-import {
-  ErrorCode,
-  OrdersPattern,
-  PaymentDto,
-  PayOrderDto,
-  type PayOrderRequest,
-  type StripeWebhookRequest,
-} from '@shop/contracts';
+import { ErrorCode, PaymentDto, PayOrderDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import type { ServiceClient } from '@shop/service-defaults';
+import { OrdersApi } from '@shop/service-defaults';
 import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import type { RawBodyRequest } from '../http/fastify-hooks';
 import { IdempotencyHeaderDoc, IdempotencyKey } from '../orders/request-params';
 import { uuidParam } from '../http/uuid-param';
-import { ORDERS_SERVICE } from '../rpc/service-clients.module';
 
 @ApiTags('payments')
 @Controller()
 export class PaymentsController {
-  constructor(@Inject(ORDERS_SERVICE) private readonly orders: ServiceClient) {}
+  constructor(private readonly orders: OrdersApi) {}
 
   @Post('orders/:id/payments')
   @ApiBearerAuth()
@@ -56,7 +48,7 @@ export class PaymentsController {
     @Body() dto: PayOrderDto,
     @IdempotencyKey() key?: string,
   ): Promise<PaymentDto> {
-    return this.orders.send<PaymentDto, PayOrderRequest>(OrdersPattern.PayOrder, {
+    return this.orders.payOrder({
       ...dto,
       orderId,
       actor: user,
@@ -93,7 +85,7 @@ export class PaymentsController {
   })
   @ApiOkResponse({ schema: { type: 'object', properties: { received: { type: 'boolean', example: true } } } })
   @ApiProblems({
-    400: 'INVALID_SIGNATURE, MALFORMED_JSON',
+    400: 'INVALID_SIGNATURE, MALFORMED_JSON, BODY_TOO_DEEP',
     404: 'NOT_FOUND (Stripe not configured)',
     413: 'PAYLOAD_TOO_LARGE',
     415: 'UNSUPPORTED_MEDIA_TYPE',
@@ -105,7 +97,7 @@ export class PaymentsController {
     if (typeof signature !== 'string' || !signature || request.rawBody === undefined) {
       throw new AppError(400, ErrorCode.InvalidSignature, 'A Stripe-Signature header and a JSON body are required');
     }
-    return this.orders.send<{ received: true }, StripeWebhookRequest>(OrdersPattern.StripeWebhook, {
+    return this.orders.stripeWebhook({
       payload: request.rawBody,
       signature,
     });

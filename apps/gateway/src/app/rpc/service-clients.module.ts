@@ -1,39 +1,18 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { GatewayConfig, ServiceName } from '../gateway.config';
-import { IDEMPOTENT_PATTERNS } from '@shop/contracts';
-import { ServiceClient } from '@shop/service-defaults';
-import { measureCalls } from '../metrics/measured-service-client';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthApi, CatalogApi, NotificationsApi, OrdersApi } from '@shop/service-defaults';
+import type { GatewayConfig } from '../gateway.config';
 
-export const AUTH_SERVICE = Symbol('AUTH_SERVICE');
-export const CATALOG_SERVICE = Symbol('CATALOG_SERVICE');
-export const ORDERS_SERVICE = Symbol('ORDERS_SERVICE');
-export const NOTIFICATIONS_SERVICE = Symbol('NOTIFICATIONS_SERVICE');
-/** The apps readiness depends on: the shop sells without notifications (their events wait in the outbox). */
-export const ALL_SERVICES = Symbol('ALL_SERVICES');
-
-const TOKENS: Record<ServiceName, symbol> = {
-  auth: AUTH_SERVICE,
-  catalog: CATALOG_SERVICE,
-  orders: ORDERS_SERVICE,
-  notifications: NOTIFICATIONS_SERVICE,
-};
-const REQUIRED: ReadonlySet<ServiceName> = new Set(['auth', 'catalog', 'orders']);
-
-const CLIENTS = Symbol('CLIENTS');
-
-/** One {@link ServiceClient} per downstream app, injectable by token, closed on shutdown. */
+/** A typed client per downstream app, each measured and traced, injectable by its class, closed on shutdown. */
 @Module({})
-export class ServiceClientsModule implements OnApplicationShutdown {
-  constructor(@Inject(CLIENTS) private readonly clients: ServiceClient[]) {}
-
-  static forRoot(config: Pick<GatewayConfig, 'services' | 'rpcTimeoutMs'>): DynamicModule {
-    const clients = (Object.keys(TOKENS) as ServiceName[]).map((name) =>
-      measureCalls(ServiceClient.tcp(name, config.services[name], config.rpcTimeoutMs, IDEMPOTENT_PATTERNS)),
-    );
+export class ServiceClientsModule {
+  static forRoot({ services, rpcTimeoutMs }: Pick<GatewayConfig, 'services' | 'rpcTimeoutMs'>): DynamicModule {
+    const options = { timeoutMs: rpcTimeoutMs, measured: true };
     const providers = [
-      ...clients.map((client) => ({ provide: TOKENS[client.name as ServiceName], useValue: client })),
-      { provide: ALL_SERVICES, useValue: clients.filter((client) => REQUIRED.has(client.name as ServiceName)) },
-      { provide: CLIENTS, useValue: clients },
+      { provide: AuthApi, useFactory: () => new AuthApi(services.auth, options) },
+      { provide: CatalogApi, useFactory: () => new CatalogApi(services.catalog, options) },
+      { provide: OrdersApi, useFactory: () => new OrdersApi(services.orders, options) },
+      // Not part of readiness: the shop sells while notifications is down (its events wait in the outbox).
+      { provide: NotificationsApi, useFactory: () => new NotificationsApi(services.notifications, options) },
     ];
     return {
       module: ServiceClientsModule,
@@ -41,9 +20,5 @@ export class ServiceClientsModule implements OnApplicationShutdown {
       providers,
       exports: providers.map((provider) => provider.provide),
     };
-  }
-
-  onApplicationShutdown(): void {
-    for (const client of this.clients) client.close();
   }
 }

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { type EventPayload, type OrderEventPayload, OrderStatus, type OrderStatus as Status } from '@shop/contracts';
 import { Outbox, type Transaction } from '@shop/service-defaults';
 import { and, count, eq } from 'drizzle-orm';
-import { type OrderRow, orderItems, type OrdersSchema, orderTransitions, payments } from '../db/schema';
+import { type OrderRow, orderItems, orders, type OrdersSchema, orderTransitions, payments } from '../db/schema';
+
+export type PaymentEventType = 'order.payment_failed' | 'order.refunded';
+type PaymentRow = typeof payments.$inferSelect;
 
 type OrderEventType =
   | 'order.placed'
@@ -46,6 +49,13 @@ export class OrderEvents {
   entered(tx: Transaction<OrdersSchema>, order: OrderRow, reason: string | null = null): Promise<void> {
     const status = order.status as Status;
     return this.record(tx, EVENT_ON_ENTERING[status], order, EXTRA_ON_ENTERING[status](reason));
+  }
+
+  /** A payment of the order was declined or refunded, in the transaction that recorded it. */
+  async payment(tx: Transaction<OrdersSchema>, type: PaymentEventType, payment: PaymentRow): Promise<void> {
+    const [order] = await tx.select().from(orders).where(eq(orders.id, payment.orderId));
+    if (type === 'order.refunded') await this.record(tx, type, order, { amount: payment.amount });
+    else await this.record(tx, type, order, { reason: null });
   }
 
   async record<T extends OrderEventType>(

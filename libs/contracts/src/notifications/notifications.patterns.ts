@@ -1,3 +1,0 @@
-export const NotificationsPattern = {
-  List: 'notifications.list',
-} as const;
