@@ -259,7 +259,10 @@ describe('docker/compose.yaml', () => {
     for (const app of Object.keys(TCP_APPS)) {
       expect(services[app].environment?.RABBITMQ_URL).toBe('amqp://shop:${RABBITMQ_PASSWORD:-shop}@rabbitmq:5672');
     }
-    expect(services.rabbitmq.environment).toEqual({ RABBITMQ_DEFAULT_USER: 'shop', RABBITMQ_DEFAULT_PASS: '${RABBITMQ_PASSWORD:-shop}' });
+    expect(services.rabbitmq.environment).toEqual({
+      RABBITMQ_DEFAULT_USER: 'shop',
+      RABBITMQ_DEFAULT_PASS: '${RABBITMQ_PASSWORD:-shop}',
+    });
     expect(services.notifications.environment?.SMTP_URL).toBe('${SMTP_URL:-smtp://maildev:1025}');
   });
 

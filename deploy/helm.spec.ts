@@ -317,7 +317,13 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
         .map((entry) => entry.name)
         .sort();
     expect(secretKeys('gateway')).toEqual(['JWT_SECRET', 'REDIS_URL']);
-    expect(secretKeys('auth')).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'AUTH_DATABASE_URL', 'JWT_SECRET', 'RABBITMQ_URL']);
+    expect(secretKeys('auth')).toEqual([
+      'ADMIN_EMAIL',
+      'ADMIN_PASSWORD',
+      'AUTH_DATABASE_URL',
+      'JWT_SECRET',
+      'RABBITMQ_URL',
+    ]);
     expect(secretKeys('catalog')).toEqual(['CATALOG_DATABASE_URL', 'RABBITMQ_URL', 'REDIS_URL']);
     expect(secretKeys('orders')).toEqual([
       'ORDERS_DATABASE_URL',

@@ -39,16 +39,21 @@ const MAIL_SMTP_PORT = process.env.MAILDEV_SMTP_PORT ?? '1025';
 const MAIL_WEB_PORT = process.env.MAILDEV_WEB_PORT ?? '1080';
 if (mailCatcher) envs.get('notifications').SMTP_URL = `smtp://127.0.0.1:${MAIL_SMTP_PORT}`;
 const commands = new Map(
-  [...envs].map(([app, env]) => [
-    app,
-    { args: ['-r', './tools/register.cjs', `apps/${app}/src/main.ts`], env },
-  ]),
+  [...envs].map(([app, env]) => [app, { args: ['-r', './tools/register.cjs', `apps/${app}/src/main.ts`], env }]),
 );
 if (mailCatcher) {
   commands.set('maildev', {
     args: [
       'node_modules/maildev/bin/maildev',
-      '--smtp', MAIL_SMTP_PORT, '--ip', '127.0.0.1', '--web', MAIL_WEB_PORT, '--web-ip', '127.0.0.1', '--silent',
+      '--smtp',
+      MAIL_SMTP_PORT,
+      '--ip',
+      '127.0.0.1',
+      '--web',
+      MAIL_WEB_PORT,
+      '--web-ip',
+      '127.0.0.1',
+      '--silent',
     ],
     env: process.env,
   });

@@ -44,10 +44,9 @@ describe('stock adjustments', () => {
     expect((await adjust(product.id, 3, 'delivery')).status).toBe(201);
     const db = new Pool({ connectionString: system.databaseUrl('catalog'), max: 1 });
     try {
-      const { rows } = await db.query(
-        'SELECT type, envelope FROM outbox WHERE aggregate_id = $1 ORDER BY seq',
-        [product.id],
-      );
+      const { rows } = await db.query('SELECT type, envelope FROM outbox WHERE aggregate_id = $1 ORDER BY seq', [
+        product.id,
+      ]);
       expect(rows.map((row) => [row.type, row.envelope.aggregateVersion, row.envelope.payload])).toEqual([
         ['product.created', 1, expect.objectContaining({ productId: product.id, stock: 2, version: 1 })],
         [
@@ -58,7 +57,14 @@ describe('stock adjustments', () => {
         [
           'stock.changed',
           3,
-          { productId: product.id, previousStock: 0, stock: 3, reason: 'delivery', outOfStock: false, backInStock: true },
+          {
+            productId: product.id,
+            previousStock: 0,
+            stock: 3,
+            reason: 'delivery',
+            outOfStock: false,
+            backInStock: true,
+          },
         ],
       ]);
     } finally {

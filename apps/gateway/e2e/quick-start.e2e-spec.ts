@@ -87,7 +87,8 @@ const user = { email: 'ada@example.com', password: 'correct horse', name: 'Ada' 
 
 it('serves the auth flow on embedded databases, stops on Ctrl-C, and keeps the data across a restart', async () => {
   const first = await npmStart();
-  for (const app of ['auth', 'catalog', 'orders', 'notifications']) expect(existsSync(join(env.DATA_DIR, app, 'PG_VERSION'))).toBe(true);
+  for (const app of ['auth', 'catalog', 'orders', 'notifications'])
+    expect(existsSync(join(env.DATA_DIR, app, 'PG_VERSION'))).toBe(true);
 
   expect((await http.post('/api/v1/auth/register', user)).status).toBe(201);
   const login = await http.post('/api/v1/auth/login', { email: user.email, password: user.password });
@@ -122,7 +123,11 @@ it('serves the auth flow on embedded databases, stops on Ctrl-C, and keeps the d
   );
   const order = await http.post('/api/v1/orders', { items: [{ productId: product.body.id, quantity: 2 }] }, { token });
   expect(order.status).toBe(201);
-  const paid = await http.post(`/api/v1/orders/${order.body.id}/payments`, { paymentMethod: '4242 4242 4242 4242' }, { token });
+  const paid = await http.post(
+    `/api/v1/orders/${order.body.id}/payments`,
+    { paymentMethod: '4242 4242 4242 4242' },
+    { token },
+  );
   expect(paid.status).toBe(201);
   expect(
     (await http.patch(`/api/v1/orders/${order.body.id}/status`, { status: 'shipped' }, { token: admin })).status,
@@ -139,7 +144,9 @@ it('serves the auth flow on embedded databases, stops on Ctrl-C, and keeps the d
   await waitFor('the log to say sent', async () =>
     (await listed()).body.items.every((n: { status: string }) => n.status === 'sent'),
   );
-  expect((await listed()).body.items.map((n: { template: string; status: string }) => [n.template, n.status]).sort()).toEqual([
+  expect(
+    (await listed()).body.items.map((n: { template: string; status: string }) => [n.template, n.status]).sort(),
+  ).toEqual([
     ['order-paid', 'sent'],
     ['order-placed', 'sent'],
     ['order-shipped', 'sent'],

@@ -1,6 +1,13 @@
-import { DELIVER_EVENT, type DomainEvent } from '@shop/contracts';
+import { deliverEvent, type DomainEvent } from '@shop/contracts';
 import { ServiceClient } from '@shop/service-defaults';
-import { type SmtpSink, startSmtpSink, startTwilioStandIn, type TestSystem, type TwilioStandIn, waitFor } from '@shop/testing';
+import {
+  type SmtpSink,
+  startSmtpSink,
+  startTwilioStandIn,
+  type TestSystem,
+  type TwilioStandIn,
+  waitFor,
+} from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { newCustomer, newProduct, placeOrder, queryDb, startShop, TWILIO } from './shop-fixtures';
 
@@ -49,7 +56,11 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
       { token: customer.token },
     );
     expect(paid.status).toBe(201);
-    const shipped = await system.http.patch(`/api/v1/orders/${order.id}/status`, { status: 'shipped' }, { token: admin });
+    const shipped = await system.http.patch(
+      `/api/v1/orders/${order.id}/status`,
+      { status: 'shipped' },
+      { token: admin },
+    );
     expect(shipped.status).toBe(200);
 
     const mails = await smtp.waitFor('three emails', (mail) => mail.to.includes(customer.email), 3);
@@ -85,13 +96,15 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
     const listed = await notificationsOf(order.id);
     expect(listed.total).toBe(4);
     expect(
-      listed.items.map((n: { template: string; channel: string; recipient: string; status: string; attempts: number }) => [
-        n.template,
-        n.channel,
-        n.recipient,
-        n.status,
-        n.attempts,
-      ]),
+      listed.items.map(
+        (n: { template: string; channel: string; recipient: string; status: string; attempts: number }) => [
+          n.template,
+          n.channel,
+          n.recipient,
+          n.status,
+          n.attempts,
+        ],
+      ),
     ).toEqual(
       expect.arrayContaining([
         ['order-placed', 'email', customer.email, 'sent', 1],
@@ -109,20 +122,28 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
     const product = await newProduct(system, admin);
     const order = await placeOrder(system, customer.token, product.id);
     await smtp.waitFor('the order email', (mail) => mail.subject.includes(order.id));
-    const [row] = await queryDb(system, 'notifications', 'SELECT event_id FROM notifications WHERE order_id = $1', [order.id]);
-    const [{ envelope }] = await queryDb(system, 'orders', 'SELECT envelope FROM outbox WHERE event_id = $1', [row.event_id]);
+    const [row] = await queryDb(system, 'notifications', 'SELECT event_id FROM notifications WHERE order_id = $1', [
+      order.id,
+    ]);
+    const [{ envelope }] = await queryDb(system, 'orders', 'SELECT envelope FROM outbox WHERE event_id = $1', [
+      row.event_id,
+    ]);
 
     const client = ServiceClient.tcp('notifications', system.address('notifications'), 10_000);
     try {
-      const again = await Promise.all([1, 2, 3].map(() => client.send<{ outcome: string }>(DELIVER_EVENT, envelope)));
+      const again = await Promise.all([1, 2, 3].map(() => client.call(deliverEvent, envelope as DomainEvent)));
       expect(again.map((answer) => answer.outcome)).toEqual(['duplicate', 'duplicate', 'duplicate']);
-      await expect(client.send(DELIVER_EVENT, { ...(envelope as DomainEvent), type: 'order.nope' })).rejects.toMatchObject({
+      await expect(
+        client.call(deliverEvent, { ...(envelope as DomainEvent), type: 'order.nope' } as unknown as DomainEvent),
+      ).rejects.toMatchObject({
         status: 400,
       });
     } finally {
       client.close();
     }
-    const rows = await queryDb(system, 'notifications', 'SELECT channel FROM notifications WHERE order_id = $1', [order.id]);
+    const rows = await queryDb(system, 'notifications', 'SELECT channel FROM notifications WHERE order_id = $1', [
+      order.id,
+    ]);
     expect(rows).toEqual([{ channel: 'email' }]);
     expect(smtp.messages.filter((mail) => mail.subject.includes(order.id))).toHaveLength(1);
   });
@@ -133,7 +154,13 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
     const order = await placeOrder(system, customer.token, product.id);
     await waitFor('the email given up on', async () => (await notificationsOf(order.id)).items[0]?.status === 'failed');
     const [failed] = (await notificationsOf(order.id)).items;
-    expect(failed).toMatchObject({ channel: 'email', recipient: customer.email, status: 'failed', attempts: 2, sentAt: null });
+    expect(failed).toMatchObject({
+      channel: 'email',
+      recipient: customer.email,
+      status: 'failed',
+      attempts: 2,
+      sentAt: null,
+    });
     expect(failed.lastError).toMatch(/550/);
     const listed = await system.http.get(`/api/v1/notifications?status=failed&userId=${customer.id}`, { token: admin });
     expect(listed.body.total).toBe(1);

@@ -59,7 +59,8 @@ afterAll(async () => {
 });
 
 const queue = (name: string) => `${system.rabbitmqPrefix}.${name}`;
-const placedEmails = (orderId: string) => smtp.messages.filter((mail) => mail.subject.endsWith(`order ${orderId} received`));
+const placedEmails = (orderId: string) =>
+  smtp.messages.filter((mail) => mail.subject.endsWith(`order ${orderId} received`));
 const outboxDepth = async () => {
   const text = (await ordersMetrics.get('/metrics')).text;
   return Number(/^shop_outbox_depth (\d+)/m.exec(text)?.[1]);
@@ -104,15 +105,18 @@ describe('events over RabbitMQ', () => {
     } finally {
       await system.startApp('notifications');
     }
-    await waitFor(
-      `${ORDERS} order emails`,
-      async () => orderIds.every((id) => placedEmails(id).length >= 1),
-      300_000,
-    );
+    await waitFor(`${ORDERS} order emails`, async () => orderIds.every((id) => placedEmails(id).length >= 1), 300_000);
     // Settled: the queue is empty and nothing is left to send; only then is "exactly one" meaningful.
-    await waitFor('the queue drained', async () => (await channel.checkQueue(queue('notifications'))).messageCount === 0);
-    await waitFor('nothing queued to send', async () =>
-      (await queryDb(system, 'notifications', "SELECT count(*)::int AS n FROM notifications WHERE status = 'queued'"))[0].n === 0,
+    await waitFor(
+      'the queue drained',
+      async () => (await channel.checkQueue(queue('notifications'))).messageCount === 0,
+    );
+    await waitFor(
+      'nothing queued to send',
+      async () =>
+        (
+          await queryDb(system, 'notifications', "SELECT count(*)::int AS n FROM notifications WHERE status = 'queued'")
+        )[0].n === 0,
     );
     expect(orderIds.filter((id) => placedEmails(id).length !== 1)).toEqual([]);
     const rows = await queryDb(
@@ -146,8 +150,12 @@ describe('events over RabbitMQ', () => {
     await system.stopApp('orders', 'SIGKILL');
     broker.restore();
     await system.startApp('orders');
-    await smtp.waitFor('the emails of orders placed while the broker was down', (mail) =>
-      whileDown.some((id) => mail.subject.endsWith(`order ${id} received`)), whileDown.length, 120_000);
+    await smtp.waitFor(
+      'the emails of orders placed while the broker was down',
+      (mail) => whileDown.some((id) => mail.subject.endsWith(`order ${id} received`)),
+      whileDown.length,
+      120_000,
+    );
     await waitFor('the outbox drained', async () => (await outboxDepth()) === 0, 60_000);
   }, 300_000);
 
@@ -174,10 +182,14 @@ describe('events over RabbitMQ', () => {
     await smtp.waitFor('the other order email', (mail) => mail.subject.endsWith(`order ${order.id} received`));
 
     let dead: amqplib.GetMessage[] = [];
-    await waitFor('the failing event dead-lettered', async () => {
-      dead = dead.concat(await drainDeadLetters());
-      return dead.some((message) => message.properties.messageId === eventId);
-    }, 60_000);
+    await waitFor(
+      'the failing event dead-lettered',
+      async () => {
+        dead = dead.concat(await drainDeadLetters());
+        return dead.some((message) => message.properties.messageId === eventId);
+      },
+      60_000,
+    );
     const message = dead.find((m) => m.properties.messageId === eventId)!;
     expect(message.properties.headers?.['x-attempts']).toBe(MAX_ATTEMPTS);
     const logged = system
@@ -193,15 +205,23 @@ describe('events over RabbitMQ', () => {
     publishByHand('order.paid', JSON.stringify({ id: wrongShape, type: 'order.paid', schemaVersion: 1 }), wrongShape);
 
     let dead: amqplib.GetMessage[] = [];
-    await waitFor('both dead-lettered', async () => {
-      dead = dead.concat(await drainDeadLetters());
-      return [messageId, wrongShape].every((id) => dead.some((m) => m.properties.messageId === id));
-    }, 60_000);
-    const logged = system.logEntries('notifications').filter((entry) => /^Malformed message dead-lettered/.test(entry.msg));
+    await waitFor(
+      'both dead-lettered',
+      async () => {
+        dead = dead.concat(await drainDeadLetters());
+        return [messageId, wrongShape].every((id) => dead.some((m) => m.properties.messageId === id));
+      },
+      60_000,
+    );
+    const logged = system
+      .logEntries('notifications')
+      .filter((entry) => /^Malformed message dead-lettered/.test(entry.msg));
     expect(logged.map((entry) => entry.messageId)).toEqual(expect.arrayContaining([messageId, wrongShape]));
 
     const customer = await newCustomer(system);
     const order = await placeOrder(system, customer.token, (await newProduct(system, admin)).id);
-    await smtp.waitFor('an email after the malformed ones', (mail) => mail.subject.endsWith(`order ${order.id} received`));
+    await smtp.waitFor('an email after the malformed ones', (mail) =>
+      mail.subject.endsWith(`order ${order.id} received`),
+    );
   }, 180_000);
 });

@@ -7,7 +7,13 @@ export const TWILIO = { sid: `AC${'a1'.repeat(16)}`, token: 'twilio-test-token',
 /** A system with the notifications app mailing `smtpUrl`, texting through `twilioUrl`, and an admin token. */
 export async function startShop(
   label: string,
-  { smtpUrl, twilioUrl, rabbitmqUrl, notifications = {}, orders = {} }: {
+  {
+    smtpUrl,
+    twilioUrl,
+    rabbitmqUrl,
+    notifications = {},
+    orders = {},
+  }: {
     smtpUrl: string;
     twilioUrl?: string;
     rabbitmqUrl?: string;
@@ -16,7 +22,12 @@ export async function startShop(
   },
 ) {
   const twilio: Record<string, string> = twilioUrl
-    ? { TWILIO_ACCOUNT_SID: TWILIO.sid, TWILIO_AUTH_TOKEN: TWILIO.token, TWILIO_FROM: TWILIO.from, TWILIO_API_URL: twilioUrl }
+    ? {
+        TWILIO_ACCOUNT_SID: TWILIO.sid,
+        TWILIO_AUTH_TOKEN: TWILIO.token,
+        TWILIO_FROM: TWILIO.from,
+        TWILIO_API_URL: twilioUrl,
+      }
     : {};
   const system = await System.start({
     label,
@@ -26,7 +37,13 @@ export async function startShop(
       auth: ADMIN_ENV,
       gateway: { THROTTLE_LIMIT: '1000000', AUTH_THROTTLE_LIMIT: '100000' },
       orders,
-      notifications: { SMTP_URL: smtpUrl, SHOP_NAME: 'Test Shop', MAIL_FROM: 'Test Shop <shop@shop.test>', ...twilio, ...notifications },
+      notifications: {
+        SMTP_URL: smtpUrl,
+        SHOP_NAME: 'Test Shop',
+        MAIL_FROM: 'Test Shop <shop@shop.test>',
+        ...twilio,
+        ...notifications,
+      },
     },
   });
   return { system, admin: await accessToken(system, TEST_ADMIN) };
@@ -42,7 +59,14 @@ export async function newCustomer(system: TestSystem, name = 'Ada', mailbox = 'a
 export async function newProduct(system: TestSystem, admin: string, fields: { price?: number; stock?: number } = {}) {
   const response = await system.http.post(
     '/api/v1/products',
-    { sku: `SKU-${randomUUID().slice(0, 8)}`, name: 'Espresso beans', price: 2490, currency: 'EUR', stock: 1000, ...fields },
+    {
+      sku: `SKU-${randomUUID().slice(0, 8)}`,
+      name: 'Espresso beans',
+      price: 2490,
+      currency: 'EUR',
+      stock: 1000,
+      ...fields,
+    },
     { token: admin },
   );
   if (response.status !== 201) throw new Error(`product: ${response.status} ${response.text}`);
@@ -66,7 +90,12 @@ export async function placeOrder(system: TestSystem, token: string, productId: s
 }
 
 /** Runs one statement on an app's own database. */
-export async function queryDb(system: TestSystem, app: 'orders' | 'notifications', text: string, params: unknown[] = []) {
+export async function queryDb(
+  system: TestSystem,
+  app: 'orders' | 'notifications',
+  text: string,
+  params: unknown[] = [],
+) {
   const db = new Pool({ connectionString: system.databaseUrl(app), max: 1 });
   try {
     return (await db.query(text, params)).rows;

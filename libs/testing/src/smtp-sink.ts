@@ -17,7 +17,12 @@ export interface SmtpSink {
   /** Every message received so far, parsed. */
   readonly messages: ReceivedMail[];
   /** Resolves with the messages matching `match` once there are at least `count` of them. */
-  waitFor(what: string, match: (mail: ReceivedMail) => boolean, count?: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  waitFor(
+    what: string,
+    match: (mail: ReceivedMail) => boolean,
+    count?: number,
+    timeoutMs?: number,
+  ): Promise<ReceivedMail[]>;
   stop(): Promise<void>;
 }
 
@@ -35,7 +40,8 @@ export async function startSmtpSink({ refuse }: { refuse?: (address: string) => 
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (refuse?.(address.address)) return callback(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
+      if (refuse?.(address.address))
+        return callback(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
       callback();
     },
     onData(stream, _session, callback) {

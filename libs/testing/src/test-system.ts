@@ -257,7 +257,8 @@ export class TestSystem {
     const notifications = this.backends.includes('notifications')
       ? urls('notifications')
       : `tcp://127.0.0.1:${this.absentNotificationsPort}`;
-    if (name === 'orders') return { CATALOG_SERVICE_URL: urls('catalog'), NOTIFICATIONS_SERVICE_URL: notifications, ...own };
+    if (name === 'orders')
+      return { CATALOG_SERVICE_URL: urls('catalog'), NOTIFICATIONS_SERVICE_URL: notifications, ...own };
     if (name === 'notifications') return { AUTH_SERVICE_URL: urls('auth'), ...own };
     if (name === 'gateway') {
       return {

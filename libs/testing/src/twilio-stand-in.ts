@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface TwilioRequest {
@@ -30,7 +30,8 @@ const body = async (request: IncomingMessage) => {
  */
 export async function startTwilioStandIn(): Promise<TwilioStandIn> {
   const requests: TwilioRequest[] = [];
-  const server = createServer(async (request, response) => {
+  const server = createServer((request, response) => void answer(request, response));
+  async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const form = Object.fromEntries(new URLSearchParams(await body(request)));
     const authorization = request.headers.authorization ?? '';
     requests.push({
@@ -41,10 +42,10 @@ export async function startTwilioStandIn(): Promise<TwilioStandIn> {
       form,
     });
     const sid = `SM${'0'.repeat(32 - String(requests.length).length)}${requests.length}`;
-    response.writeHead(201, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ sid, status: 'queued', to: form.To, from: form.From, body: form.Body }),
-    );
-  });
+    response
+      .writeHead(201, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ sid, status: 'queued', to: form.To, from: form.From, body: form.Body }));
+  }
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {

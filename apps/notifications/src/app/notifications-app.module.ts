@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { EventsModule, MicroserviceDefaultsModule, ServiceClient } from '@shop/service-defaults';
+import { AuthApi, EventsModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
-import { AuthClient } from './auth/auth.client';
 import { schema } from './db/schema';
 import { Mailer } from './delivery/mailer';
 import { MAILER, NotificationSender, SMS_SENDER } from './delivery/notification-sender';
@@ -10,6 +9,7 @@ import { OrderEventsHandler } from './events/order-events.handler';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from './notifications.config';
 import { NotificationLog } from './notifications/notification-log';
 import { NotificationsController } from './notifications/notifications.controller';
+import { TemplateRenderer } from './templates/template-renderer';
 
 /** What the event handler needs, in a module of its own so the events module can import it. */
 @Module({})
@@ -19,12 +19,10 @@ class RecipientsModule {
       module: RecipientsModule,
       providers: [
         { provide: NOTIFICATIONS_CONFIG, useValue: config },
-        {
-          provide: AuthClient,
-          useFactory: () => new AuthClient(ServiceClient.tcp('auth', config.auth.address, config.auth.timeoutMs)),
-        },
+        // Recipients come from auth through its contract, never from its tables.
+        { provide: AuthApi, useFactory: () => new AuthApi(config.auth.address, { timeoutMs: config.auth.timeoutMs }) },
       ],
-      exports: [NOTIFICATIONS_CONFIG, AuthClient],
+      exports: [NOTIFICATIONS_CONFIG, AuthApi],
     };
   }
 }
@@ -50,6 +48,10 @@ export class NotificationsAppModule {
         {
           provide: SMS_SENDER,
           useFactory: () => (config.twilio ? new TwilioSmsSender(config.twilio) : new LoggedSmsSender()),
+        },
+        {
+          provide: TemplateRenderer,
+          useFactory: () => new TemplateRenderer(join(__dirname, 'templates'), config.shop.locale),
         },
         NotificationSender,
         NotificationLog,

@@ -20,13 +20,16 @@ export function parseEventEnvelope(raw: unknown): DomainEvent {
   if (!isEventType(event.type)) throw new MalformedEventError(`unknown event type ${JSON.stringify(event.type)}`);
   const declared = EVENTS[event.type];
   if (event.schemaVersion !== declared.version) {
-    throw new MalformedEventError(`${event.type} schema version ${String(event.schemaVersion)} is not ${declared.version}`);
+    throw new MalformedEventError(
+      `${event.type} schema version ${String(event.schemaVersion)} is not ${declared.version}`,
+    );
   }
   for (const field of ['occurredAt', 'aggregateId', 'requestId'] as const) {
     if (typeof event[field] !== 'string') throw new MalformedEventError(`${field} must be a string`);
   }
   if (!Number.isInteger(event.aggregateVersion)) throw new MalformedEventError('aggregateVersion must be an integer');
-  if (typeof event.payload !== 'object' || event.payload === null) throw new MalformedEventError('payload must be an object');
+  if (typeof event.payload !== 'object' || event.payload === null)
+    throw new MalformedEventError('payload must be an object');
   const payloadClass: new () => object = declared.payload;
   const errors = validateSync(plainToInstance(payloadClass, event.payload), { forbidUnknownValues: true });
   if (errors.length) {

@@ -7,8 +7,6 @@ export interface EventTransport {
   close(): Promise<void>;
 }
 
-
-
 /** A consumer received the event and its handler failed (not: it could not be reached). */
 export class HandlerFailedError extends Error {
   override name = 'HandlerFailedError';

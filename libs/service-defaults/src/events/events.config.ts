@@ -30,7 +30,10 @@ export function loadEventsConfig(service: EventApp, env: Record<string, string |
   const schema = z.object({
     RABBITMQ_URL: amqpUrl,
     /** Names the exchanges and queues, so several systems (tests) can share one broker. */
-    RABBITMQ_PREFIX: z.string().regex(/^[a-z0-9_.-]+$/i).default('shop'),
+    RABBITMQ_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_.-]+$/i)
+      .default('shop'),
     OUTBOX_POLL_MS: positiveInt(250),
     OUTBOX_RETENTION_HOURS: positiveInt(7 * 24),
     EVENT_MAX_ATTEMPTS: positiveInt(5),

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { DELIVER_EVENT, ErrorCode, type RpcRequest } from '@shop/contracts';
+import { deliverEvent, ErrorCode, type RpcRequest } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { EventDispatcher } from './event-dispatcher';
 import { MalformedEventError, parseEventEnvelope } from './event-envelope.parser';
@@ -10,7 +10,7 @@ import { MalformedEventError, parseEventEnvelope } from './event-envelope.parser
 export class EventsController {
   constructor(private readonly dispatcher: EventDispatcher) {}
 
-  @MessagePattern(DELIVER_EVENT)
+  @MessagePattern(deliverEvent.pattern)
   async deliver(@Payload() message: RpcRequest<unknown>): Promise<{ outcome: string }> {
     let event;
     try {

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
 import type { DomainEvent } from '@shop/contracts';
 import { sql } from 'drizzle-orm';
 import { Gauge } from 'prom-client';
@@ -132,7 +138,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       WHERE seq = ${row.seq}`);
     if (dead) {
       eventMetrics.deadLettered.inc({ type: event.type });
-      this.logger.error({ eventId: event.id, type: event.type, attempts, error: error.message }, `Gave up on ${event.type}`);
+      this.logger.error(
+        { eventId: event.id, type: event.type, attempts, error: error.message },
+        `Gave up on ${event.type}`,
+      );
     } else {
       eventMetrics.retried.inc({ type: event.type });
       this.logger.warn(
@@ -145,9 +154,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async prune(): Promise<void> {
     this.lastPrune = Date.now();
     const hours = this.config.retentionHours;
-    await this.db.execute(
-      sql`DELETE FROM outbox WHERE published_at < now() - make_interval(hours => ${hours})`,
-    );
+    await this.db.execute(sql`DELETE FROM outbox WHERE published_at < now() - make_interval(hours => ${hours})`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { DELIVER_EVENT, type DomainEvent, EVENTS, type EventApp } from '@shop/contracts';
+import { deliverEvent, type DomainEvent, EVENTS, type EventApp } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { ServiceClient } from '../rpc/service-client';
 import type { ServiceAddress } from '../rpc/service-endpoint';
@@ -16,8 +16,8 @@ export class TcpEventTransport implements EventTransport {
     this.clients = new Map(
       Object.entries(addresses).map(([app, targets]) => [
         app as EventApp,
-        // Delivery is idempotent by event id, so a dropped connection may be retried elsewhere.
-        new ServiceClient(app, targets!, { timeoutMs, idempotent: new Set([DELIVER_EVENT]) }),
+        // Delivery is retry-safe (deduplicated by event id): a dropped connection is retried elsewhere.
+        new ServiceClient(app, targets!, { timeoutMs }),
       ]),
     );
   }
@@ -26,7 +26,7 @@ export class TcpEventTransport implements EventTransport {
     await Promise.all(
       EVENTS[event.type].consumers.map(async (app: EventApp) => {
         try {
-          await this.clients.get(app)!.send(DELIVER_EVENT, event);
+          await this.clients.get(app)!.call(deliverEvent, event);
         } catch (error) {
           // An answer with a 4xx/5xx status is the handler's failure; 503/504 mean nobody answered.
           if (error instanceof AppError && error.status !== 503 && error.status !== 504) {

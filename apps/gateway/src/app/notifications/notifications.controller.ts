@@ -15,7 +15,8 @@ export class NotificationsController {
   @Roles(Role.Admin)
   @ApiOperation({
     summary: 'What was sent to customers (admin)',
-    description: 'Every email and text message, newest first, with its status (`queued`, `sent`, `failed`) and attempts.',
+    description:
+      'Every email and text message, newest first, with its status (`queued`, `sent`, `failed`) and attempts.',
   })
   @ApiOkResponse({ type: NotificationPageDto })
   @ApiProblems({ 400: 'VALIDATION_FAILED', ...ADMIN_PROBLEMS, ...COMMON_PROBLEMS })

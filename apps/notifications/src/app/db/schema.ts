@@ -35,7 +35,9 @@ export const notifications = pgTable(
   },
   (table) => [
     uniqueIndex('notifications_event_channel_key').on(table.eventId, table.channel),
-    index('notifications_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'queued'`),
+    index('notifications_due_idx')
+      .on(table.nextAttemptAt)
+      .where(sql`${table.status} = 'queued'`),
     index('notifications_created_idx').on(table.createdAt),
     index('notifications_order_idx').on(table.orderId),
     index('notifications_user_idx').on(table.userId),

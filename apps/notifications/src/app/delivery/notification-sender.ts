@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { DATABASE, type Database, rowsOf } from '@shop/service-defaults';
 import { sql } from 'drizzle-orm';
 import { Counter } from 'prom-client';
@@ -42,7 +48,6 @@ interface ClaimedNotification {
 @Injectable()
 export class NotificationSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('NotificationSender');
-  private readonly renderer: TemplateRenderer;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
@@ -52,9 +57,8 @@ export class NotificationSender implements OnApplicationBootstrap, BeforeApplica
     @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
     @Inject(MAILER) private readonly mailer: Mailer,
     @Inject(SMS_SENDER) private readonly sms: SmsSender,
-  ) {
-    this.renderer = new TemplateRenderer(config.shop.locale);
-  }
+    private readonly renderer: TemplateRenderer,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.schedule();

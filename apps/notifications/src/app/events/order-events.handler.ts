@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DomainEvent, EventType, OrderEventPayload } from '@shop/contracts';
-import type { ConsumerTransaction, EventHandler } from '@shop/service-defaults';
-import { AuthClient } from '../auth/auth.client';
+import { AuthApi, type ConsumerTransaction, type EventHandler } from '@shop/service-defaults';
 import { notifications } from '../db/schema';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../notifications.config';
 
@@ -27,13 +26,13 @@ export class OrderEventsHandler implements EventHandler {
   readonly handles = Object.keys(EMAIL_TEMPLATE) as (keyof typeof EMAIL_TEMPLATE)[];
 
   constructor(
-    private readonly auth: AuthClient,
+    private readonly auth: AuthApi,
     @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
   ) {}
 
   async handle(event: DomainEvent, tx: ConsumerTransaction): Promise<void> {
     const order = event.payload as OrderEventPayload;
-    const user = await this.auth.user(order.userId);
+    const user = await this.auth.me({ userId: order.userId });
     const data = { ...order, orderNumber: order.orderId, name: user.name, shop: this.config.shop.name };
     const row = { eventId: event.id, userId: user.id, orderId: order.orderId, data };
     const emailTemplate = EMAIL_TEMPLATE[event.type as keyof typeof EMAIL_TEMPLATE];

@@ -14,7 +14,14 @@ import { type NotificationRow, notifications, type NotificationsSchema } from '.
 export class NotificationLog {
   constructor(@Inject(DATABASE) private readonly db: Database<NotificationsSchema>) {}
 
-  async list({ page = 1, limit = DEFAULT_PAGE_SIZE, userId, orderId, status, channel }: NotificationListQuery): Promise<NotificationPageDto> {
+  async list({
+    page = 1,
+    limit = DEFAULT_PAGE_SIZE,
+    userId,
+    orderId,
+    status,
+    channel,
+  }: NotificationListQuery): Promise<NotificationPageDto> {
     const filters: SQL[] = [];
     if (userId) filters.push(eq(notifications.userId, userId.toLowerCase()));
     if (orderId) filters.push(eq(notifications.orderId, orderId.toLowerCase()));

@@ -9,18 +9,19 @@ export interface RenderedEmail {
   text: string;
 }
 
-/** Each template is a folder of files: `subject.hbs`, `html.hbs` and `text.hbs` (an SMS has only `text.hbs`). */
-const TEMPLATES_DIR = __dirname;
-
 /**
- * Renders message templates with Handlebars: HTML escaped by default, plain text not. `money`
+ * Renders message templates with Handlebars. Each template is a folder of files under `dir`:
+ * `subject.hbs`, `html.hbs` and `text.hbs` (a text message has only `text.hbs`).: HTML escaped by default, plain text not. `money`
  * formats integer minor units with the shop's locale. Compiled templates are kept.
  */
 export class TemplateRenderer {
   private readonly handlebars = Handlebars.create();
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
 
-  constructor(private readonly locale: string) {
+  constructor(
+    private readonly dir: string,
+    private readonly locale: string,
+  ) {
     this.handlebars.registerHelper('money', (amount: number, currency: string) =>
       formatMoney(amount, currency, this.locale),
     );
@@ -42,7 +43,7 @@ export class TemplateRenderer {
     const key = `${template}/${part}`;
     let compiled = this.compiled.get(key);
     if (!compiled) {
-      const source = readFileSync(join(TEMPLATES_DIR, template, `${part}.hbs`), 'utf8');
+      const source = readFileSync(join(this.dir, template, `${part}.hbs`), 'utf8');
       compiled = this.handlebars.compile(source, { strict: true, ...options });
       this.compiled.set(key, compiled);
     }
