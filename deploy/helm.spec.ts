@@ -20,7 +20,7 @@ const run = promisify(execFile);
 // A binary built with `go install` assumes Kubernetes 1.20 unless told; the chart needs ≥ 1.25.
 const KUBE_VERSION = '1.30.0';
 
-const TCP_APPS = ['auth', 'catalog', 'orders'];
+const TCP_APPS = ['auth', 'catalog', 'orders', 'notifications'];
 const APPS = ['gateway', ...TCP_APPS];
 
 type K8sObject = {
@@ -221,11 +221,12 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
     }
   });
 
-  it('lets only the gateway (and orders, for auth and catalog) reach the TCP ports', () => {
+  it('lets only the gateway (and orders for auth, catalog and notifications, notifications for auth) reach the TCP ports', () => {
     const callers: Record<string, string[]> = {
-      auth: ['gateway', 'orders'],
+      auth: ['gateway', 'notifications', 'orders'],
       catalog: ['gateway', 'orders'],
       orders: ['gateway'],
+      notifications: ['gateway', 'orders'],
     };
     for (const app of TCP_APPS) {
       const policy = named(objects, 'NetworkPolicy', `shop-${app}`);
@@ -317,9 +318,28 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
         .map((entry) => entry.name)
         .sort();
     expect(secretKeys('gateway')).toEqual(['JWT_SECRET', 'REDIS_URL']);
-    expect(secretKeys('auth')).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'AUTH_DATABASE_URL', 'JWT_SECRET']);
-    expect(secretKeys('catalog')).toEqual(['CATALOG_DATABASE_URL', 'REDIS_URL']);
-    expect(secretKeys('orders')).toEqual(['ORDERS_DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
+    expect(secretKeys('auth')).toEqual([
+      'ADMIN_EMAIL',
+      'ADMIN_PASSWORD',
+      'AUTH_DATABASE_URL',
+      'JWT_SECRET',
+      'RABBITMQ_URL',
+    ]);
+    expect(secretKeys('catalog')).toEqual(['CATALOG_DATABASE_URL', 'RABBITMQ_URL', 'REDIS_URL']);
+    expect(secretKeys('orders')).toEqual([
+      'ORDERS_DATABASE_URL',
+      'RABBITMQ_URL',
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+    ]);
+    expect(secretKeys('notifications')).toEqual([
+      'NOTIFICATIONS_DATABASE_URL',
+      'RABBITMQ_URL',
+      'SMTP_URL',
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_AUTH_TOKEN',
+      'TWILIO_FROM',
+    ]);
   });
 
   it('migrates every app database in a pre-install/pre-upgrade hook Job', () => {

@@ -46,6 +46,8 @@ describe('register', () => {
       role: 'customer',
       status: 'active',
       emailVerified: false,
+      phone: null,
+      notifications: { email: true, sms: false },
       createdAt: expect.any(String),
     });
   });

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AppConfigModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
+import { AppConfigModule, EventsModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
 import { AddressesModule } from './addresses/addresses.module';
 import { AdminUsersModule } from './admin-users/admin-users.module';
@@ -21,6 +21,7 @@ export class AuthAppModule {
           schema,
           migrationsFolder: join(__dirname, 'db/migrations'),
         }),
+        EventsModule.forRoot({ config: config.events }),
         AppConfigModule.forRoot(AUTH_CONFIG, config),
         UsersModule,
         SessionsModule,

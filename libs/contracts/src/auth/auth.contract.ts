@@ -19,6 +19,7 @@ import { MeRequest } from './me.request';
 import { RefreshTokenDto } from './refresh-token.dto';
 import { RegisterDto } from './register.dto';
 import type { TokenPairDto } from './token-pair.dto';
+import { UpdateMeRequest } from './update-me.request';
 import type { UserDto } from './user.dto';
 
 export const AuthContract = defineContract('auth', {
@@ -103,4 +104,6 @@ export const AuthContract = defineContract('auth', {
     response: returns<null>(),
     retrySafe: false,
   },
+  // Sets the fields it names: the same request twice leaves the same profile (its event, twice).
+  updateMe: { pattern: 'auth.me.update', request: UpdateMeRequest, response: returns<UserDto>(), retrySafe: true },
 });

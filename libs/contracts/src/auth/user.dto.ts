@@ -1,6 +1,17 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean } from 'class-validator';
 import { ROLES, Role } from '../role';
 import { USER_STATUSES, UserStatus } from './user-status';
+
+export class NotificationPreferences {
+  @ApiProperty({ example: true })
+  @IsBoolean()
+  email: boolean;
+
+  @ApiProperty({ example: false })
+  @IsBoolean()
+  sms: boolean;
+}
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' })
@@ -20,6 +31,12 @@ export class UserDto {
 
   @ApiProperty({ description: 'Whether the owner has used the verification link emailed at registration.' })
   emailVerified: boolean;
+
+  @ApiPropertyOptional({ example: '+447700900123', nullable: true, description: 'E.164.' })
+  phone: string | null;
+
+  @ApiProperty({ description: 'What the user agreed to be sent: order emails, and a text when an order ships.' })
+  notifications: NotificationPreferences;
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;

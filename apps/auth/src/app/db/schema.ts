@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, integer, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { outbox } from '@shop/service-defaults/outbox-schema';
 
 export const users = pgTable(
   'users',
@@ -12,6 +13,12 @@ export const users = pgTable(
       .notNull()
       .default('customer'),
     passwordHash: text('password_hash').notNull(),
+    /** E.164, for text messages when the user opted in. */
+    phone: text('phone'),
+    notifyEmail: boolean('notify_email').notNull().default(true),
+    notifySms: boolean('notify_sms').notNull().default(false),
+    /** Counts changes to the user's details, numbering its events. */
+    version: integer('version').notNull().default(1),
     /** A disabled account cannot log in or refresh; an admin enables it again. */
     status: text('status', { enum: ['active', 'disabled'] })
       .notNull()
@@ -104,5 +111,7 @@ export const addresses = pgTable(
   ],
 );
 
-export const schema = { users, refreshTokens, accountTokens, addresses };
+export { outbox };
+
+export const schema = { users, refreshTokens, accountTokens, addresses, outbox };
 export type AuthSchema = typeof schema;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -18,6 +18,7 @@ import {
   RefreshTokenDto,
   RegisterDto,
   TokenPairDto,
+  UpdateMeDto,
   UserDto,
   VerifyEmailDto,
 } from '@shop/contracts';
@@ -172,5 +173,19 @@ export class AuthController {
   @ApiProblems({ 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 409: 'EMAIL_ALREADY_VERIFIED', ...COMMON_PROBLEMS })
   async resendVerification(@CurrentUser() user: AuthenticatedUser): Promise<void> {
     await this.auth.resendVerification({ userId: user.id });
+  }
+
+  @Patch('me')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Change your name, phone and notification choices',
+    description:
+      'Every field may be left out (unchanged). `phone` is E.164 (`+447700900123`) or null to remove it; ' +
+      '`notifications.sms` sends a text when an order ships, if there is a phone.',
+  })
+  @ApiOkResponse({ type: UserDto })
+  @ApiProblems({ ...BAD_BODY_PROBLEMS, 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
+  updateMe(@CurrentUser() user: AuthenticatedUser, @Body() changes: UpdateMeDto): Promise<UserDto> {
+    return this.auth.updateMe({ userId: user.id, changes });
   }
 }
