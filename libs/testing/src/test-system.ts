@@ -261,7 +261,9 @@ export class TestSystem {
       return {
         AUTH_SERVICE_URL: urls('auth'),
         CATALOG_SERVICE_URL: urls('catalog'),
-        NOTIFICATIONS_SERVICE_URL: notifications, ...own };
+        NOTIFICATIONS_SERVICE_URL: notifications,
+        ...own,
+      };
     if (name === 'notifications') return { AUTH_SERVICE_URL: urls('auth'), ...own };
     if (name === 'gateway') {
       return {
