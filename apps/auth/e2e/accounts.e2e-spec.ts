@@ -292,6 +292,8 @@ describe('admin user management', () => {
       'emailVerified',
       'id',
       'name',
+      'notifications',
+      'phone',
       'role',
       'status',
     ]);
