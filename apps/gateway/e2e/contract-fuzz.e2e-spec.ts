@@ -105,6 +105,7 @@ const OPERATIONS = [
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
   'GET /api/v1/auth/me',
+  'PATCH /api/v1/auth/me',
   'POST /api/v1/auth/change-password',
   'POST /api/v1/auth/password-reset',
   'POST /api/v1/auth/password-reset/confirm',
@@ -142,6 +143,7 @@ const OPERATIONS = [
   'DELETE /api/v1/cart',
   'POST /api/v1/orders/{id}/payments',
   'POST /api/v1/payments/webhooks/stripe',
+  'GET /api/v1/notifications',
   // Deletes last: they take away the rows the others draw on.
   'DELETE /api/v1/auth/me/addresses/{id}',
   'DELETE /api/v1/products/{id}',
