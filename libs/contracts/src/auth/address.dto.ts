@@ -3,10 +3,8 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO31661Alpha2, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { CountryCodes } from 'validator/lib/isISO31661Alpha2';
 import { Omittable, PatchType } from '../omittable.decorator';
+import { E164 } from './update-me.dto';
 import { NOT_BLANK, trimmed } from '../transforms';
-
-/** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
-export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 
 const upperCased = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.toUpperCase() : value;
@@ -72,11 +70,11 @@ export class PostalAddressDto {
   @IsISO31661Alpha2({ message: '$property must be an ISO 3166-1 alpha-2 country code' })
   country: string;
 
-  @ApiPropertyOptional({ example: '+442079460000', pattern: E164_PATTERN.source, description: 'E.164; `""` for none.' })
+  @ApiPropertyOptional({ example: '+442079460000', pattern: E164.source, description: 'E.164; `""` for none.' })
   @Omittable()
   @Transform(trimmed)
   @IsString()
-  @Matches(new RegExp(`${E164_PATTERN.source}|^$`), {
+  @Matches(new RegExp(`${E164.source}|^$`), {
     message: '$property must be an E.164 phone number, like +442079460000',
   })
   phone?: string;
