@@ -223,7 +223,7 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
 
   it('lets only the gateway (and orders for auth, catalog and notifications, notifications for auth) reach the TCP ports', () => {
     const callers: Record<string, string[]> = {
-      auth: ['gateway', 'notifications', 'orders'],
+      auth: ['gateway', 'orders', 'notifications'],
       catalog: ['gateway', 'orders'],
       orders: ['gateway'],
       notifications: ['gateway', 'orders'],

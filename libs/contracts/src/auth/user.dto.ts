@@ -32,7 +32,7 @@ export class UserDto {
   @ApiProperty({ description: 'Whether the owner has used the verification link emailed at registration.' })
   emailVerified: boolean;
 
-  @ApiPropertyOptional({ example: '+447700900123', nullable: true, description: 'E.164.' })
+  @ApiPropertyOptional({ type: String, example: '+447700900123', nullable: true, description: 'E.164.' })
   phone: string | null;
 
   @ApiProperty({ description: 'What the user agreed to be sent: order emails, and a text when an order ships.' })
