@@ -236,7 +236,7 @@ describe('docker/compose.yaml', () => {
     expect(services.rabbitmq.healthcheck?.test).toEqual(['CMD', 'rabbitmq-diagnostics', '-q', 'ping']);
     expect(Object.keys(needs('auth')).sort()).toEqual(['postgres', 'rabbitmq']);
     expect(Object.keys(needs('catalog')).sort()).toEqual(['postgres', 'rabbitmq', 'redis']);
-    expect(Object.keys(needs('orders')).sort()).toEqual(['catalog', 'postgres', 'rabbitmq']);
+    expect(Object.keys(needs('orders')).sort()).toEqual(['auth', 'catalog', 'postgres', 'rabbitmq']);
     expect(Object.keys(needs('notifications')).sort()).toEqual(['auth', 'postgres', 'rabbitmq']);
     expect(Object.keys(needs('gateway')).sort()).toEqual(['auth', 'catalog', 'orders']);
     for (const app of APPS) {
