@@ -9,6 +9,8 @@ import {
   OpenApiConformance,
   TEST_ADMIN,
   TestSystem,
+  type SmtpSink,
+  startSmtpSink,
   TEST_ADDRESS,
 } from '@shop/testing';
 import fc from 'fast-check';
@@ -45,10 +47,19 @@ const tokens: Partial<Record<Identity, string>> = {};
 /** Ids of rows that exist (or existed): valid requests draw from them as well as from random UUIDs. */
 const knownIds = new Set<string>();
 
+let smtp: SmtpSink;
+
 beforeAll(async () => {
+  // Every route's app runs, notifications too (GET /notifications), with a mail server to send to.
+  smtp = await startSmtpSink();
   system = await TestSystem.start({
     label: 'fuzz',
-    env: { auth: ADMIN_ENV, gateway: { AUTH_THROTTLE_LIMIT: '100000', THROTTLE_LIMIT: '100000' } },
+    notifications: true,
+    env: {
+      auth: ADMIN_ENV,
+      gateway: { AUTH_THROTTLE_LIMIT: '100000', THROTTLE_LIMIT: '100000' },
+      notifications: { SMTP_URL: smtp.url },
+    },
   });
   document = (await system.http.get('/docs-json')).body;
   tokens.admin = await accessToken(system, TEST_ADMIN);
@@ -74,7 +85,10 @@ beforeAll(async () => {
   arbitraries = new OpenApiArbitraries(document, () => [...knownIds]);
   conformance = new OpenApiConformance(document);
 });
-afterAll(() => system?.stop());
+afterAll(async () => {
+  await system?.stop();
+  await smtp?.stop();
+});
 
 async function send(method: string, request: FuzzRequest, identity: Identity): Promise<ApiResponse> {
   const query = new URLSearchParams(request.query).toString();
