@@ -11,7 +11,12 @@ describe('loadOrdersConfig', () => {
       healthPort: undefined,
       database: { url: undefined, dataDir: '.data/orders' },
       catalog: { address: [{ host: '127.0.0.1', port: 4002 }], timeoutMs: 5000 },
-      recovery: { intervalMs: 15_000, orderTtlSeconds: 1800, stuckAfterSeconds: 60 },
+      recovery: {
+        intervalMs: 15_000,
+        orderTtlSeconds: 1800,
+        stuckAfterSeconds: 60,
+        authorizationTtlSeconds: 6 * 24 * 60 * 60,
+      },
       stripe: undefined,
     });
   });
@@ -62,7 +67,12 @@ describe('loadOrdersConfig', () => {
       STUCK_ORDER_SECONDS: '5',
     });
     expect(config.catalog).toEqual({ address: [{ host: 'catalog.internal', port: 7000 }], timeoutMs: 1500 });
-    expect(config.recovery).toEqual({ intervalMs: 250, orderTtlSeconds: 600, stuckAfterSeconds: 5 });
+    expect(config.recovery).toEqual({
+      intervalMs: 250,
+      orderTtlSeconds: 600,
+      stuckAfterSeconds: 5,
+      authorizationTtlSeconds: 6 * 24 * 60 * 60,
+    });
   });
 
   it('refuses a catalog address that is not tcp://host:port', () => {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageOf } from '../page.dto';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
+import { PAYMENT_STATUSES, type PaymentStatus } from './payment.dto';
 
 export class OrderItemDto {
   @ApiProperty({ format: 'uuid' })
@@ -69,6 +70,19 @@ export class OrderDto {
 
   @ApiProperty({ description: 'ISO 4217.', example: 'USD' })
   currency: string;
+
+  @ApiProperty({
+    enum: PAYMENT_STATUSES,
+    nullable: true,
+    description: 'The status of its latest payment attempt; null before any.',
+  })
+  paymentStatus: PaymentStatus | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'DHL', description: 'Set when the order shipped.' })
+  carrier: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'JD014600006281230704', description: 'Set when the order shipped.' })
+  trackingNumber: string | null;
 
   @ApiProperty({ type: [OrderTransitionDto], description: 'Every status change, oldest first.' })
   transitions: OrderTransitionDto[];
