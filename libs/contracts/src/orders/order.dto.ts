@@ -81,7 +81,12 @@ export class OrderDto {
   @ApiProperty({ type: String, nullable: true, example: 'DHL', description: 'Set when the order shipped.' })
   carrier: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: 'JD014600006281230704', description: 'Set when the order shipped.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'JD014600006281230704',
+    description: 'Set when the order shipped.',
+  })
   trackingNumber: string | null;
 
   @ApiProperty({ type: [OrderTransitionDto], description: 'Every status change, oldest first.' })

@@ -116,7 +116,11 @@ export class OrderStore {
           .where(and(eq(payments.orderId, orderId), inArray(payments.status, LIVE_PAYMENT_STATUSES)))
           .limit(1);
         if (live) {
-          throw new AppError(409, ErrorCode.PaymentInProgress, 'A payment of this order is in progress; try again once it has finished');
+          throw new AppError(
+            409,
+            ErrorCode.PaymentInProgress,
+            'A payment of this order is in progress; try again once it has finished',
+          );
         }
       }
       await beforeMove?.(locked, tx);

@@ -166,7 +166,7 @@ export class PaymentLedger {
       throw new AppError(
         409,
         ErrorCode.AuthorizationExpired,
-        "The card authorization expired before shipment; the order cannot ship unpaid (cancel it)",
+        'The card authorization expired before shipment; the order cannot ship unpaid (cancel it)',
       );
     }
     await this.move(eq(payments.id, payment.id), 'authorized', 'captured', undefined, db);

@@ -25,14 +25,12 @@ describe('chargeResult', () => {
     expect(chargeResult({ id: 'pi_1', status: 'canceled' })).toEqual({ status: 'declined', reason: 'canceled' });
   });
 
-  it.each([
-    'processing',
-    'requires_action',
-    'requires_confirmation',
-    'requires_payment_method',
-  ] as const)('leaves a %s intent to the webhook', (status) => {
-    expect(chargeResult({ id: 'pi_1', status })).toEqual({ status: 'processing', reference: 'pi_1' });
-  });
+  it.each(['processing', 'requires_action', 'requires_confirmation', 'requires_payment_method'] as const)(
+    'leaves a %s intent to the webhook',
+    (status) => {
+      expect(chargeResult({ id: 'pi_1', status })).toEqual({ status: 'processing', reference: 'pi_1' });
+    },
+  );
 });
 
 describe('StripePaymentProvider', () => {

@@ -115,7 +115,12 @@ export class StripePaymentProvider implements PaymentProvider {
   verifyEvent(payload: string, signature: string, nowSeconds = Math.floor(Date.now() / 1000)): Stripe.Event {
     const signedAt = Number(/(?:^|,)\s*t=(\d+)/.exec(signature)?.[1]);
     if (signedAt > nowSeconds + WEBHOOK_TOLERANCE_SECONDS) throw new Error('The signature is dated in the future');
-    return this.stripe.webhooks.constructEvent(payload, signature, this.settings.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
+    return this.stripe.webhooks.constructEvent(
+      payload,
+      signature,
+      this.settings.webhookSecret,
+      WEBHOOK_TOLERANCE_SECONDS,
+    );
   }
 }
 

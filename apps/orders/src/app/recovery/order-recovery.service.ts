@@ -10,11 +10,7 @@ import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
 import { OrderStore } from '../orders/order.store';
 import { PaymentRecovery } from '../payments/payment-recovery.service';
 import { PaymentSettlement } from '../payments/payment-settlement.service';
-import {
-  InternalStatus,
-  rethrowUnlessMoveRefused,
-  STOCK_FOR_STATUS,
-} from '../orders/order-status.machine';
+import { InternalStatus, rethrowUnlessMoveRefused, STOCK_FOR_STATUS } from '../orders/order-status.machine';
 
 /** Orders handled per step and round, so one round stays short. */
 const BATCH = 100;
@@ -108,9 +104,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
     for (const { id } of expired) {
       // A payment or the customer moved it first: nothing left to expire. A payment in flight
       // keeps it: once settled, the order is paid, or expires a round later.
-      await this.lifecycle
-        .transition(id, OrderStatus.Cancelled, SYSTEM, 'expired')
-        .catch(rethrowUnlessMoveRefused);
+      await this.lifecycle.transition(id, OrderStatus.Cancelled, SYSTEM, 'expired').catch(rethrowUnlessMoveRefused);
     }
   }
 
