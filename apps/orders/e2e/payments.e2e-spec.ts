@@ -167,7 +167,7 @@ it('races 200 orders, each paid and cancelled at once: no cancelled order holds 
   // Each order's pay and cancel are sent together, 50 orders at a time (a busy test machine answers a
   // burst of 400 requests with gateway timeouts, which prove nothing either way). The cancel trails
   // by 0-24 ms so that some land before the payment, some during it and some after it.
-  const answers = [];
+  const answers: Awaited<ReturnType<typeof pay>>[][] = [];
   for (let start = 0; start < placed.length; start += 50)
     answers.push(
       ...(await Promise.all(
