@@ -63,6 +63,9 @@ describe('placing an order', () => {
       ]),
       total: 5879,
       currency: 'USD',
+      paymentStatus: null,
+      carrier: null,
+      trackingNumber: null,
       transitions: [
         { from: null, to: 'pending', actorRole: 'customer', actorId: userId, reason: null, at: expect.any(String) },
       ],
@@ -359,7 +362,8 @@ describe('status machine through the API', () => {
     /**
      * How each actor asks for `to` through the API; undefined where nothing in the API does. An
      * owner cancels, and may send anything else only to the admins' fulfilment route (403 for a
-     * customer); the system pays when the owner's payment is captured, and cancels on expiry.
+     * customer); the system pays when the owner's payment is authorized, and cancels on expiry
+     * (pending) or when the card authorization is about to lapse (paid).
      */
     function request(actor: ActorKind, to: OrderStatus): Request | undefined {
       if (actor !== 'system') {
@@ -374,17 +378,29 @@ describe('status machine through the API', () => {
       return undefined;
     }
 
-    /** Makes the order older than ORDER_TTL_SECONDS, then waits for a recovery round to judge it. */
+    /**
+     * Makes the order older than ORDER_TTL_SECONDS and its authorization older than
+     * AUTHORIZATION_TTL_SECONDS, then waits for a recovery round to judge it.
+     */
     async function expire(orderId: string): Promise<null> {
+      const statusOf = async (id: string) => (await getOrder(id, admin)).body.status;
+      const before = await statusOf(orderId);
       // A pending order aged with it shows when a round has run.
       const witness = (await pendingOrder(buyer().token)).order;
       await queryOrdersDb(system, `update orders set created_at = created_at - interval '1 day' where id = any($1)`, [
         [orderId, witness.id],
       ]);
-      const statusOf = async (id: string) => (await getOrder(id, admin)).body.status;
+      await queryOrdersDb(
+        system,
+        `update payments set updated_at = updated_at - interval '7 days' where order_id = $1 and status = 'authorized'`,
+        [orderId],
+      );
+      // Pending and paid orders are the system's to cancel: wait for it; for the others one round tells.
       await waitFor(
         'an expiry round',
-        async () => (await statusOf(witness.id)) === 'cancelled' && (await statusOf(orderId)) !== 'pending',
+        async () =>
+          (await statusOf(witness.id)) === 'cancelled' &&
+          (before === 'pending' || before === 'paid' ? (await statusOf(orderId)) !== before : true),
       );
       return null;
     }
