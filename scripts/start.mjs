@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const BACKENDS = ['auth', 'catalog', 'orders'];
+const BACKENDS = ['auth', 'catalog', 'orders', 'notifications'];
 const port = process.env.PORT ?? '3000';
 const base = `http://localhost:${port}`;
 const children = new Map();
@@ -32,8 +32,35 @@ function backendPort(app) {
 const envs = new Map(BACKENDS.map((app) => [app, { ...process.env, PORT: backendPort(app) }]));
 envs.set('gateway', process.env);
 
-for (const [app, env] of envs) {
-  const child = spawn(process.execPath, ['-r', './tools/register.cjs', `apps/${app}/src/main.ts`], {
+// Without SMTP_URL, the notifications app mails a local catcher (maildev, from npm) whose page
+// lists every email the shop sent: SMTP on MAILDEV_SMTP_PORT, the page on MAILDEV_WEB_PORT.
+const mailCatcher = process.env.SMTP_URL === undefined;
+const MAIL_SMTP_PORT = process.env.MAILDEV_SMTP_PORT ?? '1025';
+const MAIL_WEB_PORT = process.env.MAILDEV_WEB_PORT ?? '1080';
+if (mailCatcher) envs.get('notifications').SMTP_URL = `smtp://127.0.0.1:${MAIL_SMTP_PORT}`;
+const commands = new Map(
+  [...envs].map(([app, env]) => [app, { args: ['-r', './tools/register.cjs', `apps/${app}/src/main.ts`], env }]),
+);
+if (mailCatcher) {
+  commands.set('maildev', {
+    args: [
+      'node_modules/maildev/bin/maildev',
+      '--smtp',
+      MAIL_SMTP_PORT,
+      '--ip',
+      '127.0.0.1',
+      '--web',
+      MAIL_WEB_PORT,
+      '--web-ip',
+      '127.0.0.1',
+      '--silent',
+    ],
+    env: process.env,
+  });
+}
+
+for (const [app, { args, env }] of commands) {
+  const child = spawn(process.execPath, args, {
     stdio: 'inherit',
     env,
   });
@@ -63,16 +90,17 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-const deadline = Date.now() + 60_000;
+const deadline = Date.now() + 120_000;
 while (!stopping && Date.now() < deadline) {
   const ready = await fetch(`${base}/health/ready`).then(
     (r) => r.ok,
     () => false,
   );
   if (ready) {
-    console.log(`\n[start] Shop is ready: ${base}/api/v1  (Swagger UI: ${base}/docs)  Ctrl-C stops it.\n`);
+    const mail = mailCatcher ? `  Emails: http://localhost:${MAIL_WEB_PORT}` : '';
+    console.log(`\n[start] Shop is ready: ${base}/api/v1  (Swagger UI: ${base}/docs)${mail}  Ctrl-C stops it.\n`);
     break;
   }
   await sleep(250);
 }
-if (!stopping && Date.now() >= deadline) console.error('[start] not ready after 60 s; see the logs above');
+if (!stopping && Date.now() >= deadline) console.error('[start] not ready after 120 s; see the logs above');

@@ -18,6 +18,11 @@ describe('loadOrdersConfig', () => {
         authorizationTtlSeconds: 6 * 24 * 60 * 60,
       },
       stripe: undefined,
+      events: expect.objectContaining({
+        service: 'orders',
+        rabbitmqUrl: undefined,
+        consumerAddresses: { notifications: [{ host: '127.0.0.1', port: 4004 }] },
+      }),
     });
   });
 

@@ -14,6 +14,7 @@ import {
   orderTransitions,
   payments,
 } from '../db/schema';
+import { OrderEvents } from './order-events';
 import { InternalStatus, type StockState } from './order-status.machine';
 
 type OrderItemRow = typeof orderItems.$inferInsert;
@@ -41,7 +42,10 @@ export interface MoveConditions {
  */
 @Injectable()
 export class OrderStore {
-  constructor(@Inject(DATABASE) private readonly db: Database<OrdersSchema>) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
+    private readonly events: OrderEvents,
+  ) {}
 
   /** The row of an order being placed, written before the catalog is asked, so a crash leaves a trace. */
   async insertReserving(orderId: string, userId: string, idempotencyKey: string | undefined): Promise<void> {
@@ -80,6 +84,7 @@ export class OrderStore {
         const ordered = placed.items.map((item) => item.productId);
         await tx.delete(cartItems).where(and(eq(cartItems.userId, actor.id), inArray(cartItems.productId, ordered)));
       }
+      await this.events.entered(tx, row);
       return row;
     });
   }
@@ -130,6 +135,7 @@ export class OrderStore {
         .where(eq(orders.id, orderId))
         .returning();
       await tx.insert(orderTransitions).values({ orderId, fromStatus: from, toStatus: to, ...by, reason });
+      await this.events.entered(tx, row, reason);
       return row;
     });
   }
