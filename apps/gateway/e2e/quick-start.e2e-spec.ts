@@ -130,7 +130,13 @@ it('serves the auth flow on embedded databases, stops on Ctrl-C, and keeps the d
   );
   expect(paid.status).toBe(201);
   expect(
-    (await http.patch(`/api/v1/orders/${order.body.id}/status`, { status: 'shipped' }, { token: admin })).status,
+    (
+      await http.patch(
+        `/api/v1/orders/${order.body.id}/status`,
+        { status: 'shipped', carrier: 'DHL', trackingNumber: 'JD1' },
+        { token: admin },
+      )
+    ).status,
   ).toBe(200);
   const shippedAt = Date.now();
   const mailsOfOrder = async () =>
