@@ -1,4 +1,5 @@
-import { freePort, HttpClient, ROOT, waitFor } from '@shop/testing';
+import { bearer, createShopClient, type ShopClient } from '@shop/api-client';
+import { freePort, ROOT, waitFor } from '@shop/testing';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,13 +12,14 @@ jest.setTimeout(240_000);
 
 let root: string;
 let env: Record<string, string>;
-let http: HttpClient;
+/** The typed client generated from openapi.json: what a new user's own code would use. */
+let api: ShopClient;
 const running = new Set<ChildProcess>();
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'shop-quick-start-'));
   const port = await freePort();
-  http = new HttpClient(`http://127.0.0.1:${port}`);
+  api = createShopClient(`http://127.0.0.1:${port}`);
   env = {
     PATH: process.env.PATH!,
     PORT: String(port),
@@ -58,7 +60,7 @@ async function npmStart(): Promise<Started> {
   ]).catch((error: Error) => {
     throw new Error(`${error.message}:\n${output.slice(-3000)}`);
   });
-  expect((await http.get('/health/ready')).status).toBe(200);
+  expect((await api.GET('/health/ready')).response.status).toBe(200);
   return { child, output: () => output, exit };
 }
 
@@ -80,26 +82,28 @@ it('serves the auth flow on embedded databases, stops on Ctrl-C, and keeps the d
   const first = await npmStart();
   for (const app of ['auth', 'catalog', 'orders']) expect(existsSync(join(env.DATA_DIR, app, 'PG_VERSION'))).toBe(true);
 
-  expect((await http.post('/api/v1/auth/register', user)).status).toBe(201);
-  const login = await http.post('/api/v1/auth/login', { email: user.email, password: user.password });
-  expect(login.status).toBe(200);
-  const me = await http.get('/api/v1/auth/me', { token: login.body.accessToken });
-  expect(me.status).toBe(200);
-  expect(me.body).toEqual(expect.objectContaining({ email: user.email, role: 'customer' }));
-  const refreshed = await http.post('/api/v1/auth/refresh', { refreshToken: login.body.refreshToken });
-  expect(refreshed.status).toBe(200);
-  expect((await http.post('/api/v1/auth/logout', { refreshToken: refreshed.body.refreshToken })).status).toBe(204);
-  expect((await http.post('/api/v1/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401);
+  expect((await api.POST('/api/v1/auth/register', { body: user })).response.status).toBe(201);
+  const login = await api.POST('/api/v1/auth/login', { body: { email: user.email, password: user.password } });
+  expect(login.response.status).toBe(200);
+  const tokens = login.data!;
+  const me = await api.GET('/api/v1/auth/me', { headers: bearer(tokens.accessToken) });
+  expect(me.response.status).toBe(200);
+  expect(me.data).toEqual(expect.objectContaining({ email: user.email, role: 'customer' }));
+  const refreshed = await api.POST('/api/v1/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
+  expect(refreshed.response.status).toBe(200);
+  const { refreshToken } = refreshed.data!;
+  expect((await api.POST('/api/v1/auth/logout', { body: { refreshToken } })).response.status).toBe(204);
+  expect((await api.POST('/api/v1/auth/refresh', { body: { refreshToken } })).response.status).toBe(401);
 
   await ctrlC(first);
 
   const second = await npmStart();
-  const again = await http.post('/api/v1/auth/login', { email: user.email, password: user.password });
-  expect(again.status).toBe(200);
+  const again = await api.POST('/api/v1/auth/login', { body: { email: user.email, password: user.password } });
+  expect(again.response.status).toBe(200);
   // Issued with the secret the first run generated into DATA_DIR: the restarted gateway accepts it.
-  expect((await http.get('/api/v1/auth/me', { token: login.body.accessToken })).status).toBe(200);
-  const duplicate = await http.post('/api/v1/auth/register', user);
-  expect(duplicate.status).toBe(409);
-  expect(duplicate.body.code).toBe('EMAIL_TAKEN');
+  expect((await api.GET('/api/v1/auth/me', { headers: bearer(tokens.accessToken) })).response.status).toBe(200);
+  const duplicate = await api.POST('/api/v1/auth/register', { body: user });
+  expect(duplicate.response.status).toBe(409);
+  expect(duplicate.error?.code).toBe('EMAIL_TAKEN');
   await ctrlC(second);
 });

@@ -17,7 +17,7 @@ export class CategoryDto {
   @ApiProperty({ example: 'coffee' })
   slug: string;
 
-  @ApiProperty({ format: 'uuid', nullable: true })
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   parentId: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -41,7 +41,7 @@ export class CreateCategoryDto {
   @MaxLength(100)
   slug?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: a top-level category.' })
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true, description: 'null: a top-level category.' })
   @OmittableOrNull()
   @IsId()
   parentId?: string | null;

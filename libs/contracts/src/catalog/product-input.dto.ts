@@ -47,7 +47,7 @@ export class ProductFieldsDto {
   @IsISO4217CurrencyCode()
   currency?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: in no category.' })
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true, description: 'null: in no category.' })
   @OmittableOrNull()
   @IsId()
   categoryId?: string | null;
@@ -68,6 +68,7 @@ class ExpectedVersionDto {
   @ApiPropertyOptional({
     description:
       'The version you read. Required unless sent as `If-Match: "<version>"`; null is the same as leaving it out.',
+    type: 'integer',
     example: 3,
     nullable: true,
   })

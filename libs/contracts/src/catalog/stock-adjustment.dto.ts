@@ -58,6 +58,7 @@ export class StockAdjustmentDto {
   stockAfter: number;
 
   @ApiProperty({
+    type: 'string',
     format: 'uuid',
     nullable: true,
     description: 'The id of the admin who made it; null for adjustments recorded before authors were.',

@@ -70,7 +70,7 @@ export class ListOrdersQuery {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ enum: ORDER_STATUSES })
+  @ApiPropertyOptional({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
   @Omittable()
   @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
@@ -88,7 +88,7 @@ export class ListOrdersRequest extends ListOrdersQuery {
 }
 
 export class SetOrderStatusDto {
-  @ApiProperty({ enum: ORDER_STATUSES, example: 'shipped' })
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus', example: 'shipped' })
   @IsIn(ORDER_STATUSES)
   status: OrderStatus;
 }

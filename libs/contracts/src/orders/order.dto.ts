@@ -26,20 +26,21 @@ export class OrderTransitionDto {
   @ApiPropertyOptional({ enum: ORDER_STATUSES, nullable: true, description: 'null for the order being placed.' })
   from: OrderStatus | null;
 
-  @ApiProperty({ enum: ORDER_STATUSES })
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
   to: OrderStatus;
 
-  @ApiProperty({ enum: ['customer', 'admin', 'system'] })
+  @ApiProperty({ enum: ['customer', 'admin', 'system'], enumName: 'ActorRole' })
   actorRole: string;
 
   @ApiPropertyOptional({
+    type: 'string',
     format: 'uuid',
     nullable: true,
     description: 'null when the system acted (expiry, payment webhook).',
   })
   actorId: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 'expired' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'expired' })
   reason: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -53,7 +54,7 @@ export class OrderDto {
   @ApiProperty({ format: 'uuid' })
   userId: string;
 
-  @ApiProperty({ enum: ORDER_STATUSES })
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
   status: OrderStatus;
 
   @ApiProperty({ type: [OrderItemDto] })

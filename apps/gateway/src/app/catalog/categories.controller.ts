@@ -21,7 +21,7 @@ export class CategoriesController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Every category, by name; `parentId` gives the tree' })
+  @ApiOperation({ operationId: 'listCategories', summary: 'Every category, by name; `parentId` gives the tree' })
   @ApiOkResponse({ type: [CategoryDto] })
   @ApiProblems(COMMON_PROBLEMS)
   list(): Promise<CategoryDto[]> {
@@ -32,6 +32,7 @@ export class CategoriesController {
   @Roles(Role.Admin)
   @ApiBearerAuth()
   @ApiOperation({
+    operationId: 'createCategory',
     summary: 'Create a category (admin)',
     description: 'The slug is derived from the name when omitted.',
   })
@@ -44,7 +45,7 @@ export class CategoriesController {
   @Patch(':id')
   @Roles(Role.Admin)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Rename or move a category (admin)' })
+  @ApiOperation({ operationId: 'updateCategory', summary: 'Rename or move a category (admin)' })
   @ApiOkResponse({ type: CategoryDto })
   @ApiProblems({
     ...BAD_BODY_PROBLEMS,
@@ -62,6 +63,7 @@ export class CategoriesController {
   @Roles(Role.Admin)
   @ApiBearerAuth()
   @ApiOperation({
+    operationId: 'deleteCategory',
     summary: 'Delete a category (admin)',
     description: 'Refused while it has subcategories; its products lose their category.',
   })

@@ -68,14 +68,14 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the gateway process is up' })
+  @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the gateway process is up' })
   @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: every service answers and reaches its database' })
+  @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: every service answers and reaches its database' })
   @ApiOkResponse({ schema: READINESS_SCHEMA })
   @ApiServiceUnavailableResponse({
     description: 'A service or its database is down (`services` says which), or the gateway is shutting down.',

@@ -34,6 +34,7 @@ export class PaymentsController {
   @ApiBearerAuth()
   @IdempotencyHeaderDoc()
   @ApiOperation({
+    operationId: 'payOrder',
     summary: 'Pay for your pending order',
     description:
       'Charges the order total. A decline leaves the order pending for another try; an order is never charged twice. ' +
@@ -86,6 +87,7 @@ export class PaymentsController {
     },
   })
   @ApiOperation({
+    operationId: 'receiveStripeWebhook',
     summary: 'Stripe webhook',
     description:
       'Verifies the Stripe-Signature over the raw body; payment_intent.succeeded moves the order to paid (once, however often it is sent). ' +
