@@ -98,40 +98,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/health/live": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Liveness: the gateway process is up */
-        get: operations["getLiveness"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/health/ready": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Readiness: every service answers and reaches its database */
-        get: operations["getReadiness"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -445,6 +411,40 @@ export interface paths {
          * @description Verifies the Stripe-Signature over the raw body; payment_intent.succeeded moves the order to paid (once, however often it is sent). A report settles only the payment attempt its intent belongs to; a capture whose amount or currency differs from the order is logged and not settled.
          */
         post: operations["receiveStripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the gateway process is up */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: every service answers and reaches its database */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1549,128 +1549,6 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDto"];
-                };
-            };
-        };
-    };
-    getLiveness: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status?: "ok";
-                    };
-                };
-            };
-        };
-    };
-    getReadiness: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "ok" | "unavailable";
-                        /**
-                         * @description Each app by name: whether it answers, and whether it reaches its database.
-                         * @example {
-                         *       "auth": {
-                         *         "status": "down",
-                         *         "database": "down"
-                         *       },
-                         *       "catalog": {
-                         *         "status": "up",
-                         *         "database": "up",
-                         *         "dependencies": {
-                         *           "redis": "down"
-                         *         }
-                         *       }
-                         *     }
-                         */
-                        services: {
-                            [key: string]: {
-                                /** @enum {string} */
-                                status: "up" | "down";
-                                /** @enum {string} */
-                                database: "up" | "down";
-                                /** @description Only from an app that registers any (the catalog with REDIS_URL: `redis`, its product cache). Informational: the app fails open without them, so they never turn its `status` down. */
-                                dependencies?: {
-                                    [key: string]: "up" | "down";
-                                };
-                            };
-                        };
-                        /**
-                         * @description The gateway's own rate-limit Redis, with REDIS_URL only. Informational: the gateway stays ready without it.
-                         * @enum {string}
-                         */
-                        redis?: "up" | "down";
-                    };
-                };
-            };
-            /** @description A service or its database is down (`services` says which), or the gateway is shutting down. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "ok" | "unavailable";
-                        /**
-                         * @description Each app by name: whether it answers, and whether it reaches its database.
-                         * @example {
-                         *       "auth": {
-                         *         "status": "down",
-                         *         "database": "down"
-                         *       },
-                         *       "catalog": {
-                         *         "status": "up",
-                         *         "database": "up",
-                         *         "dependencies": {
-                         *           "redis": "down"
-                         *         }
-                         *       }
-                         *     }
-                         */
-                        services: {
-                            [key: string]: {
-                                /** @enum {string} */
-                                status: "up" | "down";
-                                /** @enum {string} */
-                                database: "up" | "down";
-                                /** @description Only from an app that registers any (the catalog with REDIS_URL: `redis`, its product cache). Informational: the app fails open without them, so they never turn its `status` down. */
-                                dependencies?: {
-                                    [key: string]: "up" | "down";
-                                };
-                            };
-                        };
-                        /**
-                         * @description The gateway's own rate-limit Redis, with REDIS_URL only. Informational: the gateway stays ready without it.
-                         * @enum {string}
-                         */
-                        redis?: "up" | "down";
-                    };
                 };
             };
         };
@@ -4373,6 +4251,128 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status?: "ok";
+                    };
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "unavailable";
+                        /**
+                         * @description Each app by name: whether it answers, and whether it reaches its database.
+                         * @example {
+                         *       "auth": {
+                         *         "status": "down",
+                         *         "database": "down"
+                         *       },
+                         *       "catalog": {
+                         *         "status": "up",
+                         *         "database": "up",
+                         *         "dependencies": {
+                         *           "redis": "down"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        services: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "down";
+                                /** @enum {string} */
+                                database: "up" | "down";
+                                /** @description Only from an app that registers any (the catalog with REDIS_URL: `redis`, its product cache). Informational: the app fails open without them, so they never turn its `status` down. */
+                                dependencies?: {
+                                    [key: string]: "up" | "down";
+                                };
+                            };
+                        };
+                        /**
+                         * @description The gateway's own rate-limit Redis, with REDIS_URL only. Informational: the gateway stays ready without it.
+                         * @enum {string}
+                         */
+                        redis?: "up" | "down";
+                    };
+                };
+            };
+            /** @description A service or its database is down (`services` says which), or the gateway is shutting down. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "unavailable";
+                        /**
+                         * @description Each app by name: whether it answers, and whether it reaches its database.
+                         * @example {
+                         *       "auth": {
+                         *         "status": "down",
+                         *         "database": "down"
+                         *       },
+                         *       "catalog": {
+                         *         "status": "up",
+                         *         "database": "up",
+                         *         "dependencies": {
+                         *           "redis": "down"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        services: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "down";
+                                /** @enum {string} */
+                                database: "up" | "down";
+                                /** @description Only from an app that registers any (the catalog with REDIS_URL: `redis`, its product cache). Informational: the app fails open without them, so they never turn its `status` down. */
+                                dependencies?: {
+                                    [key: string]: "up" | "down";
+                                };
+                            };
+                        };
+                        /**
+                         * @description The gateway's own rate-limit Redis, with REDIS_URL only. Informational: the gateway stays ready without it.
+                         * @enum {string}
+                         */
+                        redis?: "up" | "down";
+                    };
                 };
             };
         };

@@ -1,15 +1,14 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService } from '@nestjs/terminus';
 import { InjectThrottlerStorage, SkipThrottle, type ThrottlerStorage } from '@nestjs/throttler';
 import { Public } from '@shop/auth-guard';
-import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
+import type { ServiceHealth } from '@shop/contracts';
 import type { FastifyReply } from 'fastify';
 import { ALL_SERVICES } from '../rpc/service-clients.module';
 import { RedisThrottlerStorage } from '../throttling/redis-throttler.storage';
-import { lifecycle, type ServiceClient } from '@shop/service-defaults';
-
-/** Readiness answers fast even when a service hangs: a probe must not time out itself. */
-const CHECK_TIMEOUT_MS = 2_000;
+import { lifecycle, resultOfFailedCheck, type ServiceClient } from '@shop/service-defaults';
+import { AppHealthIndicator } from './app.health';
 
 const UP_DOWN = { type: 'string', enum: ['up', 'down'] };
 
@@ -64,6 +63,8 @@ type Readiness = {
 export class HealthController {
   constructor(
     @Inject(ALL_SERVICES) private readonly services: ServiceClient[],
+    private readonly health: HealthCheckService,
+    private readonly apps: AppHealthIndicator,
     @InjectThrottlerStorage() private readonly throttlerStorage: ThrottlerStorage,
   ) {}
 
@@ -82,18 +83,14 @@ export class HealthController {
     schema: READINESS_SCHEMA,
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
-    const results = await Promise.all(
-      this.services.map(async (service): Promise<[string, ServiceHealth]> => [
-        service.name,
-        await service
-          .send<ServiceHealth>(HEALTH_CHECK, {}, CHECK_TIMEOUT_MS)
-          .catch((): ServiceHealth => ({ status: 'down', database: 'down' })),
-      ]),
-    );
+    const result = await this.health
+      .check(this.services.map((service) => () => this.apps.pingCheck(service)))
+      .catch(resultOfFailedCheck);
     // A gateway that is shutting down turns not-ready first, so the load balancer stops sending to it.
-    const ready = !lifecycle.draining && results.every(([, health]) => health.status === 'up');
+    const ready = !lifecycle.draining && result.status === 'ok';
     void reply.status(ready ? 200 : 503);
     const redis = this.throttlerStorage instanceof RedisThrottlerStorage ? this.throttlerStorage.status : undefined;
-    return { status: ready ? 'ok' : 'unavailable', services: Object.fromEntries(results), redis };
+    const services = Object.fromEntries(this.services.map(({ name }) => [name, result.details[name] as ServiceHealth]));
+    return { status: ready ? 'ok' : 'unavailable', services, redis };
   }
 }
