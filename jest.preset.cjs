@@ -29,6 +29,13 @@ module.exports = {
         sourceMaps: 'inline',
       },
     ],
+    // PGlite loads its file system with `import('fs')`, which Jest's CommonJS sandbox cannot run
+    // without --experimental-vm-modules; compiled to `require`, embedded-database tests run in-process.
+    '/node_modules/@electric-sql/pglite/.+\\.cjs$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   testTimeout: 60_000,
 };

@@ -1,5 +1,4 @@
-import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
-import { ServiceClient } from '@shop/service-defaults';
+import { CatalogApi } from '@shop/service-defaults';
 import {
   accessToken,
   ADMIN_ENV,
@@ -85,15 +84,15 @@ describe('readiness with the catalog cache Redis going away and back', () => {
       port,
       env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` },
     });
-    const client = ServiceClient.tcp('catalog', { host: '127.0.0.1', port }, 5_000);
+    const catalog = new CatalogApi({ host: '127.0.0.1', port }, { timeoutMs: 5_000 });
     try {
-      expect(await client.send<ServiceHealth>(HEALTH_CHECK, {})).toEqual({
+      expect(await catalog.health({})).toEqual({
         status: 'up',
         database: 'up',
         dependencies: { redis: 'down' },
       });
     } finally {
-      client.close();
+      catalog.transport.close();
     }
   });
 });

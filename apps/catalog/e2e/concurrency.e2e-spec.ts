@@ -1,6 +1,6 @@
-import { CatalogPattern, MAX_STOCK, type ReservationDto } from '@shop/contracts';
+import { MAX_STOCK } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { ServiceClient } from '@shop/service-defaults';
+import { CatalogApi } from '@shop/service-defaults';
 import { accessToken, ADMIN_ENV, TEST_ADMIN, TestSystem } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -8,7 +8,7 @@ import { Client } from 'pg';
 let system: TestSystem;
 let admin: string;
 /** Several connections, so requests reach the catalog side by side, not queued on one socket. */
-let catalogClients: ServiceClient[];
+let catalogClients: CatalogApi[];
 
 beforeAll(async () => {
   system = await TestSystem.start({
@@ -16,10 +16,10 @@ beforeAll(async () => {
     env: { auth: ADMIN_ENV, catalog: { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' } },
   });
   admin = await accessToken(system, TEST_ADMIN);
-  catalogClients = Array.from({ length: 4 }, () => ServiceClient.tcp('catalog', system.address('catalog'), 20_000));
+  catalogClients = Array.from({ length: 4 }, () => new CatalogApi(system.address('catalog'), { timeoutMs: 20_000 }));
 });
 afterAll(async () => {
-  catalogClients?.forEach((client) => client.close());
+  catalogClients?.forEach((client) => client.transport.close());
   await system?.stop();
 });
 
@@ -34,9 +34,9 @@ const newProduct = async (stock: number) => {
 };
 const stockOf = async (id: string) => (await system.http.get(`/api/v1/products/${id}`)).body.stock as number;
 const reserve = (orderId: string, lines: { productId: string; quantity: number }[], i = 0) =>
-  catalog(i).send<ReservationDto>(CatalogPattern.Reserve, { orderId, lines });
+  catalog(i).reserve({ orderId, lines });
 const release = (orderId: string, restockCommitted?: boolean, i = 0) =>
-  catalog(i).send<ReservationDto>(CatalogPattern.Release, { orderId, restockCommitted });
+  catalog(i).release({ orderId, restockCommitted });
 const outcome = <T>(promise: Promise<T>) =>
   promise.then(
     (value) => ({ ok: true as const, value }),
@@ -237,8 +237,8 @@ describe('retries', () => {
     const product = await newProduct(10);
     const orderId = randomUUID();
     await reserve(orderId, [{ productId: product.id, quantity: 2 }]);
-    expect((await catalog().send<ReservationDto>(CatalogPattern.Commit, { orderId })).status).toBe('committed');
-    expect((await catalog().send<ReservationDto>(CatalogPattern.Commit, { orderId })).status).toBe('committed');
+    expect((await catalog().commit({ orderId })).status).toBe('committed');
+    expect((await catalog().commit({ orderId })).status).toBe('committed');
     const refused = await outcome(release(orderId));
     expect(!refused.ok && refused.error.code).toBe('RESERVATION_COMMITTED');
     expect(await stockOf(product.id)).toBe(8);

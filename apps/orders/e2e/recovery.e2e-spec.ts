@@ -1,5 +1,4 @@
-import { CatalogPattern, type ReservationDto } from '@shop/contracts';
-import { ServiceClient } from '@shop/service-defaults';
+import { CatalogApi } from '@shop/service-defaults';
 import { signedToken, type TestSystem, waitFor } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
@@ -9,16 +8,16 @@ let system: TestSystem;
 let admin: string;
 let ordersDb: Pool;
 let catalogDb: Pool;
-let catalog: ServiceClient;
+let catalog: CatalogApi;
 
 beforeAll(async () => {
   ({ system, admin } = await startShop('orders_recovery', { STUCK_ORDER_SECONDS: '1' }));
   ordersDb = new Pool({ connectionString: system.databaseUrl('orders'), max: 2 });
   catalogDb = new Pool({ connectionString: system.databaseUrl('catalog'), max: 2 });
-  catalog = ServiceClient.tcp('catalog', system.address('catalog'), 5000);
+  catalog = new CatalogApi(system.address('catalog'), { timeoutMs: 5000 });
 });
 afterAll(async () => {
-  catalog?.close();
+  catalog?.transport.close();
   await ordersDb?.end();
   await catalogDb?.end();
   await system?.stop();
@@ -79,7 +78,7 @@ it('releases the stock of an order whose app crashed between reserve and confirm
   const { id: userId, token } = signedToken(system);
   // Young enough that recovery leaves it alone until the reserve is seen to hold.
   const orderId = await orderLeftReserving(userId, 0);
-  const reserved = await catalog.send<ReservationDto>(CatalogPattern.Reserve, {
+  const reserved = await catalog.reserve({
     orderId,
     lines: [{ productId: product.id, quantity: 4 }],
   });
@@ -97,7 +96,7 @@ it('refuses a reserve that arrives after recovery gave its order up', async () =
   const orderId = await orderLeftReserving(randomUUID());
   await waitFor('recovery of the half-placed order', async () => (await halfDone()) === 0);
 
-  const late = catalog.send(CatalogPattern.Reserve, { orderId, lines: [{ productId: product.id, quantity: 4 }] });
+  const late = catalog.reserve({ orderId, lines: [{ productId: product.id, quantity: 4 }] });
   await expect(late).rejects.toMatchObject({ status: 409, code: 'RESERVATION_RELEASED' });
   expect(await stockOf(system, product.id)).toBe(10);
 });

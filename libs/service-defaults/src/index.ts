@@ -1,6 +1,7 @@
 // First: tracing must wrap pg and http before anything loads them.
 import './metrics/tracing-start';
 export * from './bootstrap';
+export * from './config/app-config.module';
 export * from './config/dev-secret';
 export * from './config/env-fields';
 export * from './config/load-config';
@@ -22,3 +23,5 @@ export * from './rpc/rpc-data.decorator';
 export * from './rpc/service-client';
 export type { ServiceAddress } from './rpc/service-endpoint';
 export * from './validation/validation.pipe';
+export * from './rpc/api-client';
+export * from './rpc/handles.decorator';

@@ -11,3 +11,4 @@ export * from './tcp-proxy';
 export * from './load-runner';
 export * from './load';
 export * from './otlp-receiver';
+export * from './contract-handlers';

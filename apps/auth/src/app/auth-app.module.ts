@@ -1,14 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { MicroserviceDefaultsModule } from '@shop/service-defaults';
+import { AppConfigModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
-import { AdminAccountSeeder } from './admin-account.seeder';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config';
-import { AuthController } from './auth.controller';
-import { PasswordHasher } from './credentials/password-hasher';
 import { schema } from './db/schema';
-import { AccessTokenIssuer } from './sessions/access-token.issuer';
-import { SessionService } from './sessions/session.service';
-import { UserService } from './users/user.service';
+import { SessionsModule } from './sessions/sessions.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AuthAppModule {
@@ -21,15 +17,9 @@ export class AuthAppModule {
           schema,
           migrationsFolder: join(__dirname, 'db/migrations'),
         }),
-      ],
-      controllers: [AuthController],
-      providers: [
-        { provide: AUTH_CONFIG, useValue: config },
-        PasswordHasher,
-        AccessTokenIssuer,
-        UserService,
-        SessionService,
-        AdminAccountSeeder,
+        AppConfigModule.forRoot(AUTH_CONFIG, config),
+        UsersModule,
+        SessionsModule,
       ],
     };
   }

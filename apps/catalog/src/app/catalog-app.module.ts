@@ -3,14 +3,10 @@ import { MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
 import { ProductCacheModule } from './cache/product-cache.module';
 import type { CatalogConfig } from './catalog.config';
-import { CategoriesController } from './categories/categories.controller';
-import { CategoryService } from './categories/category.service';
+import { CategoriesModule } from './categories/categories.module';
 import { schema } from './db/schema';
-import { ProductService } from './products/product.service';
-import { ProductsController } from './products/products.controller';
-import { ReservationService } from './stock/reservation.service';
-import { ReservationsController } from './stock/reservations.controller';
-import { StockAdjustmentService } from './stock/stock-adjustment.service';
+import { ProductsModule } from './products/products.module';
+import { StockModule } from './stock/stock.module';
 
 @Module({})
 export class CatalogAppModule {
@@ -24,13 +20,9 @@ export class CatalogAppModule {
           migrationsFolder: join(__dirname, 'db/migrations'),
         }),
         ProductCacheModule.forRoot(config.cache),
-      ],
-      controllers: [ProductsController, CategoriesController, ReservationsController],
-      providers: [
-        ProductService,
-        CategoryService,
-        StockAdjustmentService,
-        ReservationService,
+        ProductsModule,
+        CategoriesModule,
+        StockModule,
       ],
     };
   }

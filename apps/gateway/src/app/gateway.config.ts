@@ -84,4 +84,3 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
 }
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
-export type ServiceName = keyof GatewayConfig['services'];

@@ -1,10 +1,10 @@
 import { Controller, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { UnknownElementException } from '@nestjs/core/errors/exceptions/unknown-element.exception';
-import { MessagePattern } from '@nestjs/microservices';
 import { HealthCheckService } from '@nestjs/terminus';
-import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
+import { healthCheck, type ServiceHealth } from '@shop/contracts';
 import { lifecycle } from '../lifecycle';
+import { Handles } from '../rpc/handles.decorator';
 import { DatabaseHealthIndicator } from './database.health';
 import { HEALTH_DEPENDENCIES, type HealthDependency } from './health-dependencies';
 import { resultOfFailedCheck } from './health-check-result';
@@ -37,7 +37,7 @@ export class HealthController implements OnModuleInit {
     }
   }
 
-  @MessagePattern(HEALTH_CHECK)
+  @Handles(healthCheck)
   async check(): Promise<ServiceHealth> {
     const result = await this.health.check([() => this.database.pingCheck('database')]).catch(resultOfFailedCheck);
     const database = result.details.database?.status === 'up' ? 'up' : 'down';

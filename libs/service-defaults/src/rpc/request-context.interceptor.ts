@@ -1,5 +1,5 @@
 import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
-import { HEALTH_CHECK, type RpcRequest } from '@shop/contracts';
+import { healthCheck, type RpcRequest } from '@shop/contracts';
 import { Observable, tap } from 'rxjs';
 import { lifecycle } from '../lifecycle';
 import { requestContext } from '../logging/request-context';
@@ -30,7 +30,7 @@ export class RequestContextInterceptor implements NestInterceptor {
       const ms = performance.now() - started;
       rpcServerDuration.observe({ pattern, outcome }, ms / 1000);
       // Callers probe readiness every second; those lines would drown everything else.
-      const log = pattern === HEALTH_CHECK ? 'debug' : 'log';
+      const log = pattern === healthCheck.pattern ? 'debug' : 'log';
       this.logger[log](`${pattern} ${outcome} in ${Math.round(ms)} ms`);
     };
 

@@ -1,7 +1,7 @@
 import { Controller, type INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, type MicroserviceOptions, Payload, Transport } from '@nestjs/microservices';
-import { HEALTH_CHECK, type ServiceHealth } from '@shop/contracts';
+import { defineContract, EmptyRequest, healthCheck, returns, type ServiceHealth } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import type { LookupAddress } from 'node:dns';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -9,6 +9,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { ServiceClient, type ServiceClientOptions } from './service-client';
 import { RpcErrorFilter } from './rpc-error.filter';
+
+class EchoRequest {
+  i?: number;
+  n?: number;
+}
+
+/** What the test instances serve; `whoami` and `slow` may arrive twice, `echo` and `conflict` not. */
+const { operations: op } = defineContract('test', {
+  health: healthCheck,
+  whoami: { pattern: 'whoami', request: EmptyRequest, response: returns<string>(), retrySafe: true },
+  conflict: { pattern: 'conflict', request: EmptyRequest, response: returns<never>(), retrySafe: false },
+  echo: { pattern: 'echo', request: EchoRequest, response: returns<EchoRequest>(), retrySafe: false },
+  slow: { pattern: 'slow', request: EmptyRequest, response: returns<string>(), retrySafe: true },
+});
 
 /** Whether each instance says it is ready when probed. */
 const ready = new Map<string, boolean>();
@@ -24,7 +38,7 @@ async function startInstance(name: string, port: number, host = '127.0.0.1'): Pr
 
   @Controller()
   class InstanceController {
-    @MessagePattern(HEALTH_CHECK)
+    @MessagePattern(healthCheck.pattern)
     health(): ServiceHealth {
       return { status: ready.get(name) ? 'up' : 'down', database: 'up' };
     }
@@ -102,7 +116,6 @@ describe('ServiceClient over several instances', () => {
       'test',
       ports.map((port) => ({ host: '127.0.0.1', port })),
       2_000,
-      new Set(['whoami']),
     );
   });
   afterEach(async () => {
@@ -111,26 +124,26 @@ describe('ServiceClient over several instances', () => {
   });
 
   it('spreads calls over every instance', async () => {
-    const answers = await Promise.all(Array.from({ length: 10 }, () => client.send<string>('whoami', {})));
+    const answers = await Promise.all(Array.from({ length: 10 }, () => client.call(op.whoami, {})));
     expect(answers.filter((a) => a === 'instance-0')).toHaveLength(5);
     expect(answers.filter((a) => a === 'instance-1')).toHaveLength(5);
   });
 
   it("keeps an app's own error", async () => {
-    await expect(client.send('conflict', {})).rejects.toMatchObject({ status: 409, code: 'SOMETHING_TAKEN' });
+    await expect(client.call(op.conflict, {})).rejects.toMatchObject({ status: 409, code: 'SOMETHING_TAKEN' });
   });
 
   it('sends every call to the live instance when one is down, and takes the dead one back when it returns', async () => {
     await instances[1].close();
     // Refused connections never delivered the message, so even a non-idempotent call moves on.
-    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => client.send<{ i: number }>('echo', { i })));
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => client.call(op.echo, { i })));
     expect(answers.map((answer) => answer.i)).toEqual([0, 1, 2, 3, 4, 5]);
 
     instances[1] = await startInstance('instance-1', ports[1]);
     const seen = new Set<string>();
     const deadline = Date.now() + 10_000;
     while (!seen.has('instance-1') && Date.now() < deadline) {
-      seen.add(await client.send<string>('whoami', {}));
+      seen.add(await client.call(op.whoami, {}));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(seen).toEqual(new Set(['instance-0', 'instance-1']));
@@ -139,19 +152,19 @@ describe('ServiceClient over several instances', () => {
   it('stops sending to an instance that reports itself not ready (draining), and resumes when it is', async () => {
     ready.set('instance-1', false);
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // a probe round
-    const whileDraining = await Promise.all(Array.from({ length: 6 }, () => client.send<string>('whoami', {})));
+    const whileDraining = await Promise.all(Array.from({ length: 6 }, () => client.call(op.whoami, {})));
     expect(new Set(whileDraining)).toEqual(new Set(['instance-0']));
 
     ready.set('instance-1', true);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const after = await Promise.all(Array.from({ length: 6 }, () => client.send<string>('whoami', {})));
+    const after = await Promise.all(Array.from({ length: 6 }, () => client.call(op.whoami, {})));
     expect(new Set(after)).toEqual(new Set(['instance-0', 'instance-1']));
   });
 
   it('answers 503 when no instance is up', async () => {
     await Promise.all(instances.map((instance) => instance.close()));
     instances = [];
-    await expect(client.send('whoami', {})).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    await expect(client.call(op.whoami, {})).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
   });
 });
 
@@ -178,13 +191,12 @@ describe('ServiceClient when a connection drops mid-call', () => {
         { host: '127.0.0.1', port },
       ],
       2_000,
-      new Set(['whoami']),
     );
 
   it('retries an idempotent call on another instance', async () => {
     const client = clientOverBoth();
     try {
-      const answers = await Promise.all(Array.from({ length: 4 }, () => client.send<string>('whoami', {})));
+      const answers = await Promise.all(Array.from({ length: 4 }, () => client.call(op.whoami, {})));
       expect(answers).toEqual(['live', 'live', 'live', 'live']);
     } finally {
       client.close();
@@ -194,7 +206,7 @@ describe('ServiceClient when a connection drops mid-call', () => {
   it('does not blindly retry a call that is not idempotent', async () => {
     const client = clientOverBoth();
     try {
-      const outcomes = await Promise.allSettled([client.send('echo', { n: 1 }), client.send('echo', { n: 2 })]);
+      const outcomes = await Promise.allSettled([client.call(op.echo, { n: 1 }), client.call(op.echo, { n: 2 })]);
       const failed = outcomes.filter((outcome) => outcome.status === 'rejected') as PromiseRejectedResult[];
       expect(failed).toHaveLength(1);
       expect(failed[0].reason).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
@@ -229,7 +241,7 @@ describe('ServiceClient when an instance hangs', () => {
         { host: '127.0.0.1', port: portOf(silent) },
         { host: '127.0.0.1', port },
       ],
-      { timeoutMs: TIMEOUT_MS, idempotent: new Set(['whoami', 'slow']), probeIntervalMs: 0, ...options },
+      { timeoutMs: TIMEOUT_MS, probeIntervalMs: 0, ...options },
     ));
   /** The call's outcome and how long it took. */
   const timed = async <T>(call: Promise<T>) => {
@@ -240,7 +252,7 @@ describe('ServiceClient when an instance hangs', () => {
 
   it('answers an idempotent call from another instance within the deadline', async () => {
     overBoth();
-    const calls = await Promise.all(Array.from({ length: 4 }, () => timed(client.send<string>('whoami', {}))));
+    const calls = await Promise.all(Array.from({ length: 4 }, () => timed(client.call(op.whoami, {}))));
     expect(calls.map((call) => call.outcome)).toEqual(['live', 'live', 'live', 'live']);
     // Those that went to the silent instance first were answered after half the deadline, not at its end.
     for (const call of calls) expect(call.ms).toBeLessThan(TIMEOUT_MS * 0.75);
@@ -249,7 +261,7 @@ describe('ServiceClient when an instance hangs', () => {
   it('does not send a call that is not idempotent twice: it times out', async () => {
     overBoth();
     echoes.set('live', 0);
-    const calls = await Promise.all([0, 1].map((n) => timed(client.send('echo', { n }))));
+    const calls = await Promise.all([0, 1].map((n) => timed(client.call(op.echo, { n }))));
     const failed = calls.filter((call) => call.outcome instanceof AppError);
     expect(failed).toHaveLength(1);
     expect(failed[0].outcome).toMatchObject({ status: 504, code: 'UPSTREAM_TIMEOUT' });
@@ -260,10 +272,9 @@ describe('ServiceClient when an instance hangs', () => {
   it('keeps a slow but live first try: the first answer wins', async () => {
     client = new ServiceClient('test', [{ host: '127.0.0.1', port }], {
       timeoutMs: 1_000,
-      idempotent: new Set(['slow']),
     });
     // 600 ms of work against a 1 s deadline: a fresh try after half of it could not make it.
-    expect((await timed(client.send('slow', {}))).outcome).toBe('live');
+    expect((await timed(client.call(op.slow, {}))).outcome).toBe('live');
   });
 
   it('keeps an instance that fails its probe out of rotation until a probe finds it ready', async () => {
@@ -272,7 +283,7 @@ describe('ServiceClient when an instance hangs', () => {
     const calls = [];
     // Over three seconds: a pause after which real calls tried it again would show as slow calls.
     for (let i = 0; i < 15; i++) {
-      calls.push(await timed(client.send<string>('whoami', {})));
+      calls.push(await timed(client.call(op.whoami, {})));
       await sleep(200);
     }
     expect(calls.map((call) => call.outcome)).toEqual(Array(15).fill('live'));
@@ -308,7 +319,7 @@ describe('ServiceClient with a host name', () => {
     while (lookups < target) await new Promise((resolve) => setTimeout(resolve, 5));
   };
   const answersFrom = (client: ServiceClient, count = 6) =>
-    Promise.all(Array.from({ length: count }, () => client.send<string>('whoami', {}))).then((names) => new Set(names));
+    Promise.all(Array.from({ length: count }, () => client.call(op.whoami, {}))).then((names) => new Set(names));
 
   beforeAll(async () => {
     port = await freePort();
@@ -325,7 +336,7 @@ describe('ServiceClient with a host name', () => {
   it('resolves it to the instances behind it with the system resolver', async () => {
     const client = ServiceClient.tcp('test', { host: 'localhost', port }, 2_000);
     clients.push(client);
-    expect(await client.send('whoami', {})).toMatch(/^v4-first$|^v6$/);
+    expect(await client.call(op.whoami, {})).toMatch(/^v4-first$|^v6$/);
     expect(client.instances).toContain(`127.0.0.1:${port}`);
   });
 
@@ -339,7 +350,7 @@ describe('ServiceClient with a host name', () => {
     try {
       const client = ServiceClient.tcp('test', { host: 'app.headless', port }, 2_000);
       clients.push(client);
-      expect(await client.send('whoami', {})).toBe('v6');
+      expect(await client.call(op.whoami, {})).toBe('v6');
       expect(spy).toHaveBeenCalledWith('app.headless', { all: true });
     } finally {
       spy.mockRestore();
@@ -404,6 +415,6 @@ describe('ServiceClient with a host name', () => {
 
   it('answers 503 when a name has never resolved', async () => {
     answer = async () => [];
-    await expect(byName().send('whoami', {})).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    await expect(byName().call(op.whoami, {})).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
   });
 });

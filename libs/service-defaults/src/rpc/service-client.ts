@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { ErrorCode, HEALTH_CHECK, type RpcRequest, type ServiceHealth } from '@shop/contracts';
+import { ErrorCode, healthCheck, type OperationSpec, type RpcRequest, type ServiceHealth } from '@shop/contracts';
 import { AppError, isErrorPayload } from '@shop/problem-details';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { TimeoutError } from 'rxjs';
 import { currentRequestId } from '../logging/request-context';
-import { traceCarrier } from '../metrics/tracing';
+import { rpcClientDuration } from '../metrics/metrics';
+import { inSpan, SpanKind, traceCarrier } from '../metrics/tracing';
 import { addressKey, type ServiceAddress, ServiceEndpoint } from './service-endpoint';
 
 /** The connection was refused: the message never left, so any call may go to another instance. */
@@ -24,6 +25,15 @@ function classify(error: unknown): Failure {
   return 'unknown';
 }
 
+/** The metric's outcome label for a failed call. */
+function outcomeOf(error: unknown): string {
+  if (!(error instanceof AppError)) return 'error';
+  if (error.status === 503) return 'unavailable';
+  if (error.status === 504) return 'timeout';
+  // The app answered with a refusal (404, 409, …): the call itself worked.
+  return error.status < 500 ? 'refused' : 'error';
+}
+
 /** Every address a host name resolves to. */
 export type HostLookup = (host: string) => Promise<string[]>;
 
@@ -35,8 +45,11 @@ const lookupAll: HostLookup = async (host) => (await lookup(host, { all: true })
 
 export interface ServiceClientOptions {
   timeoutMs: number;
-  /** Message patterns that are safe to send twice (reads, and writes keyed by an id). */
-  idempotent?: ReadonlySet<string>;
+  /**
+   * Times every call by service, pattern and outcome (`rpc_client_duration_seconds`) and traces
+   * it as a client span.
+   */
+  measured?: boolean;
   /** How often host names are looked up again (a headless Service's pods come and go). */
   resolveIntervalMs?: number;
   /** How often every instance is asked whether it is ready; 0 turns probing off. */
@@ -52,7 +65,7 @@ const PROBE_TIMEOUT_MS = 1_000;
  * in rotation; one that fails, or does not answer its readiness probe, is out until a probe finds
  * it ready again. A call whose connection was refused goes to the next instance; one whose
  * connection dropped, or that is slow to answer, is tried on another instance as well only if its
- * pattern is idempotent. Every call carries the request id and has one deadline, however many
+ * operation is declared retry-safe in its contract. Every call carries the request id and has one deadline, however many
  * instances it tries; failures come back as {@link AppError}s: the app's own status, 503 when no
  * instance answers, 504 on timeout. Each failed try is logged with the instance it failed on.
  */
@@ -91,10 +104,13 @@ export class ServiceClient {
   static tcp(
     name: string,
     targets: ServiceAddress | ServiceAddress[],
-    timeoutMs: number,
-    idempotent?: ReadonlySet<string>,
+    options: number | ServiceClientOptions,
   ): ServiceClient {
-    return new ServiceClient(name, Array.isArray(targets) ? targets : [targets], { timeoutMs, idempotent });
+    return new ServiceClient(
+      name,
+      Array.isArray(targets) ? targets : [targets],
+      typeof options === 'number' ? { timeoutMs: options } : options,
+    );
   }
 
   /** The instances currently known, in rotation or not. */
@@ -102,30 +118,57 @@ export class ServiceClient {
     return this.endpoints.map((endpoint) => endpoint.key);
   }
 
-  async send<TResult, TData = unknown>(
-    pattern: string,
-    data: TData,
+  /** Sends one operation of the app's contract; the typed client ({@link ApiClient}) is how apps call this. */
+  call<TRequest, TResponse>(
+    operation: OperationSpec<TRequest, TResponse>,
+    request: TRequest,
     timeoutMs = this.options.timeoutMs,
-  ): Promise<TResult> {
+  ): Promise<TResponse> {
+    if (!this.options.measured) return this.deliver(operation, request, timeoutMs);
+    const { pattern } = operation;
+    const stop = rpcClientDuration.startTimer({ service: this.name, pattern });
+    return inSpan(
+      `rpc ${this.name} ${pattern}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'rpc.system': 'nestjs-tcp', 'rpc.service': this.name, 'rpc.method': pattern },
+      },
+      () => this.deliver(operation, request, timeoutMs),
+    ).then(
+      (result) => {
+        stop({ outcome: 'ok' });
+        return result;
+      },
+      (error: unknown) => {
+        stop({ outcome: outcomeOf(error) });
+        throw error;
+      },
+    );
+  }
+
+  private async deliver<TRequest, TResponse>(
+    { pattern, retrySafe: idempotent }: OperationSpec<TRequest, TResponse>,
+    data: TRequest,
+    timeoutMs: number,
+  ): Promise<TResponse> {
     await this.resolved;
-    const message: RpcRequest<TData> = {
+    const message: RpcRequest<TRequest> = {
       meta: { requestId: currentRequestId() ?? 'internal', ...traceCarrier() },
       data,
     };
-    const idempotent = this.options.idempotent?.has(pattern) ?? false;
     const deadline = Date.now() + timeoutMs;
     const tried = new Set<ServiceEndpoint>();
-    return new Promise<TResult>((resolve, reject) => {
+    return new Promise<TResponse>((resolve, reject) => {
       let pending = 0;
       let settled = false;
       let failed: Failure = 'refused';
       let hedge: NodeJS.Timeout | undefined;
-      const settle = (error: unknown, result?: TResult) => {
+      const settle = (error: unknown, result?: TResponse) => {
         if (settled) return;
         settled = true;
         clearTimeout(hedge);
         if (error) reject(error);
-        else resolve(result as TResult);
+        else resolve(result as TResponse);
       };
       const attempt = (): void => {
         const endpoint = settled ? undefined : this.pick(tried);
@@ -142,7 +185,7 @@ export class ServiceClient {
         // a call that is merely slow keeps its chance on the first instance.
         clearTimeout(hedge);
         if (idempotent) hedge = setTimeout(attempt, remaining / 2);
-        endpoint.send<TResult>(pattern, message, remaining).then(
+        endpoint.send<TResponse>(pattern, message, remaining).then(
           (result) => {
             endpoint.putBack();
             settle(null, result);
@@ -195,7 +238,7 @@ export class ServiceClient {
       if (this.probing.has(endpoint)) continue;
       this.probing.add(endpoint);
       endpoint
-        .send<ServiceHealth>(HEALTH_CHECK, { meta: { requestId: 'health-probe' }, data: {} }, PROBE_TIMEOUT_MS)
+        .send<ServiceHealth>(healthCheck.pattern, { meta: { requestId: 'health-probe' }, data: {} }, PROBE_TIMEOUT_MS)
         .then(
           (health) => (health.status === 'up' ? endpoint.putBack() : endpoint.takeOut()),
           () => endpoint.takeOut(),

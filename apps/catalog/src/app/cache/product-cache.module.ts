@@ -5,7 +5,10 @@ import { MemoryProductCache } from './memory-product-cache';
 import { ProductCache } from './product-cache';
 import { RedisProductCache } from './redis-product-cache';
 
-/** Redis when REDIS_URL is set (shared by every replica, its state reported in readiness), else this process's memory. */
+/**
+ * Redis when REDIS_URL is set (shared by every replica, its state reported in readiness), else
+ * this process's memory. Global: products, categories and stock all keep it current.
+ */
 @Module({})
 export class ProductCacheModule implements OnApplicationShutdown {
   constructor(@Inject(ProductCache) private readonly cache: ProductCache) {}
@@ -13,6 +16,7 @@ export class ProductCacheModule implements OnApplicationShutdown {
   static forRoot({ redisUrl, ttlSeconds }: CatalogConfig['cache']): DynamicModule {
     return {
       module: ProductCacheModule,
+      global: true,
       providers: redisUrl
         ? [
             { provide: ProductCache, useFactory: () => RedisProductCache.open(redisUrl, ttlSeconds * 1000) },

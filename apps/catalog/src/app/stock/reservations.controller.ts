@@ -1,24 +1,23 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { CatalogPattern, type ReservationDto, ReservationRefDto, ReserveStockDto } from '@shop/contracts';
-import { RpcData } from '@shop/service-defaults';
+import { CatalogContract, type ReservationDto, ReservationRefDto, ReserveStockDto } from '@shop/contracts';
+import { Handles, RpcData } from '@shop/service-defaults';
 import { ReservationService } from './reservation.service';
 
 @Controller()
 export class ReservationsController {
   constructor(private readonly reservations: ReservationService) {}
 
-  @MessagePattern(CatalogPattern.Reserve)
+  @Handles(CatalogContract.operations.reserve)
   reserve(@RpcData() dto: ReserveStockDto): Promise<ReservationDto> {
     return this.reservations.reserve(dto.orderId, dto.lines);
   }
 
-  @MessagePattern(CatalogPattern.Release)
+  @Handles(CatalogContract.operations.release)
   release(@RpcData() dto: ReservationRefDto): Promise<ReservationDto> {
     return this.reservations.release(dto.orderId, dto.restockCommitted);
   }
 
-  @MessagePattern(CatalogPattern.Commit)
+  @Handles(CatalogContract.operations.commit)
   commit(@RpcData() dto: ReservationRefDto): Promise<ReservationDto> {
     return this.reservations.commit(dto.orderId);
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -8,24 +8,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Public } from '@shop/auth-guard';
-import {
-  AuthPattern,
-  LoginDto,
-  type MeRequest,
-  RefreshTokenDto,
-  RegisterDto,
-  TokenPairDto,
-  UserDto,
-} from '@shop/contracts';
+import { LoginDto, RefreshTokenDto, RegisterDto, TokenPairDto, UserDto } from '@shop/contracts';
 import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
-import { AUTH_SERVICE } from '../rpc/service-clients.module';
-import type { ServiceClient } from '@shop/service-defaults';
+import { AuthApi } from '@shop/service-defaults';
 import { StrictThrottle } from '../throttling/gateway-throttler.guard';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(@Inject(AUTH_SERVICE) private readonly auth: ServiceClient) {}
+  constructor(private readonly auth: AuthApi) {}
 
   @Post('register')
   @Public()
@@ -38,7 +29,7 @@ export class AuthController {
   @ApiCreatedResponse({ type: UserDto })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, 409: 'EMAIL_TAKEN', ...COMMON_PROBLEMS })
   register(@Body() dto: RegisterDto): Promise<UserDto> {
-    return this.auth.send(AuthPattern.Register, dto);
+    return this.auth.register(dto);
   }
 
   @Post('login')
@@ -49,7 +40,7 @@ export class AuthController {
   @ApiOkResponse({ type: TokenPairDto })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, 401: 'INVALID_CREDENTIALS', ...COMMON_PROBLEMS })
   login(@Body() dto: LoginDto): Promise<TokenPairDto> {
-    return this.auth.send(AuthPattern.Login, dto);
+    return this.auth.login(dto);
   }
 
   @Post('refresh')
@@ -64,7 +55,7 @@ export class AuthController {
   @ApiOkResponse({ type: TokenPairDto })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, 401: 'INVALID_REFRESH_TOKEN', ...COMMON_PROBLEMS })
   refresh(@Body() dto: RefreshTokenDto): Promise<TokenPairDto> {
-    return this.auth.send(AuthPattern.Refresh, dto);
+    return this.auth.refresh(dto);
   }
 
   @Post('logout')
@@ -74,7 +65,7 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'The refresh token no longer works.' })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, ...COMMON_PROBLEMS })
   async logout(@Body() dto: RefreshTokenDto): Promise<void> {
-    await this.auth.send(AuthPattern.Logout, dto);
+    await this.auth.logout(dto);
   }
 
   @Get('me')
@@ -83,6 +74,6 @@ export class AuthController {
   @ApiOkResponse({ type: UserDto })
   @ApiProblems({ 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {
-    return this.auth.send<UserDto, MeRequest>(AuthPattern.Me, { userId: user.id });
+    return this.auth.me({ userId: user.id });
   }
 }

@@ -1,33 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser } from '@shop/auth-guard';
-import {
-  type AddCartItemRequest,
-  CartDto,
-  type CartItemRefRequest,
-  type CartRequest,
-  OrdersPattern,
-  SetCartQuantityDto,
-  type SetCartItemRequest,
-  StockLineDto,
-} from '@shop/contracts';
-import type { ServiceClient } from '@shop/service-defaults';
+import { CartDto, SetCartQuantityDto, StockLineDto } from '@shop/contracts';
+import { OrdersApi } from '@shop/service-defaults';
 import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { uuidParam } from '../http/uuid-param';
-import { ORDERS_SERVICE } from '../rpc/service-clients.module';
 
 @ApiTags('cart')
 @ApiBearerAuth()
 @Controller('cart')
 export class CartController {
-  constructor(@Inject(ORDERS_SERVICE) private readonly orders: ServiceClient) {}
+  constructor(private readonly orders: OrdersApi) {}
 
   @Get()
   @ApiOperation({ operationId: 'getCart', summary: 'Your cart, at current catalog prices and stock' })
   @ApiOkResponse({ type: CartDto })
   @ApiProblems({ 401: 'UNAUTHORIZED', ...COMMON_PROBLEMS })
   get(@CurrentUser() user: AuthenticatedUser): Promise<CartDto> {
-    return this.orders.send<CartDto, CartRequest>(OrdersPattern.GetCart, { actor: user });
+    return this.orders.getCart({ actor: user });
   }
 
   @Post('items')
@@ -40,7 +30,7 @@ export class CartController {
   @ApiOkResponse({ type: CartDto })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   add(@CurrentUser() user: AuthenticatedUser, @Body() dto: StockLineDto): Promise<CartDto> {
-    return this.orders.send<CartDto, AddCartItemRequest>(OrdersPattern.AddCartItem, { ...dto, actor: user });
+    return this.orders.addCartItem({ ...dto, actor: user });
   }
 
   @Put('items/:productId')
@@ -56,7 +46,7 @@ export class CartController {
     @Param('productId', uuidParam('productId')) productId: string,
     @Body() dto: SetCartQuantityDto,
   ): Promise<CartDto> {
-    return this.orders.send<CartDto, SetCartItemRequest>(OrdersPattern.SetCartItem, { ...dto, productId, actor: user });
+    return this.orders.setCartItem({ ...dto, productId, actor: user });
   }
 
   @Delete('items/:productId')
@@ -73,7 +63,7 @@ export class CartController {
     @CurrentUser() user: AuthenticatedUser,
     @Param('productId', uuidParam('productId')) productId: string,
   ): Promise<void> {
-    await this.orders.send<null, CartItemRefRequest>(OrdersPattern.RemoveCartItem, { productId, actor: user });
+    await this.orders.removeCartItem({ productId, actor: user });
   }
 
   @Delete()
@@ -82,6 +72,6 @@ export class CartController {
   @ApiNoContentResponse({ description: 'Emptied.' })
   @ApiProblems({ 401: 'UNAUTHORIZED', ...COMMON_PROBLEMS })
   async clear(@CurrentUser() user: AuthenticatedUser): Promise<void> {
-    await this.orders.send<null, CartRequest>(OrdersPattern.ClearCart, { actor: user });
+    await this.orders.clearCart({ actor: user });
   }
 }

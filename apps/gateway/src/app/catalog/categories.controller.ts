@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -8,16 +8,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Public, Roles } from '@shop/auth-guard';
-import { CatalogPattern, CategoryDto, CreateCategoryDto, Role, UpdateCategoryDto } from '@shop/contracts';
-import type { ServiceClient } from '@shop/service-defaults';
+import { CategoryDto, CreateCategoryDto, Role, UpdateCategoryDto } from '@shop/contracts';
+import { CatalogApi } from '@shop/service-defaults';
 import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { uuidParam } from '../http/uuid-param';
-import { CATALOG_SERVICE } from '../rpc/service-clients.module';
 
 @ApiTags('categories')
 @Controller('categories')
 export class CategoriesController {
-  constructor(@Inject(CATALOG_SERVICE) private readonly catalog: ServiceClient) {}
+  constructor(private readonly catalog: CatalogApi) {}
 
   @Get()
   @Public()
@@ -25,7 +24,7 @@ export class CategoriesController {
   @ApiOkResponse({ type: [CategoryDto] })
   @ApiProblems(COMMON_PROBLEMS)
   list(): Promise<CategoryDto[]> {
-    return this.catalog.send(CatalogPattern.ListCategories, {});
+    return this.catalog.listCategories({});
   }
 
   @Post()
@@ -39,7 +38,7 @@ export class CategoriesController {
   @ApiCreatedResponse({ type: CategoryDto })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, ...ADMIN_PROBLEMS, 409: 'SLUG_TAKEN', ...COMMON_PROBLEMS })
   create(@Body() dto: CreateCategoryDto): Promise<CategoryDto> {
-    return this.catalog.send(CatalogPattern.CreateCategory, dto);
+    return this.catalog.createCategory(dto);
   }
 
   @Patch(':id')
@@ -55,7 +54,7 @@ export class CategoriesController {
     ...COMMON_PROBLEMS,
   })
   update(@Param('id', uuidParam('id')) id: string, @Body() changes: UpdateCategoryDto): Promise<CategoryDto> {
-    return this.catalog.send(CatalogPattern.UpdateCategory, { id, changes });
+    return this.catalog.updateCategory({ id, changes });
   }
 
   @Delete(':id')
@@ -76,6 +75,6 @@ export class CategoriesController {
     ...COMMON_PROBLEMS,
   })
   async delete(@Param('id', uuidParam('id')) id: string): Promise<void> {
-    await this.catalog.send(CatalogPattern.DeleteCategory, { id });
+    await this.catalog.deleteCategory({ id });
   }
 }

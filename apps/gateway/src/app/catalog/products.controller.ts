@@ -1,18 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Inject,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -25,7 +11,6 @@ import {
 } from '@nestjs/swagger';
 import { Public, Roles } from '@shop/auth-guard';
 import {
-  CatalogPattern,
   CreateProductDto,
   ErrorCode,
   type ProductChangesDto,
@@ -35,15 +20,13 @@ import {
   ReplaceProductDto,
   Role,
   UpdateProductDto,
-  type UpdateProductRequest,
 } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import type { ServiceClient } from '@shop/service-defaults';
+import { CatalogApi } from '@shop/service-defaults';
 import type { FastifyReply } from 'fastify';
 import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { API_PREFIX } from '../http/api-prefix';
 import { uuidParam } from '../http/uuid-param';
-import { CATALOG_SERVICE } from '../rpc/service-clients.module';
 import { etagOf, expectedVersion } from './expected-version';
 
 const IF_MATCH = {
@@ -79,7 +62,7 @@ function matchesAny(ifNoneMatch: string, etag: string): boolean {
 @ApiTags('products')
 @Controller('products')
 export class ProductsController {
-  constructor(@Inject(CATALOG_SERVICE) private readonly catalog: ServiceClient) {}
+  constructor(private readonly catalog: CatalogApi) {}
 
   @Get()
   @Public()
@@ -91,7 +74,7 @@ export class ProductsController {
   @ApiOkResponse({ type: ProductPageDto })
   @ApiProblems({ 400: 'VALIDATION_FAILED', ...COMMON_PROBLEMS })
   list(@Query() query: ProductListQuery): Promise<ProductPageDto> {
-    return this.catalog.send(CatalogPattern.ListProducts, query);
+    return this.catalog.listProducts(query);
   }
 
   @Get(':id')
@@ -113,7 +96,7 @@ export class ProductsController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProductDto | undefined> {
-    const product = await this.catalog.send<ProductDto>(CatalogPattern.GetProduct, { id });
+    const product = await this.catalog.getProduct({ id });
     const etag = etagOf(product.version);
     void reply.header('etag', etag);
     if (ifNoneMatch && matchesAny(ifNoneMatch, etag)) {
@@ -133,7 +116,7 @@ export class ProductsController {
   })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, ...ADMIN_PROBLEMS, 409: 'SKU_TAKEN', ...COMMON_PROBLEMS })
   async create(@Body() dto: CreateProductDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ProductDto> {
-    const product = await this.catalog.send<ProductDto>(CatalogPattern.CreateProduct, dto);
+    const product = await this.catalog.createProduct(dto);
     void reply.header('location', `/${API_PREFIX}/products/${product.id}`).header('etag', etagOf(product.version));
     return product;
   }
@@ -194,7 +177,7 @@ export class ProductsController {
   @ApiNoContentResponse()
   @ApiProblems({ 400: 'VALIDATION_FAILED (malformed id)', ...ADMIN_PROBLEMS, 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   async delete(@Param('id', uuidParam('id')) id: string): Promise<void> {
-    await this.catalog.send(CatalogPattern.DeleteProduct, { id });
+    await this.catalog.deleteProduct({ id });
   }
 
   private async write(
@@ -206,7 +189,7 @@ export class ProductsController {
   ): Promise<ProductDto> {
     const expected = expectedVersion(ifMatch, bodyVersion);
     try {
-      const product = await this.catalog.send<ProductDto, UpdateProductRequest>(CatalogPattern.UpdateProduct, {
+      const product = await this.catalog.updateProduct({
         id,
         expectedVersion: expected.version,
         changes,

@@ -1,20 +1,10 @@
-import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Roles } from '@shop/auth-guard';
-import {
-  AdjustStockDto,
-  type AdjustStockRequest,
-  CatalogPattern,
-  PageQuery,
-  Role,
-  StockAdjustmentDto,
-  type StockAdjustmentListRequest,
-  StockAdjustmentPageDto,
-} from '@shop/contracts';
-import type { ServiceClient } from '@shop/service-defaults';
+import { AdjustStockDto, PageQuery, Role, StockAdjustmentDto, StockAdjustmentPageDto } from '@shop/contracts';
+import { CatalogApi } from '@shop/service-defaults';
 import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { uuidParam } from '../http/uuid-param';
-import { CATALOG_SERVICE } from '../rpc/service-clients.module';
 
 /** Stock changes by admins: every one recorded, with who made it. */
 @ApiTags('products')
@@ -22,7 +12,7 @@ import { CATALOG_SERVICE } from '../rpc/service-clients.module';
 @ApiBearerAuth()
 @Controller('products/:id/stock-adjustments')
 export class StockAdjustmentsController {
-  constructor(@Inject(CATALOG_SERVICE) private readonly catalog: ServiceClient) {}
+  constructor(private readonly catalog: CatalogApi) {}
 
   @Post()
   @ApiOperation({
@@ -43,7 +33,7 @@ export class StockAdjustmentsController {
     @Body() dto: AdjustStockDto,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<StockAdjustmentDto> {
-    return this.catalog.send<StockAdjustmentDto, AdjustStockRequest>(CatalogPattern.AdjustStock, {
+    return this.catalog.adjustStock({
       ...dto,
       productId: id,
       createdBy: user.id,
@@ -67,7 +57,7 @@ export class StockAdjustmentsController {
     @Param('id', uuidParam('id')) id: string,
     @Query() query: PageQuery,
   ): Promise<StockAdjustmentPageDto> {
-    return this.catalog.send<StockAdjustmentPageDto, StockAdjustmentListRequest>(CatalogPattern.ListStockAdjustments, {
+    return this.catalog.listStockAdjustments({
       ...query,
       productId: id,
     });

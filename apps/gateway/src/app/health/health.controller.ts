@@ -1,13 +1,12 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService } from '@nestjs/terminus';
 import { InjectThrottlerStorage, SkipThrottle, type ThrottlerStorage } from '@nestjs/throttler';
 import { Public } from '@shop/auth-guard';
 import type { ServiceHealth } from '@shop/contracts';
 import type { FastifyReply } from 'fastify';
-import { ALL_SERVICES } from '../rpc/service-clients.module';
 import { RedisThrottlerStorage } from '../throttling/redis-throttler.storage';
-import { lifecycle, resultOfFailedCheck, type ServiceClient } from '@shop/service-defaults';
+import { AuthApi, CatalogApi, lifecycle, OrdersApi, resultOfFailedCheck } from '@shop/service-defaults';
 import { AppHealthIndicator } from './app.health';
 
 const UP_DOWN = { type: 'string', enum: ['up', 'down'] };
@@ -61,12 +60,18 @@ type Readiness = {
 @SkipThrottle()
 @Controller('health')
 export class HealthController {
+  private readonly services: Array<AuthApi | CatalogApi | OrdersApi>;
+
   constructor(
-    @Inject(ALL_SERVICES) private readonly services: ServiceClient[],
+    auth: AuthApi,
+    catalog: CatalogApi,
+    orders: OrdersApi,
     private readonly health: HealthCheckService,
     private readonly apps: AppHealthIndicator,
     @InjectThrottlerStorage() private readonly throttlerStorage: ThrottlerStorage,
-  ) {}
+  ) {
+    this.services = [auth, catalog, orders];
+  }
 
   @Get('live')
   @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the gateway process is up' })
@@ -90,7 +95,9 @@ export class HealthController {
     const ready = !lifecycle.draining && result.status === 'ok';
     void reply.status(ready ? 200 : 503);
     const redis = this.throttlerStorage instanceof RedisThrottlerStorage ? this.throttlerStorage.status : undefined;
-    const services = Object.fromEntries(this.services.map(({ name }) => [name, result.details[name] as ServiceHealth]));
+    const services = Object.fromEntries(
+      this.services.map(({ transport: { name } }) => [name, result.details[name] as ServiceHealth]),
+    );
     return { status: ready ? 'ok' : 'unavailable', services, redis };
   }
 }

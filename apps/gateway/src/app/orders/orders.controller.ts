@@ -1,22 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Roles } from '@shop/auth-guard';
-import {
-  CreateOrderDto,
-  type CreateOrderRequest,
-  ListOrdersQuery,
-  type ListOrdersRequest,
-  OrderDto,
-  OrderPageDto,
-  type OrderRefRequest,
-  OrdersPattern,
-  Role,
-  SetOrderStatusDto,
-  type SetOrderStatusRequest,
-} from '@shop/contracts';
-import type { ServiceClient } from '@shop/service-defaults';
+import { CreateOrderDto, ListOrdersQuery, OrderDto, OrderPageDto, Role, SetOrderStatusDto } from '@shop/contracts';
+import { OrdersApi } from '@shop/service-defaults';
 import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
-import { ORDERS_SERVICE } from '../rpc/service-clients.module';
 import { IdempotencyHeaderDoc, IdempotencyKey } from './request-params';
 import { uuidParam } from '../http/uuid-param';
 
@@ -24,7 +11,7 @@ import { uuidParam } from '../http/uuid-param';
 @ApiBearerAuth()
 @Controller('orders')
 export class OrdersController {
-  constructor(@Inject(ORDERS_SERVICE) private readonly orders: ServiceClient) {}
+  constructor(private readonly orders: OrdersApi) {}
 
   @Post()
   @IdempotencyHeaderDoc()
@@ -49,7 +36,7 @@ export class OrdersController {
     @Body() dto: CreateOrderDto = {},
     @IdempotencyKey() key?: string,
   ): Promise<OrderDto> {
-    return this.orders.send<OrderDto, CreateOrderRequest>(OrdersPattern.CreateOrder, {
+    return this.orders.createOrder({
       ...dto,
       actor: user,
       idempotencyKey: key,
@@ -65,7 +52,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderPageDto })
   @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', ...COMMON_PROBLEMS })
   list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListOrdersQuery): Promise<OrderPageDto> {
-    return this.orders.send<OrderPageDto, ListOrdersRequest>(OrdersPattern.ListOrders, { ...query, actor: user });
+    return this.orders.listOrders({ ...query, actor: user });
   }
 
   @Get(':id')
@@ -77,7 +64,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   get(@CurrentUser() user: AuthenticatedUser, @Param('id', uuidParam('id')) orderId: string): Promise<OrderDto> {
-    return this.orders.send<OrderDto, OrderRefRequest>(OrdersPattern.GetOrder, { orderId, actor: user });
+    return this.orders.getOrder({ orderId, actor: user });
   }
 
   @Post(':id/cancel')
@@ -97,7 +84,7 @@ export class OrdersController {
     ...COMMON_PROBLEMS,
   })
   cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', uuidParam('id')) orderId: string): Promise<OrderDto> {
-    return this.orders.send<OrderDto, OrderRefRequest>(OrdersPattern.CancelOrder, { orderId, actor: user });
+    return this.orders.cancelOrder({ orderId, actor: user });
   }
 
   @Patch(':id/status')
@@ -120,7 +107,7 @@ export class OrdersController {
     @Param('id', uuidParam('id')) orderId: string,
     @Body() dto: SetOrderStatusDto,
   ): Promise<OrderDto> {
-    return this.orders.send<OrderDto, SetOrderStatusRequest>(OrdersPattern.SetOrderStatus, {
+    return this.orders.setOrderStatus({
       ...dto,
       orderId,
       actor: user,

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -9,26 +9,18 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Public } from '@shop/auth-guard';
-import {
-  ErrorCode,
-  OrdersPattern,
-  PaymentDto,
-  PayOrderDto,
-  type PayOrderRequest,
-  type StripeWebhookRequest,
-} from '@shop/contracts';
+import { ErrorCode, PaymentDto, PayOrderDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import type { ServiceClient } from '@shop/service-defaults';
+import { OrdersApi } from '@shop/service-defaults';
 import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import type { RawBodyRequest } from '../http/fastify-hooks';
 import { IdempotencyHeaderDoc, IdempotencyKey } from '../orders/request-params';
 import { uuidParam } from '../http/uuid-param';
-import { ORDERS_SERVICE } from '../rpc/service-clients.module';
 
 @ApiTags('payments')
 @Controller()
 export class PaymentsController {
-  constructor(@Inject(ORDERS_SERVICE) private readonly orders: ServiceClient) {}
+  constructor(private readonly orders: OrdersApi) {}
 
   @Post('orders/:id/payments')
   @ApiBearerAuth()
@@ -57,7 +49,7 @@ export class PaymentsController {
     @Body() dto: PayOrderDto,
     @IdempotencyKey() key?: string,
   ): Promise<PaymentDto> {
-    return this.orders.send<PaymentDto, PayOrderRequest>(OrdersPattern.PayOrder, {
+    return this.orders.payOrder({
       ...dto,
       orderId,
       actor: user,
@@ -107,7 +99,7 @@ export class PaymentsController {
     if (typeof signature !== 'string' || !signature || request.rawBody === undefined) {
       throw new AppError(400, ErrorCode.InvalidSignature, 'A Stripe-Signature header and a JSON body are required');
     }
-    return this.orders.send<{ received: true }, StripeWebhookRequest>(OrdersPattern.StripeWebhook, {
+    return this.orders.stripeWebhook({
       payload: request.rawBody,
       signature,
     });

@@ -1,28 +1,16 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { GatewayConfig, ServiceName } from '../gateway.config';
-import { IDEMPOTENT_PATTERNS } from '@shop/contracts';
-import { ServiceClient } from '@shop/service-defaults';
-import { measureCalls } from '../metrics/measured-service-client';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthApi, CatalogApi, OrdersApi } from '@shop/service-defaults';
+import type { GatewayConfig } from '../gateway.config';
 
-export const AUTH_SERVICE = Symbol('AUTH_SERVICE');
-export const CATALOG_SERVICE = Symbol('CATALOG_SERVICE');
-export const ORDERS_SERVICE = Symbol('ORDERS_SERVICE');
-export const ALL_SERVICES = Symbol('ALL_SERVICES');
-
-const TOKENS: Record<ServiceName, symbol> = { auth: AUTH_SERVICE, catalog: CATALOG_SERVICE, orders: ORDERS_SERVICE };
-
-/** One {@link ServiceClient} per downstream app, injectable by token, closed on shutdown. */
+/** A typed client per downstream app, each measured and traced, injectable by its class, closed on shutdown. */
 @Module({})
-export class ServiceClientsModule implements OnApplicationShutdown {
-  constructor(@Inject(ALL_SERVICES) private readonly clients: ServiceClient[]) {}
-
-  static forRoot(config: Pick<GatewayConfig, 'services' | 'rpcTimeoutMs'>): DynamicModule {
-    const clients = (Object.keys(TOKENS) as ServiceName[]).map((name) =>
-      measureCalls(ServiceClient.tcp(name, config.services[name], config.rpcTimeoutMs, IDEMPOTENT_PATTERNS)),
-    );
+export class ServiceClientsModule {
+  static forRoot({ services, rpcTimeoutMs }: Pick<GatewayConfig, 'services' | 'rpcTimeoutMs'>): DynamicModule {
+    const options = { timeoutMs: rpcTimeoutMs, measured: true };
     const providers = [
-      ...clients.map((client) => ({ provide: TOKENS[client.name as ServiceName], useValue: client })),
-      { provide: ALL_SERVICES, useValue: clients },
+      { provide: AuthApi, useFactory: () => new AuthApi(services.auth, options) },
+      { provide: CatalogApi, useFactory: () => new CatalogApi(services.catalog, options) },
+      { provide: OrdersApi, useFactory: () => new OrdersApi(services.orders, options) },
     ];
     return {
       module: ServiceClientsModule,
@@ -30,9 +18,5 @@ export class ServiceClientsModule implements OnApplicationShutdown {
       providers,
       exports: providers.map((provider) => provider.provide),
     };
-  }
-
-  onApplicationShutdown(): void {
-    for (const client of this.clients) client.close();
   }
 }

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type CartDto, ErrorCode, MAX_LINE_QUANTITY, MAX_ORDER_LINES, type ProductDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { DATABASE, type Database } from '@shop/service-defaults';
+import { CatalogApi, DATABASE, type Database } from '@shop/service-defaults';
 import { and, asc, count, eq, lte, ne, sql } from 'drizzle-orm';
-import { CatalogClient } from '../catalog/catalog.client';
 import { cartItems, type OrdersSchema } from '../db/schema';
 
 type CartRow = typeof cartItems.$inferSelect;
@@ -13,7 +12,7 @@ type CartRow = typeof cartItems.$inferSelect;
 export class CartService {
   constructor(
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
-    private readonly catalog: CatalogClient,
+    private readonly catalog: CatalogApi,
   ) {}
 
   async get(userId: string): Promise<CartDto> {
@@ -22,9 +21,9 @@ export class CartService {
       .from(cartItems)
       .where(eq(cartItems.userId, userId))
       .orderBy(asc(cartItems.addedAt), asc(cartItems.productId));
-    const products = new Map(
-      (await this.catalog.products(rows.map((row) => row.productId))).map((product) => [product.id, product]),
-    );
+    // An empty cart needs no round trip to the catalog.
+    const found = rows.length ? await this.catalog.getProducts({ ids: rows.map((row) => row.productId) }) : [];
+    const products = new Map(found.map((product) => [product.id, product]));
     return toCartDto(rows, products);
   }
 
@@ -87,7 +86,7 @@ export class CartService {
   }
 
   private async requireProduct(productId: string): Promise<void> {
-    const [product] = await this.catalog.products([productId]);
+    const [product] = await this.catalog.getProducts({ ids: [productId] });
     if (!product)
       throw new AppError(404, ErrorCode.NotFound, 'Product not found', { extensions: { products: [productId] } });
   }

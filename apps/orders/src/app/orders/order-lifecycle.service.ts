@@ -1,17 +1,17 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type ActorDto, ErrorCode, ORDER_STATUSES, type OrderDto, type OrderStatus, Role } from '@shop/contracts';
-import { AppError } from '@shop/problem-details';
-import { DATABASE, type Database } from '@shop/service-defaults';
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { CatalogClient } from '../catalog/catalog.client';
-import { type OrderRow, orders, type OrdersSchema, orderTransitions } from '../db/schema';
-import { RefundService } from '../payments/refund.service';
+import { Injectable, Logger } from '@nestjs/common';
+import { type ActorDto, type OrderDto, type OrderStatus, Role } from '@shop/contracts';
+import { CatalogApi } from '@shop/service-defaults';
+import type { OrderRow } from '../db/schema';
 import { type ActorKind, planTransition, STOCK_FOR_STATUS } from './order-status.machine';
 import { OrderRepository } from './order.repository';
+import { OrderStore } from './order.store';
 
 /** The system acting on its own (expiry, payment confirmations): no user, no ownership check. */
 export const SYSTEM = null;
 export type Actor = ActorDto | typeof SYSTEM;
+
+/** What another feature does when a transition calls for it: payments refunds a paid order that is cancelled. */
+export type RefundHandler = (order: OrderRow) => Promise<void>;
 
 /**
  * Moves orders between statuses. Every move is one conditional UPDATE plus its transition row in
@@ -21,41 +21,31 @@ export type Actor = ActorDto | typeof SYSTEM;
 @Injectable()
 export class OrderLifecycle {
   private readonly logger = new Logger(OrderLifecycle.name);
+  private refundHandler?: RefundHandler;
 
   constructor(
-    @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
     private readonly repository: OrderRepository,
-    private readonly catalog: CatalogClient,
-    private readonly refunds: RefundService,
+    private readonly store: OrderStore,
+    private readonly catalog: CatalogApi,
   ) {}
+
+  /**
+   * Payments registers how a refund is done. Orders does not import payments (payments moves
+   * orders to paid, so that would be a loop); it names the effect, payments carries it out.
+   */
+  onRefund(handler: RefundHandler): void {
+    this.refundHandler = handler;
+  }
 
   async transition(orderId: string, to: OrderStatus, actor: Actor, reason: string | null = null): Promise<OrderDto> {
     for (;;) {
-      const order = actor ? await this.repository.visibleRow(orderId, actor) : await this.publicRow(orderId);
+      const order = actor ? await this.repository.visibleRow(orderId, actor) : await this.repository.row(orderId);
       const from = order.status as OrderStatus;
       const effects = planTransition(from, to, actorKind(actor));
-      const moved = await this.db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(orders)
-          .set({ status: to, updatedAt: sql`now()` })
-          .where(and(eq(orders.id, order.id), eq(orders.status, from)))
-          .returning();
-        if (row) {
-          await tx
-            .insert(orderTransitions)
-            .values({
-              orderId,
-              fromStatus: from,
-              toStatus: to,
-              actorId: actor?.id ?? null,
-              actorRole: actor?.role ?? 'system',
-              reason,
-            });
-        }
-        return row;
-      });
+      const by = { actorId: actor?.id ?? null, actorRole: actor?.role ?? 'system' };
+      const moved = await this.store.move(order.id, from, to, by, reason);
       if (!moved) continue;
-      if (effects.refund) await this.refunds.refund(moved);
+      if (effects.refund) await this.refund(moved);
       return this.repository.toDto(await this.syncStock(moved));
     }
   }
@@ -72,7 +62,7 @@ export class OrderLifecycle {
         // A cancelled order gives its stock back even if a commit reached the catalog first.
         await this.catalog.release({ orderId: order.id, restockCommitted: true });
       } else if (target === 'committed') {
-        await this.catalog.commit(order.id);
+        await this.catalog.commit({ orderId: order.id });
       }
     } catch (error) {
       this.logger.warn(
@@ -81,20 +71,13 @@ export class OrderLifecycle {
       );
       return order;
     }
-    const [row] = await this.db
-      .update(orders)
-      .set({ stock: target })
-      .where(and(eq(orders.id, order.id), eq(orders.stock, order.stock)))
-      .returning();
-    return row ?? order;
+    return (await this.store.setStock(order, target)) ?? order;
   }
 
-  private async publicRow(orderId: string): Promise<OrderRow> {
-    const order = await this.db.query.orders.findFirst({
-      where: and(eq(orders.id, orderId), inArray(orders.status, ORDER_STATUSES)),
-    });
-    if (!order) throw new AppError(404, ErrorCode.NotFound, 'Order not found');
-    return order;
+  private async refund(order: OrderRow): Promise<void> {
+    // Without payments in the app nothing was captured; recovery's refund step would still find it.
+    if (!this.refundHandler) throw new Error('No refund handler registered: import PaymentsModule');
+    await this.refundHandler(order);
   }
 }
 

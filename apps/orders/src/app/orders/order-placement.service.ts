@@ -4,20 +4,19 @@ import {
   type CreateOrderRequest,
   ErrorCode,
   type OrderDto,
-  OrderStatus,
   type ReservationDto,
   type StockLineDto,
 } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { businessMetrics, DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { businessMetrics, CatalogApi, DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
+import { and, asc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { CatalogClient } from '../catalog/catalog.client';
-import { cartItems, orderItems, orders, type OrdersSchema, orderTransitions } from '../db/schema';
+import { cartItems, orders, type OrdersSchema } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { mergeLines } from './order-lines';
 import { InternalStatus } from './order-status.machine';
 import { OrderRepository } from './order.repository';
+import { OrderStore } from './order.store';
 
 /** Totals are int4 minor units. */
 const MAX_TOTAL = 2_147_483_647;
@@ -33,9 +32,10 @@ export class OrderPlacement {
 
   constructor(
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
-    private readonly catalog: CatalogClient,
+    private readonly catalog: CatalogApi,
     private readonly idempotency: IdempotencyService,
     private readonly repository: OrderRepository,
+    private readonly store: OrderStore,
   ) {}
 
   create({ actor, idempotencyKey, items }: CreateOrderRequest): Promise<OrderDto> {
@@ -51,9 +51,7 @@ export class OrderPlacement {
 
     const orderId = randomUUID();
     try {
-      await this.db
-        .insert(orders)
-        .values({ id: orderId, userId: actor.id, status: InternalStatus.Reserving, stock: 'unknown', idempotencyKey });
+      await this.store.insertReserving(orderId, actor.id, idempotencyKey);
     } catch (error) {
       if (idempotencyKey && isUniqueViolation(error, 'orders_user_idempotency_key_idx'))
         return this.placedBefore(actor, idempotencyKey);
@@ -101,25 +99,10 @@ export class OrderPlacement {
     const total = items.reduce((sum, item) => sum + item.lineTotal, 0);
     if (total > MAX_TOTAL) throw new AppError(422, ErrorCode.ValidationFailed, 'The order total is too large');
 
-    const order = await this.db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(orders)
-        .set({ status: OrderStatus.Pending, stock: 'held', total, currency: [...currencies][0], updatedAt: sql`now()` })
-        .where(and(eq(orders.id, orderId), eq(orders.status, InternalStatus.Reserving)))
-        .returning();
-      // The recovery job judged this request dead and is releasing its stock.
-      if (!row)
-        throw new AppError(503, ErrorCode.ServiceUnavailable, 'The order could not be completed in time; try again');
-      await tx.insert(orderItems).values(items);
-      await tx
-        .insert(orderTransitions)
-        .values({ orderId, fromStatus: null, toStatus: OrderStatus.Pending, actorId: actor.id, actorRole: actor.role });
-      if (fromCart) {
-        const ordered = items.map((item) => item.productId);
-        await tx.delete(cartItems).where(and(eq(cartItems.userId, actor.id), inArray(cartItems.productId, ordered)));
-      }
-      return row;
-    });
+    const order = await this.store.confirm(orderId, actor, { total, currency: [...currencies][0], items, fromCart });
+    // The recovery job judged this request dead and is releasing its stock.
+    if (!order)
+      throw new AppError(503, ErrorCode.ServiceUnavailable, 'The order could not be completed in time; try again');
     businessMetrics.ordersPlaced.inc();
     return this.repository.toDto(order);
   }
@@ -128,7 +111,7 @@ export class OrderPlacement {
   private async undo(orderId: string, release: boolean): Promise<void> {
     try {
       if (release) await this.catalog.release({ orderId });
-      await this.db.delete(orders).where(and(eq(orders.id, orderId), eq(orders.status, InternalStatus.Reserving)));
+      await this.store.deleteReserving(orderId);
     } catch (error) {
       this.logger.warn({ orderId, error: (error as Error).message }, 'Could not undo a failed order; recovery will');
     }

@@ -22,12 +22,19 @@ export class OrderRepository {
 
   /** The order if `actor` may see it; 404 otherwise, so a stranger cannot tell it exists. */
   async visibleRow(orderId: string, actor: ActorDto): Promise<OrderRow> {
+    const order = await this.row(orderId);
+    if (actor.role !== Role.Admin && order.userId !== actor.id) {
+      throw new AppError(404, ErrorCode.NotFound, 'Order not found');
+    }
+    return order;
+  }
+
+  /** The order in any public status, whoever owns it: for the system's own moves. */
+  async row(orderId: string): Promise<OrderRow> {
     const order = await this.db.query.orders.findFirst({
       where: and(eq(orders.id, orderId), inArray(orders.status, ORDER_STATUSES)),
     });
-    if (!order || (actor.role !== Role.Admin && order.userId !== actor.id)) {
-      throw new AppError(404, ErrorCode.NotFound, 'Order not found');
-    }
+    if (!order) throw new AppError(404, ErrorCode.NotFound, 'Order not found');
     return order;
   }
 

@@ -1,5 +1,4 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import {
   CreateOrderRequest,
   ListOrdersRequest,
@@ -7,10 +6,10 @@ import {
   type OrderPageDto,
   OrderRefRequest,
   OrderStatus,
-  OrdersPattern,
+  OrdersContract,
   SetOrderStatusRequest,
 } from '@shop/contracts';
-import { RpcData } from '@shop/service-defaults';
+import { Handles, RpcData } from '@shop/service-defaults';
 import { OrderLifecycle } from './order-lifecycle.service';
 import { OrderPlacement } from './order-placement.service';
 import { OrderRepository } from './order.repository';
@@ -23,27 +22,27 @@ export class OrdersController {
     private readonly lifecycle: OrderLifecycle,
   ) {}
 
-  @MessagePattern(OrdersPattern.CreateOrder)
+  @Handles(OrdersContract.operations.createOrder)
   create(@RpcData() request: CreateOrderRequest): Promise<OrderDto> {
     return this.placement.create(request);
   }
 
-  @MessagePattern(OrdersPattern.ListOrders)
+  @Handles(OrdersContract.operations.listOrders)
   list(@RpcData() request: ListOrdersRequest): Promise<OrderPageDto> {
     return this.repository.list(request);
   }
 
-  @MessagePattern(OrdersPattern.GetOrder)
+  @Handles(OrdersContract.operations.getOrder)
   get(@RpcData() { orderId, actor }: OrderRefRequest): Promise<OrderDto> {
     return this.repository.get(orderId, actor);
   }
 
-  @MessagePattern(OrdersPattern.CancelOrder)
+  @Handles(OrdersContract.operations.cancelOrder)
   cancel(@RpcData() { orderId, actor }: OrderRefRequest): Promise<OrderDto> {
     return this.lifecycle.transition(orderId, OrderStatus.Cancelled, actor);
   }
 
-  @MessagePattern(OrdersPattern.SetOrderStatus)
+  @Handles(OrdersContract.operations.setOrderStatus)
   setStatus(@RpcData() { orderId, status, actor }: SetOrderStatusRequest): Promise<OrderDto> {
     return this.lifecycle.transition(orderId, status, actor);
   }

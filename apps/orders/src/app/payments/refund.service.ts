@@ -1,28 +1,31 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { OrderStatus } from '@shop/contracts';
 import { DATABASE, type Database } from '@shop/service-defaults';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { olderThan } from '../db/older-than';
 import { orders, type OrdersSchema, payments } from '../db/schema';
-import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
-
-type PaymentRow = typeof payments.$inferSelect;
+import { OrderLifecycle } from '../orders/order-lifecycle.service';
+import { PaymentLedger } from './payment.ledger';
 
 /** Gives the money of cancelled orders back. A failed refund stays `succeeded` and is retried by recovery. */
 @Injectable()
-export class RefundService {
-  private readonly logger = new Logger(RefundService.name);
-
+export class RefundService implements OnModuleInit {
   constructor(
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    private readonly ledger: PaymentLedger,
+    private readonly lifecycle: OrderLifecycle,
   ) {}
+
+  /** A paid order that is cancelled is refunded as part of the cancel. */
+  onModuleInit(): void {
+    this.lifecycle.onRefund((order) => this.refund(order));
+  }
 
   async refund(order: { id: string }): Promise<void> {
     const captured = await this.db.query.payments.findFirst({
       where: and(eq(payments.orderId, order.id), eq(payments.status, 'succeeded')),
     });
-    if (captured) await this.refundPayment(captured);
+    if (captured) await this.ledger.refund(captured);
   }
 
   /**
@@ -42,23 +45,6 @@ export class RefundService {
           olderThan(orders.updatedAt, olderThanSeconds),
         ),
       );
-    for (const { payment } of outstanding) await this.refundPayment(payment);
-  }
-
-  async refundPayment(payment: PaymentRow): Promise<void> {
-    try {
-      // Refunding is idempotent at the provider (keyed by the order), so a retry after a crash is safe.
-      if (payment.providerRef) await this.provider.refund(payment.providerRef, payment.orderId);
-    } catch (error) {
-      this.logger.warn(
-        { orderId: payment.orderId, error: (error as Error).message },
-        'Refund failed; recovery will retry',
-      );
-      return;
-    }
-    await this.db
-      .update(payments)
-      .set({ status: 'refunded', updatedAt: sql`now()` })
-      .where(and(eq(payments.id, payment.id), eq(payments.status, 'succeeded')));
+    for (const { payment } of outstanding) await this.ledger.refund(payment);
   }
 }

@@ -4,7 +4,7 @@ import { AppError } from '@shop/problem-details';
 import { isUUID } from 'class-validator';
 import type Stripe from 'stripe';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
-import { PaymentService } from './payment.service';
+import { PaymentReports } from './payment-reports.service';
 import { StripePaymentProvider } from './stripe-payment.provider';
 
 /** Stripe's word on payments that did not settle at once. Safe to receive any number of times. */
@@ -12,7 +12,7 @@ import { StripePaymentProvider } from './stripe-payment.provider';
 export class StripeWebhookService {
   constructor(
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
-    private readonly payments: PaymentService,
+    private readonly reports: PaymentReports,
   ) {}
 
   async handle({ payload, signature }: StripeWebhookRequest): Promise<{ received: true }> {
@@ -36,8 +36,8 @@ export class StripeWebhookService {
         const report = { orderId, paymentId: intent.metadata?.paymentId, reference: intent.id };
         if (event.type === 'payment_intent.succeeded') {
           const amount = intent.amount_received || intent.amount;
-          await this.payments.captured({ ...report, amount, currency: (intent.currency ?? '').toUpperCase() });
-        } else await this.payments.failed(report);
+          await this.reports.captured({ ...report, amount, currency: (intent.currency ?? '').toUpperCase() });
+        } else await this.reports.failed(report);
       }
     }
     return { received: true };

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ORDER_STATUSES, OrderStatus } from '@shop/contracts';
-import { DATABASE, type Database } from '@shop/service-defaults';
-import { and, eq, ne, or, sql } from 'drizzle-orm';
-import { CatalogClient } from '../catalog/catalog.client';
+import { CatalogApi, DATABASE, type Database } from '@shop/service-defaults';
+import { and, eq, ne, or } from 'drizzle-orm';
 import { olderThan } from '../db/older-than';
 import { orders, type OrdersSchema } from '../db/schema';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
-import { PaymentService } from '../payments/payment.service';
+import { OrderStore } from '../orders/order.store';
+import { PaymentRecovery } from '../payments/payment-recovery.service';
 import { RefundService } from '../payments/refund.service';
 import { InternalStatus, rethrowUnlessInvalidTransition, STOCK_FOR_STATUS } from '../orders/order-status.machine';
 
@@ -29,11 +29,12 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
     @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig,
-    private readonly catalog: CatalogClient,
+    private readonly catalog: CatalogApi,
     private readonly lifecycle: OrderLifecycle,
+    private readonly store: OrderStore,
     private readonly idempotency: IdempotencyService,
     private readonly refunds: RefundService,
-    private readonly payments: PaymentService,
+    private readonly payments: PaymentRecovery,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -79,15 +80,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
    * reserve still in flight) and deleted. A failed release is retried next round.
    */
   private async undoAbandoned(): Promise<void> {
-    await this.db
-      .update(orders)
-      .set({ status: InternalStatus.Abandoned, updatedAt: sql`now()` })
-      .where(
-        and(
-          eq(orders.status, InternalStatus.Reserving),
-          olderThan(orders.createdAt, this.config.recovery.stuckAfterSeconds),
-        ),
-      );
+    await this.store.abandonReservingOlderThan(this.config.recovery.stuckAfterSeconds);
     const abandoned = await this.db
       .select({ id: orders.id })
       .from(orders)
@@ -95,7 +88,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
       .limit(BATCH);
     for (const { id } of abandoned) {
       await this.catalog.release({ orderId: id });
-      await this.db.delete(orders).where(and(eq(orders.id, id), eq(orders.status, InternalStatus.Abandoned)));
+      await this.store.deleteAbandoned(id);
       this.logger.log({ orderId: id }, 'Undid an abandoned order');
     }
   }

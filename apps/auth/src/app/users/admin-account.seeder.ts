@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { AUTH_CONFIG, type AuthConfig } from './auth.config';
-import { UserService } from './users/user.service';
+import { AUTH_CONFIG, type AuthConfig } from '../auth.config';
+import { UserService } from './user.service';
 
 /** With ADMIN_EMAIL and ADMIN_PASSWORD set, every start makes sure that admin account exists with that password. */
 @Injectable()

@@ -1,5 +1,7 @@
-/** Every TCP app answers this with its own readiness (database reachable). */
-export const HEALTH_CHECK = 'health.check';
+import { returns } from '../contract';
+
+/** For operations that take nothing: any field sent is refused. */
+export class EmptyRequest {}
 
 export interface ServiceHealth {
   status: 'up' | 'down';
@@ -11,3 +13,11 @@ export interface ServiceHealth {
    */
   dependencies?: Record<string, 'up' | 'down'>;
 }
+
+/** Every TCP app answers this with its own readiness (database reachable); each contract declares it. */
+export const healthCheck = {
+  pattern: 'health.check',
+  request: EmptyRequest,
+  response: returns<ServiceHealth>(),
+  retrySafe: true,
+};

@@ -1,0 +1,59 @@
+import { ErrorCode, OrderStatus } from '@shop/contracts';
+import { eq } from 'drizzle-orm';
+import { customer, type OrdersHarness, startOrdersModules } from '../../testing/orders-module.harness';
+import { orders } from '../db/schema';
+import { OrderPlacement } from './order-placement.service';
+
+let shop: OrdersHarness;
+let placement: OrderPlacement;
+
+beforeAll(async () => {
+  shop = await startOrdersModules();
+  placement = shop.get(OrderPlacement);
+});
+afterAll(() => shop?.close());
+
+describe('placing orders (OrdersModule on PGlite, catalog faked)', () => {
+  it("places an order at the catalog's prices, pending with its stock held", async () => {
+    const product = shop.catalog.addProduct({ price: 1250, stock: 10 });
+    const order = await placement.create({ actor: customer(), items: [{ productId: product.id, quantity: 3 }] });
+    expect(order).toMatchObject({ status: OrderStatus.Pending, total: 3750, currency: 'USD' });
+    expect(shop.catalog.stockOf(product.id)).toBe(7);
+    expect(shop.catalog.reservations.get(order.id)?.status).toBe('reserved');
+  });
+
+  it('never sells more than the stock when buyers race for it', async () => {
+    const product = shop.catalog.addProduct({ stock: 5 });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        placement.create({ actor: customer(), items: [{ productId: product.id, quantity: 1 }] }),
+      ),
+    );
+    const placed = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(placed).toHaveLength(5);
+    for (const outcome of refused) expect(outcome.reason).toMatchObject({ code: ErrorCode.InsufficientStock });
+    expect(shop.catalog.stockOf(product.id)).toBe(0);
+    // The refused ones left nothing behind: no row reserving, every stored order is a placed one.
+    const rows = await shop.db.select().from(orders);
+    expect(rows.filter((row) => row.status === 'reserving')).toEqual([]);
+    const placedIds = placed.map((outcome) => (outcome as PromiseFulfilledResult<{ id: string }>).value.id);
+    expect(placedIds.every((id) => rows.some((row) => row.id === id && row.status === OrderStatus.Pending))).toBe(true);
+  });
+
+  it('forgets an order the catalog could not answer for, and releases whatever it may have reserved', async () => {
+    const product = shop.catalog.addProduct({ stock: 4 });
+    shop.catalog.failNext('reserve');
+    await expect(
+      placement.create({ actor: customer(), items: [{ productId: product.id, quantity: 2 }] }),
+    ).rejects.toMatchObject({ status: 503 });
+    const released = [...shop.catalog.calls].reverse().find((call) => call.call === 'release');
+    expect(released).toBeDefined();
+    expect(await shop.db.select().from(orders).where(eq(orders.id, released!.orderId!))).toEqual([]);
+    // The release left a tombstone: a reserve still in flight for that order is refused.
+    await expect(
+      shop.catalog.reserve({ orderId: released!.orderId!, lines: [{ productId: product.id, quantity: 2 }] }),
+    ).rejects.toMatchObject({ code: ErrorCode.ReservationReleased });
+    expect(shop.catalog.stockOf(product.id)).toBe(4);
+  });
+});

@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type ActorDto, OrderStatus } from '@shop/contracts';
+import { DATABASE, type Database } from '@shop/service-defaults';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { olderThan } from '../db/older-than';
+import { cartItems, orderItems, type OrderRow, orders, type OrdersSchema, orderTransitions } from '../db/schema';
+import { InternalStatus, type StockState } from './order-status.machine';
+
+type OrderItemRow = typeof orderItems.$inferInsert;
+
+/** Who moved an order, as its transition row records it. */
+export interface MovedBy {
+  actorId: string | null;
+  actorRole: string;
+}
+
+/**
+ * The one writer of the `orders` table: every change to an order's row is a method here, each
+ * one conditional statement (or one transaction), so two writers racing on an order never both
+ * win. Placement, the lifecycle and recovery call it; nothing else writes orders.
+ */
+@Injectable()
+export class OrderStore {
+  constructor(@Inject(DATABASE) private readonly db: Database<OrdersSchema>) {}
+
+  /** The row of an order being placed, written before the catalog is asked, so a crash leaves a trace. */
+  async insertReserving(orderId: string, userId: string, idempotencyKey: string | undefined): Promise<void> {
+    await this.db
+      .insert(orders)
+      .values({ id: orderId, userId, status: InternalStatus.Reserving, stock: 'unknown', idempotencyKey });
+  }
+
+  /**
+   * The reserving order becomes pending, with its items, its first transition and the ordered
+   * lines gone from the cart, in one transaction. Undefined when recovery took the order over.
+   */
+  async confirm(
+    orderId: string,
+    actor: ActorDto,
+    placed: { total: number; currency: string; items: OrderItemRow[]; fromCart: boolean },
+  ): Promise<OrderRow | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(orders)
+        .set({
+          status: OrderStatus.Pending,
+          stock: 'held',
+          total: placed.total,
+          currency: placed.currency,
+          updatedAt: sql`now()`,
+        })
+        .where(and(eq(orders.id, orderId), eq(orders.status, InternalStatus.Reserving)))
+        .returning();
+      if (!row) return undefined;
+      await tx.insert(orderItems).values(placed.items);
+      await tx
+        .insert(orderTransitions)
+        .values({ orderId, fromStatus: null, toStatus: OrderStatus.Pending, actorId: actor.id, actorRole: actor.role });
+      if (placed.fromCart) {
+        const ordered = placed.items.map((item) => item.productId);
+        await tx.delete(cartItems).where(and(eq(cartItems.userId, actor.id), inArray(cartItems.productId, ordered)));
+      }
+      return row;
+    });
+  }
+
+  /** Forgets an order that never got past reserving (its placement failed). */
+  async deleteReserving(orderId: string): Promise<void> {
+    await this.db.delete(orders).where(and(eq(orders.id, orderId), eq(orders.status, InternalStatus.Reserving)));
+  }
+
+  /** Moves the order `from` → `to` with its transition row, in one transaction; undefined if it was no longer `from`. */
+  async move(
+    orderId: string,
+    from: OrderStatus,
+    to: OrderStatus,
+    by: MovedBy,
+    reason: string | null,
+  ): Promise<OrderRow | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(orders)
+        .set({ status: to, updatedAt: sql`now()` })
+        .where(and(eq(orders.id, orderId), eq(orders.status, from)))
+        .returning();
+      if (row) await tx.insert(orderTransitions).values({ orderId, fromStatus: from, toStatus: to, ...by, reason });
+      return row;
+    });
+  }
+
+  /** Records the stock state the catalog reached, unless another writer recorded one first. */
+  async setStock(order: OrderRow, stock: StockState): Promise<OrderRow | undefined> {
+    const [row] = await this.db
+      .update(orders)
+      .set({ stock })
+      .where(and(eq(orders.id, order.id), eq(orders.stock, order.stock)))
+      .returning();
+    return row;
+  }
+
+  /** Claims orders reserving for longer than any request lives: a late confirmation can no longer slip in. */
+  async abandonReservingOlderThan(seconds: number): Promise<void> {
+    await this.db
+      .update(orders)
+      .set({ status: InternalStatus.Abandoned, updatedAt: sql`now()` })
+      .where(and(eq(orders.status, InternalStatus.Reserving), olderThan(orders.createdAt, seconds)));
+  }
+
+  async deleteAbandoned(orderId: string): Promise<void> {
+    await this.db.delete(orders).where(and(eq(orders.id, orderId), eq(orders.status, InternalStatus.Abandoned)));
+  }
+}

@@ -1,0 +1,30 @@
+import type { PaymentStatus } from '@shop/contracts';
+
+/** Where a payment comes from: `new` is the row not yet written. */
+export type PaymentState = PaymentStatus | 'new';
+
+/** What follows a move, on the order's side. */
+export type PaymentEffect = 'none' | 'order-paid';
+
+/**
+ * A payment's whole life as data: for each status, the statuses it may move to and what follows.
+ * Anything not listed is a bug and refused. Money taken (`succeeded`) always moves the order to
+ * paid, whichever way it was learned (the provider's answer, its webhook, recovery asking again).
+ */
+export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentState, Partial<Record<PaymentStatus, PaymentEffect>>>> = {
+  // Claimed before the provider is called; `succeeded` at once for a total of 0 (nothing to
+  // charge) or for a capture the provider reported after its attempt was given up.
+  new: { processing: 'none', succeeded: 'order-paid' },
+  // processing → processing: the provider accepted and will confirm later (its reference is recorded).
+  processing: { processing: 'none', succeeded: 'order-paid', declined: 'none' },
+  succeeded: { refunded: 'none' },
+  declined: {},
+  refunded: {},
+};
+
+/** The effect of moving `from` → `to`; throws when the table forbids it (a bug, not a client error). */
+export function planPaymentMove(from: PaymentState, to: PaymentStatus): PaymentEffect {
+  const effect = PAYMENT_TRANSITIONS[from][to];
+  if (!effect) throw new Error(`A payment cannot go from ${from} to ${to}`);
+  return effect;
+}

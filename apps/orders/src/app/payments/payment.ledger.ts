@@ -1,0 +1,183 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ErrorCode, OrderStatus, type PaymentStatus } from '@shop/contracts';
+import { AppError } from '@shop/problem-details';
+import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { type OrderRow, type OrdersSchema, payments } from '../db/schema';
+import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
+import { rethrowUnlessInvalidTransition } from '../orders/order-status.machine';
+import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
+import { type PaymentEffect, planPaymentMove } from './payment-status.machine';
+
+export type PaymentRow = typeof payments.$inferSelect;
+
+/** The `provider` of a payment that charged nothing: the order's total was 0. */
+export const NO_PROVIDER = 'none';
+
+/**
+ * The one writer of the `payments` table. Every write is a move the payment machine allows, made
+ * by one conditional statement (`WHERE status = from`), so of two writers racing on a payment
+ * exactly one moves it; the move's effect on the order follows here, and nowhere else.
+ */
+@Injectable()
+export class PaymentLedger {
+  private readonly logger = new Logger(PaymentLedger.name);
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    private readonly lifecycle: OrderLifecycle,
+  ) {}
+
+  /**
+   * Opens the order's payment for its total. A unique index allows one live or captured payment
+   * per order, so two requests can never both charge it: the second gets 409 PAYMENT_IN_PROGRESS.
+   */
+  async open(
+    order: OrderRow,
+    {
+      provider = this.provider.name,
+      status = 'processing',
+      paymentMethod = null,
+    }: { provider?: string; status?: 'processing' | 'succeeded'; paymentMethod?: string | null } = {},
+  ): Promise<PaymentRow> {
+    const effect = planPaymentMove('new', status);
+    let payment: PaymentRow;
+    try {
+      [payment] = await this.db
+        .insert(payments)
+        .values({
+          id: randomUUID(),
+          orderId: order.id,
+          provider,
+          paymentMethod,
+          amount: order.total,
+          currency: order.currency ?? '',
+          status,
+        })
+        .returning();
+    } catch (error) {
+      if (isUniqueViolation(error, 'payments_one_live_per_order')) {
+        throw new AppError(
+          409,
+          ErrorCode.PaymentInProgress,
+          'This order already has a payment in progress or captured',
+        );
+      }
+      throw error;
+    }
+    await this.follow(payment, effect);
+    return payment;
+  }
+
+  /**
+   * Records a capture the provider reported for which no attempt is processing (new →
+   * succeeded). Undefined when the order already has a live payment: nothing was written.
+   */
+  async recordCapture(capture: {
+    orderId: string;
+    reference: string;
+    amount: number;
+    currency: string;
+  }): Promise<PaymentRow | undefined> {
+    const effect = planPaymentMove('new', 'succeeded');
+    const [payment] = await this.db
+      .insert(payments)
+      .values({
+        id: randomUUID(),
+        orderId: capture.orderId,
+        provider: this.provider.name,
+        providerRef: capture.reference,
+        amount: capture.amount,
+        currency: capture.currency,
+        status: 'succeeded',
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (payment) await this.follow(payment, effect);
+    return payment;
+  }
+
+  /**
+   * Moves the payment `which` selects from `from` to `to`, recording the provider's reference
+   * when given, then carries out the move's effect. Undefined when no such payment was in `from`
+   * (another writer moved it first): nothing was written and nothing follows.
+   */
+  async move(
+    which: SQL | undefined,
+    from: PaymentStatus,
+    to: PaymentStatus,
+    providerRef?: string | null,
+  ): Promise<PaymentRow | undefined> {
+    const effect = planPaymentMove(from, to);
+    const [payment] = await this.db
+      .update(payments)
+      .set({ status: to, ...(providerRef === undefined ? {} : { providerRef }), updatedAt: sql`now()` })
+      .where(and(which, eq(payments.status, from)))
+      .returning();
+    if (payment) await this.follow(payment, effect);
+    return payment;
+  }
+
+  /** Claims an attempt for one replica's retry by moving its `updatedAt`; undefined if `which` no longer holds. */
+  async touch(which: SQL | undefined): Promise<PaymentRow | undefined> {
+    const [payment] = await this.db
+      .update(payments)
+      .set({ updatedAt: sql`now()` })
+      .where(which)
+      .returning();
+    return payment;
+  }
+
+  /**
+   * Gives a captured payment's money back: the provider first (idempotent there, keyed by the
+   * order, so a retry after a crash is safe), then succeeded → refunded. A failed refund stays
+   * `succeeded` and recovery tries again.
+   */
+  async refund(payment: PaymentRow): Promise<void> {
+    try {
+      if (payment.providerRef) await this.provider.refund(payment.providerRef, payment.orderId);
+    } catch (error) {
+      this.logger.warn(
+        { orderId: payment.orderId, error: (error as Error).message },
+        'Refund failed; recovery will retry',
+      );
+      return;
+    }
+    await this.move(eq(payments.id, payment.id), 'succeeded', 'refunded');
+  }
+
+  /** Carries out a captured payment's effect again: its request died before the order was moved. */
+  finishCaptured(payment: PaymentRow): Promise<void> {
+    return this.follow(payment, 'order-paid').catch(rethrowUnlessInvalidTransition);
+  }
+
+  private async follow(payment: PaymentRow, effect: PaymentEffect): Promise<void> {
+    if (effect === 'order-paid') await this.markOrderPaid(payment);
+  }
+
+  /**
+   * Captured money for an order that was cancelled meanwhile (e.g. it expired) goes straight back,
+   * and the 409 INVALID_TRANSITION says so; a background caller has no one to tell, and lets it pass.
+   */
+  private async markOrderPaid(payment: PaymentRow): Promise<void> {
+    const reason =
+      payment.provider === NO_PROVIDER
+        ? `payment ${payment.id}: nothing to charge, the total is 0`
+        : `payment ${payment.id}`;
+    try {
+      await this.lifecycle.transition(payment.orderId, OrderStatus.Paid, SYSTEM, reason);
+    } catch (error) {
+      rethrowUnlessInvalidTransition(error);
+      // Paid already: by this very payment (one live payment per order), through another path.
+      if (error.options.extensions?.from !== OrderStatus.Cancelled) return;
+      await this.refund(payment);
+      throw new AppError(
+        409,
+        ErrorCode.InvalidTransition,
+        'The order was cancelled before the payment completed; it was refunded',
+      );
+    }
+  }
+}

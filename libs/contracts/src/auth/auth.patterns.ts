@@ -1,7 +1,0 @@
-export const AuthPattern = {
-  Register: 'auth.register',
-  Login: 'auth.login',
-  Refresh: 'auth.refresh',
-  Logout: 'auth.logout',
-  Me: 'auth.me',
-} as const;
