@@ -367,17 +367,19 @@ describe('the production-like values', () => {
 
 /** Starts the real gateway (no apps behind it: what is checked needs none) and stops it after the suite. */
 function gatewayForSuite(): { url: () => string } {
-  let gateway: AppProcess | undefined;
+  let gateway: (AppProcess & { port: number }) | undefined;
   let url = '';
   beforeAll(async () => {
-    const [port, nobody] = [await freePort(), await freePort()];
-    gateway = await startAppProcess('gateway', port, {
+    // A port nobody listens on: the apps behind it are not needed, only addresses for them.
+    const nobody = await freePort();
+    gateway = await startAppProcess('gateway', {
       NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
+      // Its "Listening on" line (info) tells the port it bound.
+      LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       ...Object.fromEntries(TCP_APPS.map((app) => [`${app.toUpperCase()}_SERVICE_URL`, `tcp://127.0.0.1:${nobody}`])),
     });
-    url = `http://127.0.0.1:${port}`;
+    url = `http://127.0.0.1:${gateway.port}`;
   });
   afterAll(async () => {
     await gateway?.stop('SIGKILL');

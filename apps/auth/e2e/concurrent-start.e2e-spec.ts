@@ -1,4 +1,4 @@
-import { type AppProcess, createTestDatabase, freePort, startAppProcess, waitFor } from '@shop/testing';
+import { type AppProcess, createTestDatabase, startAppProcess, waitFor } from '@shop/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -36,7 +36,7 @@ async function startTogether(app: 'auth' | 'catalog', env: Record<string, string
     await barrier.query('BEGIN');
     await barrier.query('CREATE SCHEMA drizzle');
     const starting = Array.from({ length: REPLICAS }, async () => {
-      const replica = await startAppProcess(app, await freePort(), {
+      const replica = await startAppProcess(app, {
         NODE_ENV: 'test',
         JWT_SECRET: 'x'.repeat(32),
         [`${app.toUpperCase()}_DATABASE_URL`]: database.url,

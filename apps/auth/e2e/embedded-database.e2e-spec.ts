@@ -1,4 +1,4 @@
-import { freePort, startAppProcess } from '@shop/testing';
+import { startAppProcess } from '@shop/testing';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 it('starts on a fresh clone (no DATA_DIR yet), keeping its database in <DATA_DIR>/auth and the dev secret beside it', async () => {
   const dataDir = join(root, 'fresh-clone', '.data');
-  const app = await startAppProcess('auth', await freePort(), {
+  const app = await startAppProcess('auth', {
     NODE_ENV: 'test',
     SHUTDOWN_DRAIN_MS: '100',
     DATA_DIR: dataDir,

@@ -78,10 +78,8 @@ describe('readiness with the catalog cache Redis going away and back', () => {
   });
 
   it('starts with REDIS_URL on a closed port, ready, reporting Redis down', async () => {
-    const port = await freePort();
-    await system.startApp('catalog', {
+    const port = await system.startApp('catalog', {
       id: 'catalog-closed-redis',
-      port,
       env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` },
     });
     const catalog = new CatalogApi({ host: '127.0.0.1', port }, { timeoutMs: 5_000 });

@@ -1,4 +1,4 @@
-import { ADMIN_ENV, freePort, runLoadInAnotherProcess, seedLoadTarget, TestSystem } from '@shop/testing';
+import { ADMIN_ENV, runLoadInAnotherProcess, seedLoadTarget, TestSystem } from '@shop/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 let system: TestSystem;
@@ -16,8 +16,7 @@ afterAll(() => system?.stop());
 
 /** Another gateway in front of the same apps; resolves with its URL once it is ready. */
 async function startGateway(id: string, env: Record<string, string> = {}): Promise<string> {
-  const port = await freePort();
-  await system.startApp('gateway', { id, port, env });
+  const port = await system.startApp('gateway', { id, env });
   const url = `http://127.0.0.1:${port}`;
   expect((await fetch(`${url}/health/ready`)).status).toBe(200);
   return url;

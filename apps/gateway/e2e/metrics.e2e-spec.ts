@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   accessToken,
   ADMIN_ENV,
-  BACKENDS,
   type BackendName,
-  freePort,
   HttpClient,
   signedToken,
   TEST_ADMIN,
@@ -12,18 +10,16 @@ import {
 } from '@shop/testing';
 
 let system: TestSystem;
-const healthPorts = {} as Record<BackendName, number>;
-
 beforeAll(async () => {
-  for (const name of BACKENDS) healthPorts[name] = await freePort();
-  const health = (name: BackendName) => ({ HEALTH_PORT: String(healthPorts[name]) });
+  // Each app binds a health port of its own choosing and logs it (see TestSystem.healthPort).
+  const health = { HEALTH_PORT: '0' };
   system = await TestSystem.start({
     label: 'metrics',
     env: {
       gateway: { AUTH_THROTTLE_LIMIT: '3' },
-      auth: { ...ADMIN_ENV, ...health('auth') },
-      catalog: health('catalog'),
-      orders: health('orders'),
+      auth: { ...ADMIN_ENV, ...health },
+      catalog: health,
+      orders: health,
     },
   });
 });
@@ -45,7 +41,7 @@ async function scrape(client: HttpClient): Promise<string> {
   return response.text;
 }
 
-const appMetrics = (name: BackendName) => scrape(new HttpClient(`http://127.0.0.1:${healthPorts[name]}`));
+const appMetrics = (name: BackendName) => scrape(new HttpClient(`http://127.0.0.1:${system.healthPort(name)}`));
 
 describe('GET /metrics', () => {
   beforeAll(async () => {

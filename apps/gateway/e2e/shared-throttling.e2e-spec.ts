@@ -13,8 +13,7 @@ afterAll(() => system?.stop());
 
 /** Another gateway instance in front of the same apps, with the harness's settings plus `env`. */
 async function startGateway(id: string, env: Record<string, string> = {}): Promise<HttpClient> {
-  const port = await freePort();
-  await system.startApp('gateway', { id, port, env });
+  const port = await system.startApp('gateway', { id, env });
   const client = new HttpClient(`http://127.0.0.1:${port}`);
   await waitFor(`${id} readiness`, async () => (await client.get('/health/ready')).status === 200);
   return client;

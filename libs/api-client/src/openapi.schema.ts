@@ -519,6 +519,7 @@ export interface components {
         };
         RegisterDto: {
             /**
+             * Format: email
              * @description Trimmed; unique regardless of case.
              * @example ada@example.com
              */
@@ -636,11 +637,12 @@ export interface components {
              */
             price: number;
             /**
-             * @description ISO 4217.
+             * @description ISO 4217, any case.
              * @default USD
              * @example USD
+             * @enum {string}
              */
-            currency?: string;
+            currency?: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BOV" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHE" | "CHF" | "CHW" | "CLF" | "CLP" | "CNY" | "COP" | "COU" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MXV" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SLL" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "USN" | "UYI" | "UYU" | "UYW" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XAG" | "XAU" | "XBA" | "XBB" | "XBC" | "XBD" | "XCD" | "XDR" | "XOF" | "XPD" | "XPF" | "XPT" | "XSU" | "XTS" | "XUA" | "XXX" | "YER" | "ZAR" | "ZMW" | "ZWL";
             /**
              * Format: uuid
              * @description null: in no category.
@@ -669,11 +671,12 @@ export interface components {
              */
             price?: number;
             /**
-             * @description ISO 4217.
+             * @description ISO 4217, any case.
              * @default USD
              * @example USD
+             * @enum {string}
              */
-            currency?: string;
+            currency?: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BOV" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHE" | "CHF" | "CHW" | "CLF" | "CLP" | "CNY" | "COP" | "COU" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MXV" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SLL" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "USN" | "UYI" | "UYU" | "UYW" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XAG" | "XAU" | "XBA" | "XBB" | "XBC" | "XBD" | "XCD" | "XDR" | "XOF" | "XPD" | "XPF" | "XPT" | "XSU" | "XTS" | "XUA" | "XXX" | "YER" | "ZAR" | "ZMW" | "ZWL";
             /**
              * Format: uuid
              * @description null: in no category.
@@ -702,11 +705,12 @@ export interface components {
              */
             price: number;
             /**
-             * @description ISO 4217.
+             * @description ISO 4217, any case.
              * @default USD
              * @example USD
+             * @enum {string}
              */
-            currency?: string;
+            currency?: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BOV" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHE" | "CHF" | "CHW" | "CLF" | "CLP" | "CNY" | "COP" | "COU" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MXV" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SLL" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "USN" | "UYI" | "UYU" | "UYW" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XAG" | "XAU" | "XBA" | "XBB" | "XBC" | "XBD" | "XCD" | "XDR" | "XOF" | "XPD" | "XPF" | "XPT" | "XSU" | "XTS" | "XUA" | "XXX" | "YER" | "ZAR" | "ZMW" | "ZWL";
             /**
              * Format: uuid
              * @description null: in no category.
@@ -1086,7 +1090,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1190,7 +1194,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1294,7 +1298,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1397,7 +1401,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1578,7 +1582,7 @@ export interface operations {
             query?: {
                 page?: number;
                 limit?: number;
-                /** @description Full-text search over name and description, ranked. */
+                /** @description Full-text search over name and description, ranked; not blank. */
                 q?: string;
                 /** @description Category id (any case) or slug. Only products directly in that category; an id or slug no category has gives an empty page, not an error. */
                 category?: string;
@@ -1684,7 +1688,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1906,7 +1910,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2160,7 +2164,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2416,7 +2420,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockAdjustmentDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2611,7 +2615,7 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2729,7 +2733,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2862,7 +2866,7 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3084,7 +3088,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3412,7 +3416,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3688,7 +3692,7 @@ export interface operations {
                     "application/json": components["schemas"]["CartDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3803,7 +3807,7 @@ export interface operations {
                     "application/json": components["schemas"]["CartDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4013,7 +4017,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentDto"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4172,7 +4176,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Bad Request: INVALID_SIGNATURE, MALFORMED_JSON */
+            /** @description Bad Request: INVALID_SIGNATURE, MALFORMED_JSON, BODY_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -4,6 +4,9 @@ import { ROLES, type Role } from '@shop/contracts';
 import type { AuthenticatedUser } from './authenticated-user';
 import { JWT_ALGORITHM } from './jwt-key';
 
+/** Every user id is a UUID; a signed token saying otherwise must not carry its `sub` into a query. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The token of an `Authorization: Bearer <token>` header, or null for any other header. */
 export function bearerToken(header: string | string[] | undefined): string | null {
   const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header) : null;
@@ -14,7 +17,7 @@ export function bearerToken(header: string | string[] | undefined): string | nul
 export function userFromClaims(claims: unknown): AuthenticatedUser | null {
   if (typeof claims !== 'object' || claims === null) return null;
   const { sub, role } = claims as { sub?: unknown; role?: unknown };
-  if (typeof sub !== 'string' || !ROLES.includes(role as Role)) return null;
+  if (typeof sub !== 'string' || !UUID.test(sub) || !ROLES.includes(role as Role)) return null;
   return { id: sub, role: role as Role };
 }
 

@@ -2,6 +2,11 @@
 export const ErrorCode = {
   ValidationFailed: 'VALIDATION_FAILED',
   MalformedJson: 'MALFORMED_JSON',
+  BodyTooDeep: 'BODY_TOO_DEEP',
+  MalformedRequest: 'MALFORMED_REQUEST',
+  InvalidUrl: 'INVALID_URL',
+  UriTooLong: 'URI_TOO_LONG',
+  HeadersTooLarge: 'HEADERS_TOO_LARGE',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   RouteNotFound: 'ROUTE_NOT_FOUND',

@@ -9,7 +9,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 /** Paging for any list: `page` from 1, `limit` items per page. Plain decimal integers only. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10_000, default: 1 })
   @Omittable()
   @Transform(decimalInteger)
   @IsInt()
@@ -17,7 +17,7 @@ export class PageQuery {
   @Max(10_000)
   page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @Omittable()
   @Transform(decimalInteger)
   @IsInt()

@@ -1,5 +1,8 @@
 import type { TransformFnParams } from 'class-transformer';
 
+/** What {@link trimmed} with `@MinLength(1)` accepts, for the OpenAPI document: not blank. */
+export const NOT_BLANK = { minLength: 1, pattern: '\\S' } as const;
+
 export const trimmed = ({ value }: TransformFnParams): unknown => (typeof value === 'string' ? value.trim() : value);
 
 /**

@@ -9,6 +9,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
+import type { AddressInfo, Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { positiveInt } from './config/env-fields';
@@ -49,7 +50,9 @@ export async function startMicroservice(
   const logger = app.get(Logger);
   app.useLogger(logger);
   await app.listen();
-  logger.log(`Listening on tcp://${address.host}:${address.port}`, 'Bootstrap');
+  // With port 0 the system chose the port: this line is how a supervisor (or a test) learns it.
+  const { port } = app.unwrap<Server>().address() as AddressInfo;
+  logger.log(`Listening on tcp://${address.host}:${port}`, 'Bootstrap');
   if (healthPort !== undefined) {
     // The same readiness the app answers over TCP: draining, or its database down, is not ready.
     const readiness = app.get(HealthController, { strict: false });
@@ -65,6 +68,14 @@ export async function startMicroservice(
   }
   return app;
 }
+
+/**
+ * How long no message may have arrived before a stopping app closes: a caller's probe round
+ * (asked every second, 1 s to answer). A caller that has not yet seen the app turn not-ready
+ * (its probes run late on a busy machine) still sends to it; closing under such a message would
+ * fail it, and a call that is not safe to repeat (placing an order) could not go elsewhere.
+ */
+const QUIET_BEFORE_CLOSE_MS = 2_000;
 
 /** How long a stopping process keeps serving after it turned not-ready, and at most how long it then waits for work in flight. */
 const shutdownEnv = z.object({ SHUTDOWN_DRAIN_MS: positiveInt(3_000), SHUTDOWN_TIMEOUT_MS: positiveInt(10_000) });
@@ -111,7 +122,8 @@ export function runApp(start: () => Promise<RunningApp>, { service }: { service:
         app.stopAccepting?.();
         logger.log(`Drained; waiting for ${lifecycle.inFlight} in flight`);
         const deadline = Date.now() + drain.SHUTDOWN_TIMEOUT_MS;
-        while (lifecycle.inFlight > 0 && Date.now() < deadline) await sleep(50);
+        const busy = () => lifecycle.inFlight > 0 || Date.now() - lifecycle.lastMessageAt < QUIET_BEFORE_CLOSE_MS;
+        while (busy() && Date.now() < deadline) await sleep(50);
         if (lifecycle.inFlight > 0) logger.warn(`Closing with ${lifecycle.inFlight} still in flight`);
         await app.close();
         process.exit(0);

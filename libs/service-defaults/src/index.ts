@@ -14,6 +14,7 @@ export * from './health/health-dependencies';
 export * from './lifecycle';
 export * from './logging/log-redaction';
 export * from './logging/logging.module';
+export * from './logging/problem-code';
 export * from './logging/request-context';
 export * from './metrics/database-pool.metrics';
 export * from './metrics/metrics';

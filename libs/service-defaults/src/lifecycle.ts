@@ -6,4 +6,6 @@ export const lifecycle = {
   draining: false,
   /** Messages or requests being handled right now. */
   inFlight: 0,
+  /** When the last message other than a health check arrived (epoch ms; 0: none yet). */
+  lastMessageAt: 0,
 };

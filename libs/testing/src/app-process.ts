@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { canConnect, waitFor } from './net';
+import { waitFor } from './net';
 
 export const ROOT = join(__dirname, '../../..');
 export const REGISTER = join(ROOT, 'tools/register.cjs');
@@ -27,13 +27,21 @@ export function spawnAppChild(name: string, env: Record<string, string>, out: 'p
   });
 }
 
-/** Resolves once `child` accepts connections on `port`; rejects with its last output if it exits first. */
-export async function untilListening(id: string, child: ChildProcess, port: number, output: () => string) {
+/** The line every app writes once it listens: `Listening on tcp://127.0.0.1:4002` (or http://). */
+const LISTENING = /"msg":"Listening on (?:tcp|http):\/\/[^"]+?:(\d+)"/;
+
+/**
+ * Resolves with the port `child` reports it listens on (it binds its own, with PORT=0, so no
+ * other process can take the port between choosing and binding it); rejects with its last output
+ * if it exits first.
+ */
+export async function untilReported(id: string, child: ChildProcess, output: () => string): Promise<number> {
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`${id} exited with ${code}:\n${output().slice(-3000)}`))),
   );
   exited.catch(() => undefined);
-  await Promise.race([waitFor(`${id} on port ${port}`, () => canConnect(port), 60_000), exited]);
+  await Promise.race([waitFor(`${id} to listen`, async () => LISTENING.test(output()), 60_000), exited]);
+  return Number(LISTENING.exec(output())![1]);
 }
 
 function spawnApp(name: string, env: Record<string, string>): AppProcess {
@@ -53,16 +61,18 @@ function spawnApp(name: string, env: Record<string, string>): AppProcess {
   };
 }
 
-/** Spawns an app and resolves once it accepts connections on `port`; rejects with its output if it exits first. */
-export async function startAppProcess(name: string, port: number, env: Record<string, string>): Promise<AppProcess> {
-  const app = spawnApp(name, { ...env, PORT: String(port) });
+/** Spawns an app on a port of its own choosing and resolves with it once it listens; rejects with its output if it exits first. */
+export async function startAppProcess(
+  name: string,
+  env: Record<string, string>,
+): Promise<AppProcess & { port: number }> {
+  const app = spawnApp(name, { ...env, PORT: '0' });
   try {
-    await untilListening(name, app.child, port, app.output);
+    return { ...app, port: await untilReported(name, app.child, app.output) };
   } catch (error) {
     await app.stop('SIGKILL');
     throw error;
   }
-  return app;
 }
 
 /** Runs an app's entry point to its exit, for start-up checks that must fail. */

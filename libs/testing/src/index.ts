@@ -11,4 +11,7 @@ export * from './tcp-proxy';
 export * from './load-runner';
 export * from './load';
 export * from './otlp-receiver';
+export * from './raw-http';
+export * from './openapi-arbitraries';
+export * from './openapi-conformance';
 export * from './contract-handlers';

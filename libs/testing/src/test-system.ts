@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, spawnAppChild, untilListening } from './app-process';
+import { ROOT, spawnAppChild, untilReported } from './app-process';
 import { HttpClient } from './http-client';
-import { freePort, waitFor } from './net';
+import { waitFor } from './net';
 import { createTestDatabase } from './test-database';
 
 export const BACKENDS = ['auth', 'catalog', 'orders'] as const;
@@ -37,10 +37,13 @@ process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
 /**
  * The whole system for one test file: a fresh PostgreSQL database per app, each app a real
- * process on its own port, the gateway in front, all dropped again by {@link stop}.
+ * process on its own port, the gateway in front, all dropped again by {@link stop}. Every app
+ * binds a port of its own choosing (PORT=0) and says which in its "Listening on" line, so no
+ * port is handed out that someone else could take first; the apps that call an app are started
+ * after it, told where it listens.
  */
 export class TestSystem {
-  readonly http: HttpClient;
+  private client?: HttpClient;
   readonly jwtSecret = randomBytes(32).toString('hex');
   /** Running processes by instance id: the app's name, or any other id for extra replicas. */
   private readonly children = new Map<string, ChildProcess>();
@@ -53,20 +56,17 @@ export class TestSystem {
   private readonly databaseUrls = new Map<BackendName, string>();
   private readonly started = new Set<string>();
 
-  private constructor(
-    readonly label: string,
-    private readonly gatewayPort: number,
-  ) {
-    this.http = new HttpClient(`http://127.0.0.1:${gatewayPort}`);
-  }
+  private constructor(readonly label: string) {}
 
   static async start(options: TestSystemOptions): Promise<TestSystem> {
-    const system = new TestSystem(options.label, await freePort());
+    const system = new TestSystem(options.label);
     try {
       await system.configure(options);
-      await Promise.all(
-        BACKENDS.flatMap((name) => system.instancesOf(name).map((id) => system.startApp(name, { id }))),
-      );
+      const startAll = (names: BackendName[]) =>
+        Promise.all(names.flatMap((name) => system.instancesOf(name).map((id) => system.startApp(name, { id }))));
+      // Orders calls the catalog, so it starts once the catalog's ports are known.
+      await startAll(['auth', 'catalog']);
+      await startAll(['orders']);
       await system.startApp('gateway');
       await system.waitUntilReady();
       return system;
@@ -74,6 +74,12 @@ export class TestSystem {
       await system.stop();
       throw error;
     }
+  }
+
+  /** A client for the gateway. */
+  get http(): HttpClient {
+    this.client ??= new HttpClient(`http://127.0.0.1:${this.ports.get('gateway')}`);
+    return this.client;
   }
 
   get baseUrl(): string {
@@ -108,6 +114,20 @@ export class TestSystem {
       .map((line) => JSON.parse(line) as LogEntry);
   }
 
+  /**
+   * An instance's lines about one request, once it has written one that `done` accepts: pino
+   * writes asynchronously, so a line may land after the client has its answer.
+   */
+  async requestLog(
+    id: string,
+    requestId: string,
+    done: (entry: LogEntry) => boolean = () => true,
+  ): Promise<LogEntry[]> {
+    const lines = () => this.logEntries(id).filter((entry) => entry.requestId === requestId);
+    await waitFor(`${id}'s log line for request ${requestId}`, async () => lines().some(done));
+    return lines();
+  }
+
   /** The port of one instance, by id (`catalog-2`), to tell its address in another process's logs. */
   instancePort(id: string): number {
     return this.instancePorts.get(id) ?? this.ports.get(id as AppName)!;
@@ -123,23 +143,33 @@ export class TestSystem {
   }
 
   /**
-   * Starts an app and resolves once it accepts connections. A second instance of the same app
-   * (a replica on the same database) needs its own `id` and `port`.
+   * Starts an app and resolves with its port once it listens. A new instance (another `id`)
+   * binds a port of its own choosing; a restarted one takes its old port back, since the apps
+   * that call it know it by that port.
    */
-  async startApp(
-    name: AppName,
-    options: { id?: string; port?: number; env?: Record<string, string> } = {},
-  ): Promise<void> {
+  async startApp(name: AppName, options: { id?: string; env?: Record<string, string> } = {}): Promise<number> {
     const id = options.id ?? name;
-    const port = options.port ?? this.instancePorts.get(id) ?? this.ports.get(name)!;
+    const port = this.instancePorts.get(id) ?? 0;
     // A restarted instance appends to its log; a new system starts each log afresh.
-    const out = openSync(this.logFile(id), this.started.has(id) ? 'a' : 'w');
+    const restarted = this.started.has(id);
+    const out = openSync(this.logFile(id), restarted ? 'a' : 'w');
+    const from = restarted ? statSync(this.logFile(id)).size : 0;
     this.started.add(id);
-    const child = spawnAppChild(name, { ...this.env.get(name), PORT: String(port), ...options.env }, out);
+    const child = spawnAppChild(name, { ...this.envOf(name), PORT: String(port), ...options.env }, out);
     running.add(child);
     child.once('exit', () => running.delete(child));
     this.children.set(id, child);
-    await untilListening(id, child, port, () => this.logs(id));
+    const bound = await untilReported(id, child, () => this.logs(id).slice(from));
+    this.instancePorts.set(id, bound);
+    if (id === name) this.ports.set(name, bound);
+    return bound;
+  }
+
+  /** The port an instance answers health checks on (with HEALTH_PORT=0), from its log. */
+  healthPort(id: string): number {
+    const ports = [...this.logs(id).matchAll(/Health checks on http:\/\/[^ ]+?:(\d+)\//g)];
+    if (ports.length === 0) throw new Error(`${id} has no health port`);
+    return Number(ports[ports.length - 1][1]);
   }
 
   /** Stops one instance; SIGTERM lets it shut down cleanly, SIGKILL does not. */
@@ -169,7 +199,6 @@ export class TestSystem {
     mkdirSync(LOG_DIR, { recursive: true });
     // Draining must outlast one round of the gateway's 1 s readiness probes.
     const common = { NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: this.jwtSecret, SHUTDOWN_DRAIN_MS: '1500' };
-    this.ports.set('gateway', this.gatewayPort);
     for (const name of BACKENDS) {
       const database = await createTestDatabase(`${options.label}_${name}`);
       this.databases.push(database);
@@ -178,28 +207,31 @@ export class TestSystem {
         i === 0 ? name : `${name}-${i + 1}`,
       );
       this.instanceIds.set(name, ids);
-      for (const id of ids) this.instancePorts.set(id, await freePort());
-      this.ports.set(name, this.instancePorts.get(name)!);
       this.env.set(name, {
         ...common,
         HOST: '127.0.0.1',
-        PORT: String(this.ports.get(name)),
         [`${name.toUpperCase()}_DATABASE_URL`]: database.url,
         ...options.env?.[name],
       });
     }
-    const urls = (name: BackendName) =>
-      this.instancesOf(name)
+    this.env.set('gateway', { ...common, HOST: '127.0.0.1', ...options.env?.gateway });
+  }
+
+  /** An app's environment, with the addresses of the apps it calls as they are bound now. */
+  private envOf(name: AppName): Record<string, string> {
+    const urls = (backend: BackendName) =>
+      this.instancesOf(backend)
         .map((id) => `tcp://127.0.0.1:${this.instancePorts.get(id)}`)
         .join(',');
-    this.env.set('orders', { CATALOG_SERVICE_URL: urls('catalog'), ...this.env.get('orders') });
-    this.env.set('gateway', {
-      ...common,
-      HOST: '127.0.0.1',
-      PORT: String(this.gatewayPort),
-      ...Object.fromEntries(BACKENDS.map((name) => [`${name.toUpperCase()}_SERVICE_URL`, urls(name)])),
-      ...options.env?.gateway,
-    });
+    const own = this.env.get(name)!;
+    if (name === 'orders') return { CATALOG_SERVICE_URL: urls('catalog'), ...own };
+    if (name === 'gateway') {
+      return {
+        ...Object.fromEntries(BACKENDS.map((backend) => [`${backend.toUpperCase()}_SERVICE_URL`, urls(backend)])),
+        ...own,
+      };
+    }
+    return own;
   }
 
   private logFile(id: string): string {

@@ -2,12 +2,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type RunningApp, validationPipe } from '@shop/service-defaults';
 import { Logger } from 'nestjs-pino';
+import type { AddressInfo } from 'node:net';
 import { setupSwagger } from './docs/swagger';
 import { countRequestsInFlight, stopAccepting } from './http/drain';
 import type { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { API_PREFIX } from './http/api-prefix';
 import { installFastifyHooks } from './http/fastify-hooks';
+import { onClientError, onFrameworkError } from './http/framework-errors';
 import { requestIdFor } from './http/request-id';
 import { installHttpMetrics } from './metrics/http-metrics.hook';
 
@@ -21,6 +23,11 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
     // Closing cuts the connections still open: by then the bounded wait for requests in flight
     // is over (see runApp), and Fastify's default would wait for them without limit.
     forceCloseConnections: true,
+    // Errors met before any hook runs are problems too, with a code and a request id.
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
+    // A missing Host is refused by our own hook, as problem+json; Node's answer has no body.
+    http: { requireHostHeader: false },
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     bufferLogs: true,
@@ -40,6 +47,9 @@ export async function startGateway(config: GatewayConfig): Promise<NestFastifyAp
   const app = await createGateway(config);
   setupSwagger(app);
   await app.listen(config.address.port, config.address.host);
+  // With PORT=0 the system chose the port: this line is how a supervisor (or a test) learns it.
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  app.get(Logger).log(`Listening on http://${config.address.host}:${port}`, 'Bootstrap');
   return app;
 }
 

@@ -1,10 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
-import { trimmed } from '../transforms';
+import { NOT_BLANK, trimmed } from '../transforms';
 
 export class RegisterDto {
-  @ApiProperty({ example: 'ada@example.com', description: 'Trimmed; unique regardless of case.' })
+  @ApiProperty({
+    example: 'ada@example.com',
+    format: 'email',
+    maxLength: 254,
+    description: 'Trimmed; unique regardless of case.',
+  })
   @Transform(trimmed)
   @IsEmail()
   @MaxLength(254)
@@ -16,7 +21,7 @@ export class RegisterDto {
   @MaxLength(128)
   password: string;
 
-  @ApiProperty({ example: 'Ada Lovelace', maxLength: 100 })
+  @ApiProperty({ example: 'Ada Lovelace', ...NOT_BLANK, maxLength: 100 })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)

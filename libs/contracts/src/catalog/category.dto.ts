@@ -3,7 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { IsId } from '../id.decorator';
 import { Omittable, OmittableOrNull, PatchType } from '../omittable.decorator';
-import { trimmed } from '../transforms';
+import { NOT_BLANK, trimmed } from '../transforms';
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -17,7 +17,7 @@ export class CategoryDto {
   @ApiProperty({ example: 'coffee' })
   slug: string;
 
-  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   parentId: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -28,20 +28,25 @@ export class CategoryDto {
 }
 
 export class CreateCategoryDto {
-  @ApiProperty({ example: 'Coffee', maxLength: 100 })
+  @ApiProperty({ example: 'Coffee', ...NOT_BLANK, maxLength: 100 })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   name: string;
 
-  @ApiPropertyOptional({ description: 'Derived from the name when omitted; not null.', example: 'coffee' })
+  @ApiPropertyOptional({
+    description: 'Derived from the name when omitted; not null.',
+    example: 'coffee',
+    pattern: SLUG_PATTERN.source,
+    maxLength: 100,
+  })
   @Omittable()
   @Matches(SLUG_PATTERN, { message: 'slug must be lower-case words joined by dashes' })
   @MaxLength(100)
   slug?: string;
 
-  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true, description: 'null: a top-level category.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null: a top-level category.' })
   @OmittableOrNull()
   @IsId()
   parentId?: string | null;

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsISO4217CurrencyCode, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { CurrencyCodes } from 'validator/lib/isISO4217';
 import { IsId } from '../id.decorator';
 import { Omittable, OmittableOrNull, PatchType } from '../omittable.decorator';
-import { trimmed } from '../transforms';
+import { NOT_BLANK, trimmed } from '../transforms';
 
 /** Prices and stock are int4 in the database. */
 export const MAX_PRICE = 1_000_000_000;
@@ -18,7 +19,7 @@ export class ProductFieldsDto {
   @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'sku must be 1-64 letters, digits, dots, dashes or underscores' })
   sku: string;
 
-  @ApiProperty({ example: 'Espresso beans, 1 kg', maxLength: 200 })
+  @ApiProperty({ example: 'Espresso beans, 1 kg', ...NOT_BLANK, maxLength: 200 })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
@@ -36,25 +37,37 @@ export class ProductFieldsDto {
   @MaxLength(5000)
   description?: string;
 
-  @ApiProperty({ description: 'Minor units (cents), integer ≥ 0.', example: 2490 })
+  @ApiProperty({
+    description: 'Minor units (cents), integer ≥ 0.',
+    example: 2490,
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_PRICE,
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_PRICE)
   price: number;
 
-  @ApiPropertyOptional({ description: 'ISO 4217.', example: 'USD', default: 'USD' })
+  @ApiPropertyOptional({ description: 'ISO 4217, any case.', example: 'USD', default: 'USD', enum: [...CurrencyCodes] })
   @Omittable()
   @IsISO4217CurrencyCode()
   currency?: string;
 
-  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true, description: 'null: in no category.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null: in no category.' })
   @OmittableOrNull()
   @IsId()
   categoryId?: string | null;
 }
 
 export class CreateProductDto extends ProductFieldsDto {
-  @ApiProperty({ description: 'Initial stock, integer ≥ 0.', example: 12 })
+  @ApiProperty({
+    description: 'Initial stock, integer ≥ 0.',
+    example: 12,
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_STOCK,
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_STOCK)
@@ -68,8 +81,10 @@ class ExpectedVersionDto {
   @ApiPropertyOptional({
     description:
       'The version you read. Required unless sent as `If-Match: "<version>"`; null is the same as leaving it out.',
-    type: 'integer',
     example: 3,
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_VERSION,
     nullable: true,
   })
   @OmittableOrNull()

@@ -13,7 +13,7 @@ export class StockLineDto {
   @IsId()
   productId: string;
 
-  @ApiProperty({ minimum: 1, maximum: MAX_LINE_QUANTITY, example: 2 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_LINE_QUANTITY, example: 2 })
   @IsInt()
   @Min(1)
   @Max(MAX_LINE_QUANTITY)

@@ -5,18 +5,25 @@ import { IsId } from '../id.decorator';
 import { PageQuery } from '../page.query';
 import { Omittable } from '../omittable.decorator';
 import { PageOf } from '../page.dto';
-import { trimmed } from '../transforms';
+import { NOT_BLANK, trimmed } from '../transforms';
 import { MAX_STOCK } from './product-input.dto';
 
 export class AdjustStockDto {
-  @ApiProperty({ description: 'Units to add (restock) or remove (write-off); not 0.', example: 25 })
+  @ApiProperty({
+    description: 'Units to add (restock) or remove (write-off); not 0.',
+    example: 25,
+    type: 'integer',
+    minimum: -MAX_STOCK,
+    maximum: MAX_STOCK,
+    not: { enum: [0] },
+  })
   @IsInt()
   @NotEquals(0)
   @Min(-MAX_STOCK)
   @Max(MAX_STOCK)
   delta: number;
 
-  @ApiProperty({ example: 'Delivery from roaster', maxLength: 200 })
+  @ApiProperty({ example: 'Delivery from roaster', ...NOT_BLANK, maxLength: 200 })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
@@ -58,7 +65,7 @@ export class StockAdjustmentDto {
   stockAfter: number;
 
   @ApiProperty({
-    type: 'string',
+    type: String,
     format: 'uuid',
     nullable: true,
     description: 'The id of the admin who made it; null for adjustments recorded before authors were.',

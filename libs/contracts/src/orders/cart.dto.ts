@@ -6,7 +6,7 @@ import { ActorDto } from './actor.dto';
 
 /** PUT /cart/items/:productId. Zero removes the line. */
 export class SetCartQuantityDto {
-  @ApiProperty({ minimum: 0, maximum: MAX_LINE_QUANTITY, example: 3 })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_LINE_QUANTITY, example: 3 })
   @IsInt()
   @Min(0)
   @Max(MAX_LINE_QUANTITY)

@@ -24,7 +24,12 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** POST /orders. No `items` (or an empty body) checks out the caller's cart. Prices are never taken from the client. */
 export class CreateOrderDto {
-  @ApiPropertyOptional({ type: [StockLineDto], description: 'Omit to check out your cart.' })
+  @ApiPropertyOptional({
+    type: [StockLineDto],
+    minItems: 1,
+    maxItems: MAX_ORDER_LINES,
+    description: 'Omit to check out your cart.',
+  })
   @Omittable()
   @ValidateNested({ each: true })
   @Type(() => StockLineDto)
@@ -54,7 +59,7 @@ export class OrderRefRequest {
 }
 
 export class ListOrdersQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100_000, default: 1 })
   @Omittable()
   @Transform(decimalInteger)
   @IsInt()
@@ -62,7 +67,7 @@ export class ListOrdersQuery {
   @Max(100_000)
   page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @Omittable()
   @Transform(decimalInteger)
   @IsInt()

@@ -23,7 +23,11 @@ export class OrderItemDto {
 }
 
 export class OrderTransitionDto {
-  @ApiPropertyOptional({ enum: ORDER_STATUSES, nullable: true, description: 'null for the order being placed.' })
+  @ApiPropertyOptional({
+    enum: [...ORDER_STATUSES, null],
+    nullable: true,
+    description: 'null for the order being placed.',
+  })
   from: OrderStatus | null;
 
   @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
@@ -33,14 +37,14 @@ export class OrderTransitionDto {
   actorRole: string;
 
   @ApiPropertyOptional({
-    type: 'string',
+    type: String,
     format: 'uuid',
     nullable: true,
     description: 'null when the system acted (expiry, payment webhook).',
   })
   actorId: string | null;
 
-  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'expired' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'expired' })
   reason: string | null;
 
   @ApiProperty({ format: 'date-time' })

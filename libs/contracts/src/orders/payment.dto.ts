@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { Omittable } from '../omittable.decorator';
-import { trimmed } from '../transforms';
+import { NOT_BLANK, trimmed } from '../transforms';
 import { ActorDto } from './actor.dto';
 import { IDEMPOTENCY_KEY_PATTERN } from './order-requests';
 
@@ -11,6 +11,8 @@ export class PayOrderDto {
   @ApiProperty({
     description: 'A card number with the test provider; a Stripe PaymentMethod id with Stripe.',
     example: '4242 4242 4242 4242',
+    ...NOT_BLANK,
+    maxLength: 100,
   })
   @Transform(trimmed)
   @IsString()

@@ -11,7 +11,7 @@ export const microserviceEnv = (defaultPort: number) => ({
   DATABASE_URL: optionalUrl,
   DATA_DIR: dataDir,
   /** Unset: no HTTP health server (probes need one; `npm start` and the tests do not). */
-  HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 type MicroserviceEnv = z.output<z.ZodObject<ReturnType<typeof microserviceEnv>>>;

@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { type LoggerOptions, stdSerializers } from 'pino';
 import { traceIds } from '../metrics/tracing';
 import { logRedaction } from './log-redaction';
+import { problemCodeOf } from './problem-code';
 import { currentRequestId } from './request-context';
 
 export interface LoggingOptions {
@@ -55,7 +56,11 @@ export function loggingModule({ service, level, accessLog = false }: LoggingOpti
       customErrorObject: (_req, _res, _error, { err: _synthetic, ...line }) => line,
       genReqId: (req: IncomingMessage) => req.headers['x-request-id'] as string,
       customAttributeKeys: { reqId: 'requestId' },
-      customProps: () => ({}),
+      // At the end of a request that failed, its problem code: a client's mistake is this warn line, no stack.
+      customProps: (_req, res) => {
+        const code = problemCodeOf(res);
+        return code ? { code } : {};
+      },
       serializers: {
         ...base.serializers,
         req: (req: IncomingMessage & { method: string; url: string }) => ({ method: req.method, url: req.url }),

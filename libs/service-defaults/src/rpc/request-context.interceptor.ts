@@ -36,6 +36,7 @@ export class RequestContextInterceptor implements NestInterceptor {
 
     return new Observable((subscriber) => {
       lifecycle.inFlight += 1;
+      if (pattern !== healthCheck.pattern) lifecycle.lastMessageAt = Date.now();
       const subscription = traceContext.with(spanContext, () =>
         requestContext.run({ requestId }, () =>
           next

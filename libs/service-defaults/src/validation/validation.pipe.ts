@@ -1,16 +1,37 @@
-import { ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { ErrorCode } from '@shop/contracts';
 import { AppError, fieldErrors } from '@shop/problem-details';
+import { unsafeStrings } from './unsafe-strings';
 
-/** Whitelisted DTOs only: unknown fields are refused, values converted to their declared types. */
+/** Types Nest reports for a body declared without a DTO class; those are not ours to judge here. */
+const UNTYPED = new Set<unknown>([Object, Array, String, Number, Boolean]);
+
+const invalid = (errors: Record<string, string[]>) =>
+  new AppError(400, ErrorCode.ValidationFailed, 'The request is not valid', { errors });
+
+/**
+ * Whitelisted DTOs only: unknown fields are refused, values converted to their declared types.
+ * Before any validator runs, a body must be a JSON object when one is sent (Nest's pipe would
+ * take `null` for "no body"), and no string may hold what a text column cannot store.
+ */
+class ShopValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && typeof metadata.metatype === 'function' && value !== undefined) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw invalid({ body: ['the body must be a JSON object'] });
+      }
+    }
+    const unsafe = unsafeStrings(value, metadata.data ?? metadata.type);
+    if (Object.keys(unsafe).length > 0) throw invalid(unsafe);
+    return super.transform(value, metadata);
+  }
+}
+
 export const validationPipe = () =>
-  new ValidationPipe({
+  new ShopValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     validateCustomDecorators: true,
-    exceptionFactory: (errors) =>
-      new AppError(400, ErrorCode.ValidationFailed, 'The request is not valid', {
-        errors: fieldErrors(errors),
-      }),
+    exceptionFactory: (errors) => invalid(fieldErrors(errors)),
   });

@@ -26,6 +26,12 @@ describe('expectedVersion', () => {
     ['a null version and no If-Match', undefined, null, [428, 'VERSION_REQUIRED']],
     ['an unquoted ETag', '3', undefined, [400, 'VALIDATION_FAILED']],
     ['a wildcard', '*', undefined, [400, 'VALIDATION_FAILED']],
+    [
+      'version 0, which no product has (the catalog would be asked for it)',
+      '"0"',
+      undefined,
+      [400, 'VALIDATION_FAILED'],
+    ],
     ['two ETags', '"3", "4"', undefined, [400, 'VALIDATION_FAILED']],
     ['a disagreement', '"3"', 4, [400, 'VALIDATION_FAILED']],
   ])('refuses %s', (_, header, body, expected) => {

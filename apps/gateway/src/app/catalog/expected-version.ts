@@ -3,8 +3,11 @@ import { AppError } from '@shop/problem-details';
 
 export type VersionSource = 'if-match' | 'body';
 
-/** `"3"` or `W/"3"` → 3. */
-const ETAG = /^(?:W\/)?"(\d{1,9})"$/;
+/** `"3"` or `W/"3"` → 3. Versions start at 1, so `"0"` (or `"03"`) is no ETag this API gave out. */
+const ETAG = /^(?:W\/)?"([1-9]\d{0,8})"$/;
+
+/** What If-Match accepts, for the OpenAPI document. */
+export const IF_MATCH_PATTERN = ETAG.source;
 
 export const etagOf = (version: number): string => `"${version}"`;
 

@@ -27,12 +27,13 @@ import type { FastifyReply } from 'fastify';
 import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { API_PREFIX } from '../http/api-prefix';
 import { uuidParam } from '../http/uuid-param';
-import { etagOf, expectedVersion } from './expected-version';
+import { etagOf, expectedVersion, IF_MATCH_PATTERN } from './expected-version';
 
 const IF_MATCH = {
   name: 'If-Match',
   required: false,
   description: 'The ETag you read, e.g. "3" (or send `version` in the body).',
+  schema: { type: 'string', pattern: IF_MATCH_PATTERN },
 };
 
 const WRITE_PROBLEMS = {

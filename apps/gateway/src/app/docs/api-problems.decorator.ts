@@ -35,7 +35,7 @@ export const COMMON_PROBLEMS = {
 
 /** Errors any route with a JSON body can answer with. */
 export const BAD_BODY_PROBLEMS = {
-  400: 'VALIDATION_FAILED, MALFORMED_JSON',
+  400: 'VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };

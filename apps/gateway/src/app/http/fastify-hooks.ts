@@ -2,6 +2,7 @@ import { ErrorCode } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { requestContext } from '@shop/service-defaults';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 import { REQUEST_ID_HEADER } from './request-id';
 
 /** A request whose JSON body also kept its raw text. */
@@ -15,7 +16,12 @@ export type RawBodyRequest = FastifyRequest & { rawBody?: string };
 export function installFastifyHooks(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    requestContext.run({ requestId: String(request.id) }, done);
+    // Node answers a missing Host with an empty 400 of its own unless told not to (see startGateway).
+    const error =
+      request.raw.httpVersion === '1.1' && !request.headers.host
+        ? new AppError(400, ErrorCode.MalformedRequest, 'An HTTP/1.1 request needs a Host header')
+        : undefined;
+    requestContext.run({ requestId: String(request.id) }, () => done(error));
   });
   // Body parsing can run outside the context entered above; enter it again for the handler.
   fastify.addHook('preHandler', (request, _reply, done) => {
@@ -28,6 +34,28 @@ export function installFastifyHooks(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   // The raw text is kept too: a signed webhook (Stripe's) is verified over the exact bytes sent.
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      return done(
+        new AppError(
+          415,
+          ErrorCode.UnsupportedMediaType,
+          `Content-Encoding ${encoding} is not supported; send plain JSON`,
+        ),
+        undefined,
+      );
+    }
+    // Refused before parsing: a parsed value this deep would overflow the stack of whatever walks it.
+    if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
+      return done(
+        new AppError(
+          400,
+          ErrorCode.BodyTooDeep,
+          `The body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+        ),
+        undefined,
+      );
+    }
     (request as RawBodyRequest).rawBody = body as string;
     parseJson(request, body as string, (error: Error | null, value?: unknown) =>
       error

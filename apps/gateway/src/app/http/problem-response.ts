@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ErrorCode } from '@shop/contracts';
 import { AppError, type ErrorPayload, PROBLEM_CONTENT_TYPE, toProblem } from '@shop/problem-details';
+import { noteProblemCode } from '@shop/service-defaults';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 
@@ -35,6 +36,7 @@ export function describeError(error: unknown): ErrorPayload | undefined {
 }
 
 export function sendProblem(reply: FastifyReply, error: ErrorPayload): void {
+  noteProblemCode(reply.raw, error.code);
   void reply
     .status(error.status)
     .header('content-type', PROBLEM_CONTENT_TYPE)

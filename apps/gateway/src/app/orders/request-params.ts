@@ -30,6 +30,7 @@ export const IdempotencyHeaderDoc = () =>
   ApiHeader({
     name: 'Idempotency-Key',
     required: false,
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
     description:
       'Repeats with the same key (kept 24 h) get the first response and change nothing; another body with it is 422.',
   });

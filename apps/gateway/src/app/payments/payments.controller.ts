@@ -87,7 +87,7 @@ export class PaymentsController {
   })
   @ApiOkResponse({ schema: { type: 'object', properties: { received: { type: 'boolean', example: true } } } })
   @ApiProblems({
-    400: 'INVALID_SIGNATURE, MALFORMED_JSON',
+    400: 'INVALID_SIGNATURE, MALFORMED_JSON, BODY_TOO_DEEP',
     404: 'NOT_FOUND (Stripe not configured)',
     413: 'PAYLOAD_TOO_LARGE',
     415: 'UNSUPPORTED_MEDIA_TYPE',
