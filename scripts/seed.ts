@@ -141,7 +141,7 @@ async function seedCatalog(api: ShopClient, adminToken: string) {
         name: productName,
         description: `${productName}, from the demo catalog.`,
         price,
-        currency: 'EUR',
+        currency: 'EUR' as const,
         stock,
         categoryId: category.id,
       };
