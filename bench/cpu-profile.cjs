@@ -13,6 +13,10 @@ session.post('Profiler.start');
 // The in-process session answers synchronously, so this completes inside the exit handler.
 process.on('exit', () =>
   session.post('Profiler.stop', (error, result) => {
-    if (!error) writeFileSync(join(process.env.BENCH_PROFILE_DIR, `${app}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+    if (!error)
+      writeFileSync(
+        join(process.env.BENCH_PROFILE_DIR, `${app}-${process.pid}.cpuprofile`),
+        JSON.stringify(result.profile),
+      );
   }),
 );

@@ -1,7 +1,7 @@
-// No Docker engine runs where this is built and tested: the image is checked by a Dockerfile
-// validator and by reading what it would do, the compose file by its parsed structure and by
-// `docker compose config` (the compose CLI that .ci/run builds into .tools/bin), and the scripts
-// the image runs (health check, migrations) by running them here.
+// The Dockerfile is checked by a validator and by reading what it does, the compose file by its
+// parsed structure and by `docker compose config` (the compose CLI that .ci/run builds into
+// .tools/bin), the bundles the image runs (`nx build`) by building them and running their
+// migrations here. .ci/run then builds the images with podman and runs them (.ci/images.mjs).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -51,38 +51,29 @@ describe('docker/Dockerfile', () => {
     expect(validate(broken, strict).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('installs production dependencies only, in a separate stage', () => {
+  it('bundles the app and installs its production dependencies in a build stage', () => {
     expect(instructions.filter((line) => line.startsWith('FROM'))).toHaveLength(2);
-    expect(dockerfile).toMatch(/RUN npm ci --omit=dev/);
-    expect(finalStage).toContain('COPY --from=deps /app/node_modules ./node_modules');
+    expect(dockerfile).toMatch(/RUN \.\/node_modules\/\.bin\/nx build "\$\{APP\}"/);
+    expect(dockerfile).toMatch(/WORKDIR \/src\/dist\/apps\/\$\{APP\}\n.*\n?RUN .*npm ci --omit=dev/);
   });
 
-  it('ships only what the app runs from', () => {
-    const sources = finalStage
-      .filter((line) => line.startsWith('COPY'))
-      .flatMap((line) => line.split(/\s+/).slice(1, -1))
-      .filter((word) => !word.startsWith('--'));
-    expect(sources.sort()).toEqual(
-      [
-        '/app/node_modules',
-        'apps/${APP}',
-        'docker/healthcheck.cjs',
-        'docker/migrate.cjs',
-        'libs',
-        'package.json',
-        'tools',
-        'tsconfig*.json',
-      ].sort(),
-    );
+  it('ships the bundle folder alone: no sources, no TypeScript, no SWC, no other app', () => {
+    const copies = finalStage.filter((line) => line.startsWith('COPY'));
+    expect(copies).toEqual(['COPY --from=build /src/dist/apps/${APP} ./']);
   });
 
-  it('runs in production mode, as a non-root numeric user, with a health check', () => {
+  it('runs the bundle in production mode, as a non-root numeric user, with a health check', () => {
     expect(finalStage.find((line) => line.startsWith('ENV'))).toMatch(/NODE_ENV=production/);
     expect(finalStage.find((line) => line.startsWith('USER'))).toMatch(/^USER [1-9]\d*:[1-9]\d*$/);
-    expect(finalStage.find((line) => line.startsWith('HEALTHCHECK'))).toMatch(
-      /CMD \["node", "docker\/healthcheck\.cjs"\]$/,
-    );
-    expect(finalStage.at(-1)).toContain('exec node -r ./tools/register.cjs');
+    expect(finalStage.find((line) => line.startsWith('HEALTHCHECK'))).toMatch(/CMD \["node", "healthcheck\.cjs"\]$/);
+    expect(finalStage.at(-1)).toBe('CMD ["node", "main.cjs"]');
+  });
+
+  it('carries the OCI labels', () => {
+    const labels = finalStage.filter((line) => line.startsWith('LABEL')).join(' ');
+    for (const key of ['title', 'description', 'version', 'revision', 'licenses']) {
+      expect(labels).toContain(`org.opencontainers.image.${key}=`);
+    }
   });
 
   it('leaves the dependency lockfile, tests and local data out of the build context', () => {
@@ -124,17 +115,61 @@ describe('docker/healthcheck.cjs', () => {
   });
 });
 
-describe('docker/migrate.cjs', () => {
+// deploy's test target depends on every app's build (project.json), so dist/ is this checkout's.
+describe('nx build <app>', () => {
+  const bundle = (app: string, file: string) => join(root, 'dist/apps', app, file);
+  const manifest = (app: string) =>
+    JSON.parse(readFileSync(bundle(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+
+  it.each(APPS)('bundles %s into main.cjs beside its migrations entry and health check', (app) => {
+    for (const file of ['main.cjs', 'migrate.cjs', 'healthcheck.cjs', 'package.json', 'package-lock.json']) {
+      expect({ app, file, exists: existsSync(bundle(app, file)) }).toEqual({ app, file, exists: true });
+    }
+    expect(existsSync(bundle(app, 'db/migrations/meta/_journal.json'))).toBe(app !== 'gateway');
+  });
+
+  it('gives each app only the production dependencies its bundle imports', () => {
+    const deps = Object.fromEntries(APPS.map((app) => [app, Object.keys(manifest(app).dependencies)]));
+    const workspace = JSON.parse(read('package.json')) as { devDependencies: Record<string, string> };
+    for (const app of APPS) {
+      for (const tool of [...Object.keys(workspace.devDependencies), 'typescript', '@swc/core', '@swc-node/register']) {
+        expect({ app, tool, shipped: deps[app].includes(tool) }).toEqual({ app, tool, shipped: false });
+      }
+    }
+    expect(deps.auth).toContain('argon2');
+    expect(deps.orders).toContain('stripe');
+    expect(deps.gateway).toContain('@nestjs/platform-fastify');
+    const owner = { argon2: 'auth', stripe: 'orders', '@nestjs/platform-fastify': 'gateway' } as const;
+    for (const [dependency, app] of Object.entries(owner)) {
+      expect(APPS.filter((name) => deps[name].includes(dependency))).toEqual([app]);
+    }
+  });
+
+  it.each(APPS)('locks exactly what the %s package.json names', (app) => {
+    const lock = JSON.parse(readFileSync(bundle(app, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dependencies?: Record<string, string> }>;
+    };
+    expect(lock.packages[''].dependencies).toEqual(manifest(app).dependencies);
+    for (const name of Object.keys(manifest(app).dependencies)) {
+      expect(lock.packages[`node_modules/${name}`]).toBeDefined();
+    }
+    expect(lock.packages['node_modules/typescript']).toBeUndefined();
+  });
+});
+
+describe('migrate.cjs in the bundle', () => {
+  const migrate = (app: string, env: Record<string, string>) =>
+    run('node', [join(root, 'dist/apps', app, 'migrate.cjs')], {
+      cwd: root,
+      env: { PATH: process.env.PATH, APP: app, ...env },
+    });
+
   it.each(Object.keys(TCP_APPS))('applies the %s migrations, and again finds nothing to do', async (app) => {
     const database = await createTestDatabase(`migrate_${app}`);
     try {
-      const migrate = () =>
-        run('node', ['-r', './tools/register.cjs', 'docker/migrate.cjs'], {
-          cwd: root,
-          env: { PATH: process.env.PATH, APP: app, [`${app.toUpperCase()}_DATABASE_URL`]: database.url },
-        });
-      await migrate();
-      await migrate();
+      const env = { [`${app.toUpperCase()}_DATABASE_URL`]: database.url };
+      await migrate(app, env);
+      await migrate(app, env);
       const client = new Client({ connectionString: database.url });
       await client.connect();
       try {
@@ -150,12 +185,7 @@ describe('docker/migrate.cjs', () => {
   });
 
   it('refuses to run without an app database URL, rather than migrate an embedded database', async () => {
-    await expect(
-      run('node', ['-r', './tools/register.cjs', 'docker/migrate.cjs'], {
-        cwd: root,
-        env: { PATH: process.env.PATH, APP: 'auth' },
-      }),
-    ).rejects.toMatchObject({ code: 1 });
+    await expect(migrate('auth', {})).rejects.toMatchObject({ code: 1 });
   });
 });
 

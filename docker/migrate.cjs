@@ -1,7 +1,8 @@
 // Applies one app's pending migrations, then exits: run as a Helm pre-install/pre-upgrade hook,
 // a failing migration stops the release before any pod is replaced. Apps still migrate at
 // start-up under the same PostgreSQL advisory lock, so running both is harmless.
-//   APP=auth AUTH_DATABASE_URL=postgres://… node -r ./tools/register.cjs docker/migrate.cjs
+// `nx build <app>` bundles it beside the app's main.cjs and its db/migrations, as the image has it:
+//   APP=auth AUTH_DATABASE_URL=postgres://… node dist/apps/auth/migrate.cjs
 const { join } = require('node:path');
 const { openDatabase } = require('../libs/service-defaults/src/database/database');
 
@@ -16,7 +17,7 @@ openDatabase({
   url,
   dataDir: '',
   schema: {},
-  migrationsFolder: join(__dirname, '..', 'apps', app, 'src/app/db/migrations'),
+  migrationsFolder: join(__dirname, 'db/migrations'),
 })
   .then((database) => database.close())
   .then(() => console.log(`${app}: migrations applied`))

@@ -45,7 +45,7 @@ async function startTogether(app: 'auth' | 'catalog', env: Record<string, string
       apps.push(replica);
       return replica;
     });
-    starting.forEach((start) => start.catch(() => undefined));
+    for (const start of starting) start.catch(() => undefined);
     const name = new URL(database.url).pathname.slice(1);
     await waitFor(
       `all ${REPLICAS} replicas of ${app} waiting to migrate`,

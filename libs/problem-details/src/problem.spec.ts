@@ -18,10 +18,7 @@ describe('toProblem', () => {
   });
 
   it('keeps the standard members when an extension tries to overwrite them', () => {
-    const problem = toProblem(
-      { status: 400, code: 'X', detail: 'd', extensions: { status: 200, code: 'Y' } },
-      'r',
-    );
+    const problem = toProblem({ status: 400, code: 'X', detail: 'd', extensions: { status: 200, code: 'Y' } }, 'r');
     expect(problem.status).toBe(400);
     expect(problem.code).toBe('X');
   });

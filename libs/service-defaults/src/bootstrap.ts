@@ -128,8 +128,8 @@ export function runApp(start: () => Promise<RunningApp>, { service }: { service:
         await app.close();
         process.exit(0);
       };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      process.once('SIGTERM', (signal) => void stop(signal));
+      process.once('SIGINT', (signal) => void stop(signal));
     })
     .catch((error: unknown) => {
       if (error instanceof ConfigError) startup.pino.fatal(error.message);

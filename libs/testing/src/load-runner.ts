@@ -106,7 +106,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadSample[]> {
 
 if (require.main === module) {
   const [configFile, resultsFile] = process.argv.slice(2);
-  runLoad(JSON.parse(readFileSync(configFile, 'utf8')) as LoadConfig).then((samples) =>
+  void runLoad(JSON.parse(readFileSync(configFile, 'utf8')) as LoadConfig).then((samples) =>
     writeFileSync(resultsFile, JSON.stringify(samples)),
   );
 }

@@ -1,4 +1,4 @@
-import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { type ClientTCP, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { isIP } from 'node:net';
 import { firstValueFrom, timeout } from 'rxjs';
 
@@ -24,7 +24,7 @@ const MAX_PAUSE_MS = 5_000;
  */
 export class ServiceEndpoint {
   readonly key: string;
-  private readonly proxy: ClientProxy;
+  private readonly proxy: ClientTCP;
   private failures = 0;
   private outUntil = 0;
 
@@ -33,7 +33,14 @@ export class ServiceEndpoint {
     private readonly probed = false,
   ) {
     this.key = addressKey(address);
-    this.proxy = ClientProxyFactory.create({ transport: Transport.TCP, options: address });
+    this.proxy = ClientProxyFactory.create({ transport: Transport.TCP, options: address }) as ClientTCP;
+    // An instance shutting down closes its connections once it has answered what it took. Node
+    // refuses a call written after that ("ended by the other party"), which would count as
+    // dropped; closing at once makes the next call reconnect, and be refused (and go to another
+    // instance) if the instance has stopped listening.
+    this.proxy.status.subscribe((status) => {
+      if (String(status) === 'connected') this.proxy.on('end', () => this.proxy.close());
+    });
   }
 
   get inRotation(): boolean {

@@ -57,7 +57,7 @@ export function installFastifyHooks(fastify: FastifyInstance): void {
       );
     }
     (request as RawBodyRequest).rawBody = body as string;
-    parseJson(request, body as string, (error: Error | null, value?: unknown) =>
+    void parseJson(request, body as string, (error: Error | null, value?: unknown) =>
       error
         ? done(new AppError(400, ErrorCode.MalformedJson, `The body is not valid JSON: ${error.message}`), undefined)
         : done(null, value),
