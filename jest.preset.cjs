@@ -2,6 +2,7 @@
 // and the tsconfig path aliases map to library sources, so tests run the code as written.
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
+const { jsc } = require('./tools/swc-options.cjs');
 
 const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, path.join(__dirname, target)]),
@@ -16,12 +17,7 @@ module.exports = {
     '^.+\\.ts$': [
       '@swc/jest',
       {
-        jsc: {
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true },
-          target: 'es2022',
-          keepClassNames: true,
-        },
+        jsc,
         module: { type: 'commonjs' },
         sourceMaps: 'inline',
       },

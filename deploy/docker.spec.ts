@@ -18,8 +18,8 @@ const root = join(__dirname, '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const run = promisify(execFile);
 
-const APPS = ['gateway', 'auth', 'catalog', 'orders'] as const;
-const TCP_APPS = { auth: 4001, catalog: 4002, orders: 4003 } as const;
+const APPS = ['gateway', 'auth', 'catalog', 'orders', 'notifications'] as const;
+const TCP_APPS = { auth: 4001, catalog: 4002, orders: 4003, notifications: 4004 } as const;
 
 describe('docker/Dockerfile', () => {
   const dockerfile = read('docker/Dockerfile');
@@ -209,7 +209,17 @@ describe('docker/compose.yaml', () => {
 
   it('parses cleanly', () => {
     expect(document.errors).toEqual([]);
-    expect(Object.keys(services).sort()).toEqual(['auth', 'catalog', 'gateway', 'orders', 'postgres', 'redis']);
+    expect(Object.keys(services).sort()).toEqual([
+      'auth',
+      'catalog',
+      'gateway',
+      'maildev',
+      'notifications',
+      'orders',
+      'postgres',
+      'rabbitmq',
+      'redis',
+    ]);
   });
 
   it('builds every app from the one Dockerfile, read-only', () => {
@@ -223,9 +233,11 @@ describe('docker/compose.yaml', () => {
     expect(services.postgres.healthcheck?.test.join(' ')).toMatch(/pg_isready -h 127\.0\.0\.1/);
     expect(services.redis.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
     const needs = (app: string) => services[app].depends_on ?? {};
-    expect(needs('auth')).toEqual({ postgres: { condition: 'service_healthy' } });
-    expect(Object.keys(needs('catalog')).sort()).toEqual(['postgres', 'redis']);
-    expect(Object.keys(needs('orders')).sort()).toEqual(['catalog', 'postgres']);
+    expect(services.rabbitmq.healthcheck?.test).toEqual(['CMD', 'rabbitmq-diagnostics', '-q', 'ping']);
+    expect(Object.keys(needs('auth')).sort()).toEqual(['postgres', 'rabbitmq']);
+    expect(Object.keys(needs('catalog')).sort()).toEqual(['postgres', 'rabbitmq', 'redis']);
+    expect(Object.keys(needs('orders')).sort()).toEqual(['catalog', 'postgres', 'rabbitmq']);
+    expect(Object.keys(needs('notifications')).sort()).toEqual(['auth', 'postgres', 'rabbitmq']);
     expect(Object.keys(needs('gateway')).sort()).toEqual(['auth', 'catalog', 'orders']);
     for (const app of APPS) {
       for (const dependency of Object.values(needs(app))) expect(dependency.condition).toBe('service_healthy');
@@ -243,20 +255,35 @@ describe('docker/compose.yaml', () => {
     expect(services.catalog.environment?.REDIS_URL).toBe('redis://redis:6379');
   });
 
+  it('runs the events over RabbitMQ, with an account of its own (guest works from loopback only)', () => {
+    for (const app of Object.keys(TCP_APPS)) {
+      expect(services[app].environment?.RABBITMQ_URL).toBe('amqp://shop:${RABBITMQ_PASSWORD:-shop}@rabbitmq:5672');
+    }
+    expect(services.rabbitmq.environment).toEqual({
+      RABBITMQ_DEFAULT_USER: 'shop',
+      RABBITMQ_DEFAULT_PASS: '${RABBITMQ_PASSWORD:-shop}',
+    });
+    expect(services.notifications.environment?.SMTP_URL).toBe('${SMTP_URL:-smtp://maildev:1025}');
+  });
+
   it('requires JWT_SECRET from the environment, never a default', () => {
     for (const app of ['auth', 'gateway']) {
       expect(services[app].environment?.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?[^}]+\}$/);
     }
   });
 
-  it('points the gateway and orders at the apps, and publishes the gateway only', () => {
+  it('points the gateway and orders at the apps, and publishes the gateway and the mail catcher only', () => {
     const gateway = services.gateway.environment ?? {};
     for (const [app, port] of Object.entries(TCP_APPS)) {
       expect(gateway[`${app.toUpperCase()}_SERVICE_URL`]).toBe(`tcp://${app}:${port}`);
     }
     expect(services.orders.environment?.CATALOG_SERVICE_URL).toBe('tcp://catalog:4002');
+    expect(services.orders.environment?.NOTIFICATIONS_SERVICE_URL).toBe('tcp://notifications:4004');
+    expect(services.notifications.environment?.AUTH_SERVICE_URL).toBe('tcp://auth:4001');
     expect(services.gateway.ports).toEqual(['${GATEWAY_PORT:-3000}:3000']);
-    for (const name of Object.keys(services).filter((name) => name !== 'gateway')) {
+    // The mail catcher's page is for the developer running the compose file.
+    expect(services.maildev.ports).toEqual(['${MAILDEV_PORT:-1080}:1080']);
+    for (const name of Object.keys(services).filter((name) => name !== 'gateway' && name !== 'maildev')) {
       expect(services[name].ports).toBeUndefined();
     }
   });

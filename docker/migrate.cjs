@@ -8,8 +8,8 @@ const { openDatabase } = require('../libs/service-defaults/src/database/database
 
 const app = process.env.APP ?? '';
 const url = process.env[`${app.toUpperCase()}_DATABASE_URL`];
-if (!/^(auth|catalog|orders)$/.test(app) || !url) {
-  console.error('set APP to auth, catalog or orders, and its <APP>_DATABASE_URL');
+if (!/^(auth|catalog|orders|notifications)$/.test(app) || !url) {
+  console.error('set APP to auth, catalog, orders or notifications, and its <APP>_DATABASE_URL');
   process.exit(1);
 }
 

@@ -2,3 +2,4 @@
 CREATE DATABASE auth;
 CREATE DATABASE catalog;
 CREATE DATABASE orders;
+CREATE DATABASE notifications;

@@ -20,7 +20,7 @@ import { loadEnvFile } from './env-file.cjs';
 
 loadEnvFile();
 
-const BACKENDS = { auth: 4001, catalog: 4002, orders: 4003 };
+const BACKENDS = { auth: 4001, catalog: 4002, orders: 4003, notifications: 4004 };
 const READY_WITHIN_MS = 180_000;
 const watch = process.argv.includes('--watch');
 const port = process.env.PORT ?? '3000';
@@ -28,10 +28,17 @@ const base = `http://localhost:${port}`;
 const children = new Map();
 let stopping = false;
 
-/** What the ready line lists. The mail catcher of apps/notifications belongs here too once it runs. */
+// Without SMTP_URL, the notifications app mails a local catcher (maildev, from npm) whose page
+// lists every email the shop sent: SMTP on MAILDEV_SMTP_PORT, the page on MAILDEV_WEB_PORT.
+const mailCatcher = process.env.SMTP_URL === undefined;
+const MAIL_SMTP_PORT = process.env.MAILDEV_SMTP_PORT ?? '1025';
+const MAIL_WEB_PORT = process.env.MAILDEV_WEB_PORT ?? '1080';
+
+/** What the ready line lists besides the API. */
 const URLS = [
   ['Swagger UI', `${base}/docs`],
   ['OpenAPI', `${base}/docs-json`],
+  ...(mailCatcher ? [['Emails', `http://localhost:${MAIL_WEB_PORT}`]] : []),
 ];
 
 /** Where a backend must listen for its *_SERVICE_URL to reach it: one tcp://host:port, else the default. */
@@ -86,8 +93,12 @@ function printReadable(stream, out) {
 
 function startApp(app, env) {
   const args = [...(watch ? ['--watch', '--watch-preserve-output'] : []), '-r', './tools/register.cjs'];
+  startProcess(app, [...args, `apps/${app}/src/main.ts`], env);
+}
+
+function startProcess(app, args, env) {
   const json = process.env.LOG_FORMAT === 'json';
-  const child = spawn(process.execPath, [...args, `apps/${app}/src/main.ts`], {
+  const child = spawn(process.execPath, args, {
     stdio: json ? 'inherit' : ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -155,13 +166,17 @@ for (const { app, host, port } of [...backends, gateway]) {
     process.exit(1);
   }
 }
+if (mailCatcher) {
+  const maildev = ['--smtp', MAIL_SMTP_PORT, '--ip', '127.0.0.1', '--web', MAIL_WEB_PORT, '--web-ip', '127.0.0.1'];
+  startProcess('maildev', ['node_modules/maildev/bin/maildev', ...maildev, '--silent'], {});
+  backends.find(({ app }) => app === 'notifications').env.SMTP_URL = `smtp://127.0.0.1:${MAIL_SMTP_PORT}`;
+}
 for (const { app, env } of backends) startApp(app, env);
 const listening = await Promise.all(backends.map((address) => until(() => accepts(address), deadline)));
 if (listening.every(Boolean)) {
   startApp('gateway', {});
   if (await until(gatewayReady, deadline)) {
-    const width = Math.max(...URLS.map(([name]) => name.length)) + 1;
-    const more = URLS.map(([name, url]) => `        ${`${name}:`.padEnd(width)} ${url}\n`).join('');
+    const more = URLS.map(([name, url]) => `        ${name}: ${url}\n`).join('');
     console.log(`\n[start] Shop is ready: ${base}/api/v1\n${more}        Ctrl-C stops it.\n`);
   }
 }

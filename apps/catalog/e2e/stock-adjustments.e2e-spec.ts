@@ -1,6 +1,7 @@
 import { MAX_STOCK } from '@shop/contracts';
 import { accessToken, ADMIN_ENV, newCustomer, TEST_ADMIN, TestSystem } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
 
 let system: TestSystem;
 let admin: string;
@@ -34,6 +35,41 @@ describe('stock adjustments', () => {
     expect((await system.http.get(`/api/v1/products/${product.id}`)).body).toEqual(
       expect.objectContaining({ stock: 0, version: 3 }),
     );
+  });
+
+  it('writes an event for each change in its transaction, marking out-of-stock and back-in-stock', async () => {
+    const product = await newProduct(2);
+    expect((await adjust(product.id, -2)).status).toBe(201);
+    expect((await adjust(product.id, -1)).status).toBe(409);
+    expect((await adjust(product.id, 3, 'delivery')).status).toBe(201);
+    const db = new Pool({ connectionString: system.databaseUrl('catalog'), max: 1 });
+    try {
+      const { rows } = await db.query('SELECT type, envelope FROM outbox WHERE aggregate_id = $1 ORDER BY seq', [
+        product.id,
+      ]);
+      expect(rows.map((row) => [row.type, row.envelope.aggregateVersion, row.envelope.payload])).toEqual([
+        ['product.created', 1, expect.objectContaining({ productId: product.id, stock: 2, version: 1 })],
+        [
+          'stock.changed',
+          2,
+          { productId: product.id, previousStock: 2, stock: 0, reason: 'count', outOfStock: true, backInStock: false },
+        ],
+        [
+          'stock.changed',
+          3,
+          {
+            productId: product.id,
+            previousStock: 0,
+            stock: 3,
+            reason: 'delivery',
+            outOfStock: false,
+            backInStock: true,
+          },
+        ],
+      ]);
+    } finally {
+      await db.end();
+    }
   });
 
   it('never takes stock below zero: 409 INSUFFICIENT_STOCK, nothing written', async () => {

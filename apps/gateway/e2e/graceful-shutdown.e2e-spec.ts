@@ -28,12 +28,14 @@ const drainedAt = (id: string) => system.logEntries(id).find((entry) => entry.ms
 it('SIGTERM to one instance of every app during load: every app exits 0, closes its pool, and no request fails', async () => {
   const load = runLoadInAnotherProcess({ ...shop, baseUrl: system.baseUrl, durationMs: 10_000, concurrency: 8 });
   await sleep(4_000);
+  const stoppingAt = Date.now();
   const exitCodes = await Promise.all(['auth-2', 'catalog-2', 'orders-2'].map((id) => system.stopApp(id, 'SIGTERM')));
   const samples = await load;
 
   expect(exitCodes).toEqual([0, 0, 0]);
-  expect(samples.length).toBeGreaterThan(200);
   expect(samples.filter((sample) => sample.status >= 500 || sample.status === 0)).toEqual([]);
+  // The load went on through the shutdown (counted, not timed: a busy machine serves fewer).
+  expect(samples.filter((sample) => sample.start > stoppingAt).length).toBeGreaterThan(20);
   for (const id of ['auth-2', 'catalog-2', 'orders-2']) {
     const messages = system.logEntries(id).map((entry) => entry.msg);
     // exit(0) follows app.close() at once, so only this line proves pool.end() had finished.
@@ -53,9 +55,10 @@ it('SIGTERM to a gateway under load: every request it accepted is answered, late
   const drained = drainedAt('gateway-drain')!;
 
   expect(exit).toBe(0);
-  // It kept serving while it drained (not ready, but still answering)…
+  // It kept taking requests while it drained (not ready, but still answering them), however long
+  // a busy machine takes to finish them…
   expect(
-    samples.filter((s) => s.status === 201 && s.start > stoppedAt + 100 && s.end < drained).length,
+    samples.filter((s) => s.status === 201 && s.start > stoppedAt + 100 && s.start < drained).length,
   ).toBeGreaterThan(0);
   // …answered every request it had taken (none cut off at the end, none with an error)…
   expect(system.logs('gateway-drain')).not.toContain('still in flight');

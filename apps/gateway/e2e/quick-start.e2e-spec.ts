@@ -1,5 +1,4 @@
-import { bearer, createShopClient, type ShopClient } from '@shop/api-client';
-import { freePort, ROOT, waitFor } from '@shop/testing';
+import { freePort, HttpClient, ROOT, waitFor } from '@shop/testing';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,14 +11,14 @@ jest.setTimeout(480_000);
 
 let root: string;
 let env: Record<string, string>;
-/** The typed client generated from openapi.json: what a new user's own code would use. */
-let api: ShopClient;
+let http: HttpClient;
+let mailCatcher: HttpClient;
 const running = new Set<ChildProcess>();
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'shop-quick-start-'));
   const port = await freePort();
-  api = createShopClient(`http://127.0.0.1:${port}`);
+  http = new HttpClient(`http://127.0.0.1:${port}`);
   env = {
     PATH: process.env.PATH!,
     ENV_FILE: '', // a .env in the checkout must not configure the test
@@ -28,7 +27,13 @@ beforeAll(async () => {
     AUTH_SERVICE_URL: `tcp://127.0.0.1:${await freePort()}`,
     CATALOG_SERVICE_URL: `tcp://127.0.0.1:${await freePort()}`,
     ORDERS_SERVICE_URL: `tcp://127.0.0.1:${await freePort()}`,
+    NOTIFICATIONS_SERVICE_URL: `tcp://127.0.0.1:${await freePort()}`,
+    MAILDEV_SMTP_PORT: String(await freePort()),
+    MAILDEV_WEB_PORT: String(await freePort()),
+    ADMIN_EMAIL: 'admin@example.com',
+    ADMIN_PASSWORD: 'admin-password-1',
   };
+  mailCatcher = new HttpClient(`http://127.0.0.1:${env.MAILDEV_WEB_PORT}`);
 });
 afterAll(() => {
   // Whatever a failed test left running: the whole process group of each start.mjs.
@@ -55,18 +60,19 @@ async function npmStart(): Promise<Started> {
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const readyLine = `Shop is ready: http://localhost:${env.PORT}/api/v1`;
+  const mailLine = `Emails: http://localhost:${env.MAILDEV_WEB_PORT}`;
   await Promise.race([
-    waitFor('the ready line', async () => output.includes(readyLine), 180_000),
+    waitFor('the ready line', async () => output.includes(readyLine) && output.includes(mailLine), 180_000),
     exit.then((code) => Promise.reject(new Error(`npm start exited with ${code}`))),
   ]).catch((error: Error) => {
     throw new Error(`${error.message}:\n${output.slice(-3000)}`);
   });
-  expect((await api.GET('/health/ready')).response.status).toBe(200);
+  expect((await http.get('/health/ready')).status).toBe(200);
   // The friendly start: readable lines, no refused connections or stack traces, ready line last.
   expect(output).not.toMatch(/refused|ECONNREFUSED|WARN|ERROR|FATAL|^\s+at /m);
   expect(output.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
   expect(output.trimEnd()).toMatch(
-    /Shop is ready: [^]*Swagger UI: +http:\/\/localhost:\d+\/docs\n[^]*Ctrl-C stops it\.$/,
+    /Shop is ready: [^]*Swagger UI: http:\/\/localhost:\d+\/docs\n[^]*Ctrl-C stops it\.$/,
   );
   return { child, output: () => output, exit };
 }
@@ -77,7 +83,8 @@ async function ctrlC({ child, exit }: Started): Promise<void> {
     .split('\n')
     .filter((line) => line.trim())
     .map(Number);
-  expect(apps).toHaveLength(4);
+  // Five apps and the mail catcher.
+  expect(apps).toHaveLength(6);
   child.kill('SIGINT');
   expect(await exit).toBe(0);
   for (const pid of apps) expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
@@ -87,30 +94,69 @@ const user = { email: 'ada@example.com', password: 'correct horse', name: 'Ada' 
 
 it('serves the auth flow on embedded databases, stops on Ctrl-C, and keeps the data across a restart', async () => {
   const first = await npmStart();
-  for (const app of ['auth', 'catalog', 'orders']) expect(existsSync(join(env.DATA_DIR, app, 'PG_VERSION'))).toBe(true);
+  for (const app of ['auth', 'catalog', 'orders', 'notifications'])
+    expect(existsSync(join(env.DATA_DIR, app, 'PG_VERSION'))).toBe(true);
 
-  expect((await api.POST('/api/v1/auth/register', { body: user })).response.status).toBe(201);
-  const login = await api.POST('/api/v1/auth/login', { body: { email: user.email, password: user.password } });
-  expect(login.response.status).toBe(200);
-  const tokens = login.data!;
-  const me = await api.GET('/api/v1/auth/me', { headers: bearer(tokens.accessToken) });
-  expect(me.response.status).toBe(200);
-  expect(me.data).toEqual(expect.objectContaining({ email: user.email, role: 'customer' }));
-  const refreshed = await api.POST('/api/v1/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
-  expect(refreshed.response.status).toBe(200);
-  const { refreshToken } = refreshed.data!;
-  expect((await api.POST('/api/v1/auth/logout', { body: { refreshToken } })).response.status).toBe(204);
-  expect((await api.POST('/api/v1/auth/refresh', { body: { refreshToken } })).response.status).toBe(401);
+  expect((await http.post('/api/v1/auth/register', user)).status).toBe(201);
+  const login = await http.post('/api/v1/auth/login', { email: user.email, password: user.password });
+  expect(login.status).toBe(200);
+  const me = await http.get('/api/v1/auth/me', { token: login.body.accessToken });
+  expect(me.status).toBe(200);
+  expect(me.body).toEqual(expect.objectContaining({ email: user.email, role: 'customer' }));
+  const refreshed = await http.post('/api/v1/auth/refresh', { refreshToken: login.body.refreshToken });
+  expect(refreshed.status).toBe(200);
+  expect((await http.post('/api/v1/auth/logout', { refreshToken: refreshed.body.refreshToken })).status).toBe(204);
+  expect((await http.post('/api/v1/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401);
 
   await ctrlC(first);
 
   const second = await npmStart();
-  const again = await api.POST('/api/v1/auth/login', { body: { email: user.email, password: user.password } });
-  expect(again.response.status).toBe(200);
+  const again = await http.post('/api/v1/auth/login', { email: user.email, password: user.password });
+  expect(again.status).toBe(200);
   // Issued with the secret the first run generated into DATA_DIR: the restarted gateway accepts it.
-  expect((await api.GET('/api/v1/auth/me', { headers: bearer(tokens.accessToken) })).response.status).toBe(200);
-  const duplicate = await api.POST('/api/v1/auth/register', { body: user });
-  expect(duplicate.response.status).toBe(409);
-  expect(duplicate.error?.code).toBe('EMAIL_TAKEN');
+  expect((await http.get('/api/v1/auth/me', { token: login.body.accessToken })).status).toBe(200);
+  const duplicate = await http.post('/api/v1/auth/register', user);
+  expect(duplicate.status).toBe(409);
+  expect(duplicate.body.code).toBe('EMAIL_TAKEN');
+
+  // Order, pay with the test card, ship as admin: the customer's three emails reach the mail catcher.
+  const token = again.body.accessToken;
+  const admin = (await http.post('/api/v1/auth/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD })).body
+    .accessToken;
+  const product = await http.post(
+    '/api/v1/products',
+    { sku: 'COF-001', name: 'Espresso beans', price: 2490, currency: 'EUR', stock: 5 },
+    { token: admin },
+  );
+  const order = await http.post('/api/v1/orders', { items: [{ productId: product.body.id, quantity: 2 }] }, { token });
+  expect(order.status).toBe(201);
+  const paid = await http.post(
+    `/api/v1/orders/${order.body.id}/payments`,
+    { paymentMethod: '4242 4242 4242 4242' },
+    { token },
+  );
+  expect(paid.status).toBe(201);
+  expect(
+    (await http.patch(`/api/v1/orders/${order.body.id}/status`, { status: 'shipped' }, { token: admin })).status,
+  ).toBe(200);
+  const shippedAt = Date.now();
+  const mailsOfOrder = async () =>
+    ((await mailCatcher.get('/email')).body as { subject: string; to: { address: string }[] }[]).filter(
+      (mail) => mail.subject.includes(order.body.id) && mail.to[0].address === user.email,
+    );
+  await waitFor('three emails in the mail catcher', async () => (await mailsOfOrder()).length === 3, 10_000);
+  expect(Date.now() - shippedAt).toBeLessThan(10_000);
+  // A message is marked sent just after the SMTP server took it.
+  const listed = () => http.get(`/api/v1/notifications?orderId=${order.body.id}`, { token: admin });
+  await waitFor('the log to say sent', async () =>
+    (await listed()).body.items.every((n: { status: string }) => n.status === 'sent'),
+  );
+  expect(
+    (await listed()).body.items.map((n: { template: string; status: string }) => [n.template, n.status]).sort(),
+  ).toEqual([
+    ['order-paid', 'sent'],
+    ['order-placed', 'sent'],
+    ['order-shipped', 'sent'],
+  ]);
   await ctrlC(second);
 });

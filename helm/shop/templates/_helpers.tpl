@@ -51,7 +51,7 @@ app.kubernetes.io/component: {{ .app }}
 
 {{/* The apps that listen on Nest's TCP transport, with their health port. */}}
 {{- define "shop.tcpApps" -}}
-auth catalog orders
+auth catalog orders notifications
 {{- end -}}
 
 {{/* One NetworkPolicy ingress rule: a named port, from these peers (every source when empty). */}}

@@ -95,7 +95,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change your name, phone and notification choices
+         * @description Every field may be left out (unchanged). `phone` is E.164 (`+447700900123`) or null to remove it; `notifications.sms` sends a text when an order ships, if there is a phone.
+         */
+        patch: operations["updateMe"];
         trace?: never;
     };
     "/metrics": {
@@ -417,6 +421,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What was sent to customers (admin)
+         * @description Every email and text message, newest first, with its status (`queued`, `sent`, `failed`) and attempts.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -531,6 +555,12 @@ export interface components {
         };
         /** @enum {string} */
         Role: "customer" | "admin";
+        NotificationPreferences: {
+            /** @example true */
+            email: boolean;
+            /** @example false */
+            sms: boolean;
+        };
         UserDto: {
             /** Format: uuid */
             id: string;
@@ -540,6 +570,13 @@ export interface components {
             name: string;
             /** @example customer */
             role: components["schemas"]["Role"];
+            /**
+             * @description E.164.
+             * @example +447700900123
+             */
+            phone?: Record<string, never> | null;
+            /** @description What the user agreed to be sent: order emails, and a text when an order ships. */
+            notifications: components["schemas"]["NotificationPreferences"];
             /** Format: date-time */
             createdAt: string;
         };
@@ -565,6 +602,28 @@ export interface components {
         RefreshTokenDto: {
             /** @description The refresh token from the last login or refresh. */
             refreshToken: string;
+        };
+        NotificationPreferencesDto: {
+            /**
+             * @description Order emails (placed, paid, shipped, …).
+             * @default true
+             */
+            email?: boolean;
+            /**
+             * @description A text message when an order ships (needs a phone).
+             * @default false
+             */
+            sms?: boolean;
+        };
+        UpdateMeDto: {
+            /** @example Ada Lovelace */
+            name?: string;
+            /**
+             * @description E.164; null removes it.
+             * @example +447700900123
+             */
+            phone?: Record<string, never> | null;
+            notifications?: components["schemas"]["NotificationPreferencesDto"];
         };
         /** @enum {string} */
         ProductSort: "price" | "-price" | "name" | "-name" | "createdAt" | "-createdAt";
@@ -1022,6 +1081,52 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        NotificationDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The event that caused it; one message per (event, channel).
+             */
+            eventId: string;
+            /** @example order-placed */
+            template: string;
+            /** @enum {string} */
+            channel: "email" | "sms";
+            /**
+             * @description Email address or E.164 phone number.
+             * @example ada@example.com
+             */
+            recipient: string;
+            /** Format: uuid */
+            userId: string;
+            /** Format: uuid */
+            orderId?: Record<string, never> | null;
+            /** @enum {string} */
+            status: "queued" | "sent" | "failed";
+            /** @example 1 */
+            attempts: number;
+            lastError?: Record<string, never> | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            sentAt?: Record<string, never> | null;
+        };
+        NotificationPageDto: {
+            /** @description Newest first. */
+            items: components["schemas"]["NotificationDto"][];
+            /**
+             * @description Items matching, on every page.
+             * @example 42
+             */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            limit: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -1032,10 +1137,13 @@ export interface components {
 export type SchemaProblemDto = components['schemas']['ProblemDto'];
 export type SchemaRegisterDto = components['schemas']['RegisterDto'];
 export type SchemaRole = components['schemas']['Role'];
+export type SchemaNotificationPreferences = components['schemas']['NotificationPreferences'];
 export type SchemaUserDto = components['schemas']['UserDto'];
 export type SchemaLoginDto = components['schemas']['LoginDto'];
 export type SchemaTokenPairDto = components['schemas']['TokenPairDto'];
 export type SchemaRefreshTokenDto = components['schemas']['RefreshTokenDto'];
+export type SchemaNotificationPreferencesDto = components['schemas']['NotificationPreferencesDto'];
+export type SchemaUpdateMeDto = components['schemas']['UpdateMeDto'];
 export type SchemaProductSort = components['schemas']['ProductSort'];
 export type SchemaCategorySummaryDto = components['schemas']['CategorySummaryDto'];
 export type SchemaProductDto = components['schemas']['ProductDto'];
@@ -1067,6 +1175,8 @@ export type SchemaPayOrderDto = components['schemas']['PayOrderDto'];
 export type SchemaPaymentProvider = components['schemas']['PaymentProvider'];
 export type SchemaPaymentStatus = components['schemas']['PaymentStatus'];
 export type SchemaPaymentDto = components['schemas']['PaymentDto'];
+export type SchemaNotificationDto = components['schemas']['NotificationDto'];
+export type SchemaNotificationPageDto = components['schemas']['NotificationPageDto'];
 export type $defs = Record<string, never>;
 export interface operations {
     register: {
@@ -1503,6 +1613,119 @@ export interface operations {
             };
             /** @description Not Found: NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too Many Requests: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Bad Gateway: UPSTREAM_ERROR (the app failed without saying why) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Gateway Timeout: UPSTREAM_TIMEOUT */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BODY_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not Found: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4205,6 +4428,104 @@ export interface operations {
             };
             /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too Many Requests: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Bad Gateway: UPSTREAM_ERROR (the app failed without saying why) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Gateway Timeout: UPSTREAM_TIMEOUT */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+                userId?: string;
+                orderId?: string;
+                status?: "queued" | "sent" | "failed";
+                channel?: "email" | "sms";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPageDto"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Forbidden: FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,3 +15,5 @@ export * from './raw-http';
 export * from './openapi-arbitraries';
 export * from './openapi-conformance';
 export * from './contract-handlers';
+export * from './smtp-sink';
+export * from './twilio-stand-in';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { canConnect, freePort, waitFor } from './net';
+import { waitFor } from './net';
 
 const LOCAL_BINARY = join(__dirname, '../../../.tools/bin/stripe-mock');
 
@@ -24,19 +24,25 @@ export async function startStripeMock(): Promise<StripeMock> {
       `stripe-mock not found at ${binary}; install it with: GOBIN=$PWD/.tools/bin go install github.com/stripe/stripe-mock@latest`,
     );
   }
-  const [httpPort, httpsPort] = [await freePort(), await freePort()];
   // The `-*-port` forms bind every interface, and stripe-mock always opens an HTTPS listener
-  // too (on 12112 of every interface unless told where): both are pinned to loopback.
-  const child = spawn(binary, ['-http-addr', `127.0.0.1:${httpPort}`, '-https-addr', `127.0.0.1:${httpsPort}`], {
-    stdio: 'ignore',
+  // too (on 12112 of every interface unless told where): both are pinned to loopback, on ports
+  // it chooses and reports ("Listening for HTTP at address: 127.0.0.1:40123").
+  const child = spawn(binary, ['-http-addr', '127.0.0.1:', '-https-addr', '127.0.0.1:'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
   const stop = () => void child.kill('SIGKILL');
   process.once('exit', stop);
+  const reported = (scheme: string) =>
+    /127\.0\.0\.1:(\d+)/.exec(output.split(`Listening for ${scheme} at address: `)[1] ?? '');
   try {
-    await waitFor(`stripe-mock on port ${httpPort}`, () => canConnect(httpPort), 15_000);
+    await waitFor('stripe-mock to listen', async () => Boolean(reported('HTTP') && reported('HTTPS')), 15_000);
   } catch (error) {
     stop();
-    throw error;
+    throw new Error(`${(error as Error).message}:\n${output}`);
   }
+  const [httpPort, httpsPort] = [Number(reported('HTTP')![1]), Number(reported('HTTPS')![1])];
   return { url: `http://127.0.0.1:${httpPort}`, ports: { http: httpPort, https: httpsPort }, stop };
 }

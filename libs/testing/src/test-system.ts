@@ -4,11 +4,12 @@ import { mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, spawnAppChild, untilReported } from './app-process';
 import { HttpClient } from './http-client';
-import { waitFor } from './net';
+import { freePort, waitFor } from './net';
 import { createTestDatabase } from './test-database';
 
+/** The apps every system runs; `notifications` joins them when a test asks for it. */
 export const BACKENDS = ['auth', 'catalog', 'orders'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+export type BackendName = (typeof BACKENDS)[number] | 'notifications';
 export type AppName = BackendName | 'gateway';
 
 const LOG_DIR = join(ROOT, 'tmp/e2e-logs');
@@ -20,6 +21,13 @@ export interface TestSystemOptions {
   env?: Partial<Record<AppName, Record<string, string>>>;
   /** Instances per app (default 1); replicas share the app's database and have ids like `auth-2`. */
   replicas?: Partial<Record<BackendName, number>>;
+  /**
+   * Also run the notifications app (it needs an SMTP server: set its SMTP_URL in `env`). Without
+   * it, the orders app's events wait in its outbox, as they would while notifications is down.
+   */
+  notifications?: boolean;
+  /** Run the events over this RabbitMQ (exchanges and queues under a prefix of this system's own). */
+  rabbitmqUrl?: string;
 }
 
 /** One line of an app's log (pino): epoch ms, message, and the request it was about, if any. */
@@ -55,6 +63,10 @@ export class TestSystem {
   private readonly databases: { drop(): Promise<void> }[] = [];
   private readonly databaseUrls = new Map<BackendName, string>();
   private readonly started = new Set<string>();
+  private backends: BackendName[] = [...BACKENDS];
+  private readonly rabbitmqId = randomBytes(4).toString('hex');
+  /** Where orders and the gateway look for notifications when it does not run: a port nobody listens on. */
+  private absentNotificationsPort = 0;
 
   private constructor(readonly label: string) {}
 
@@ -64,8 +76,10 @@ export class TestSystem {
       await system.configure(options);
       const startAll = (names: BackendName[]) =>
         Promise.all(names.flatMap((name) => system.instancesOf(name).map((id) => system.startApp(name, { id }))));
-      // Orders calls the catalog, so it starts once the catalog's ports are known.
+      // Orders calls the catalog (and hands events to notifications, which asks auth), so each
+      // starts once the ports of what it calls are known.
       await startAll(['auth', 'catalog']);
+      if (system.backends.includes('notifications')) await startAll(['notifications']);
       await startAll(['orders']);
       await system.startApp('gateway');
       await system.waitUntilReady();
@@ -80,6 +94,11 @@ export class TestSystem {
   get http(): HttpClient {
     this.client ??= new HttpClient(`http://127.0.0.1:${this.ports.get('gateway')}`);
     return this.client;
+  }
+
+  /** Names this system's exchanges and queues on a shared RabbitMQ (`<prefix>.events`, `<prefix>.notifications`, …). */
+  get rabbitmqPrefix(): string {
+    return `test_${this.label}_${this.rabbitmqId}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '_');
   }
 
   get baseUrl(): string {
@@ -198,8 +217,19 @@ export class TestSystem {
   private async configure(options: TestSystemOptions): Promise<void> {
     mkdirSync(LOG_DIR, { recursive: true });
     // Draining must outlast one round of the gateway's 1 s readiness probes.
-    const common = { NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: this.jwtSecret, SHUTDOWN_DRAIN_MS: '1500' };
-    for (const name of BACKENDS) {
+    const common: Record<string, string> = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      JWT_SECRET: this.jwtSecret,
+      SHUTDOWN_DRAIN_MS: '1500',
+    };
+    if (options.rabbitmqUrl) {
+      common.RABBITMQ_URL = options.rabbitmqUrl;
+      common.RABBITMQ_PREFIX = this.rabbitmqPrefix;
+    }
+    if (options.notifications) this.backends.push('notifications');
+    else this.absentNotificationsPort = await freePort();
+    for (const name of this.backends) {
       const database = await createTestDatabase(`${options.label}_${name}`);
       this.databases.push(database);
       this.databaseUrls.set(name, database.url);
@@ -224,10 +254,16 @@ export class TestSystem {
         .map((id) => `tcp://127.0.0.1:${this.instancePorts.get(id)}`)
         .join(',');
     const own = this.env.get(name)!;
-    if (name === 'orders') return { CATALOG_SERVICE_URL: urls('catalog'), ...own };
+    const notifications = this.backends.includes('notifications')
+      ? urls('notifications')
+      : `tcp://127.0.0.1:${this.absentNotificationsPort}`;
+    if (name === 'orders')
+      return { CATALOG_SERVICE_URL: urls('catalog'), NOTIFICATIONS_SERVICE_URL: notifications, ...own };
+    if (name === 'notifications') return { AUTH_SERVICE_URL: urls('auth'), ...own };
     if (name === 'gateway') {
       return {
         ...Object.fromEntries(BACKENDS.map((backend) => [`${backend.toUpperCase()}_SERVICE_URL`, urls(backend)])),
+        NOTIFICATIONS_SERVICE_URL: notifications,
         ...own,
       };
     }

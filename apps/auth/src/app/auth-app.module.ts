@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AppConfigModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
+import { AppConfigModule, EventsModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config';
 import { schema } from './db/schema';
@@ -17,6 +17,7 @@ export class AuthAppModule {
           schema,
           migrationsFolder: join(__dirname, 'db/migrations'),
         }),
+        EventsModule.forRoot({ config: config.events }),
         AppConfigModule.forRoot(AUTH_CONFIG, config),
         UsersModule,
         SessionsModule,

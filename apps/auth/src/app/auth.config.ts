@@ -2,6 +2,7 @@ import {
   devSecret,
   jwtSecret,
   loadConfig,
+  loadEventsConfig,
   microserviceEnv,
   microserviceSettings,
   positiveInt,
@@ -30,6 +31,7 @@ export function loadAuthConfig(env: Record<string, string | undefined>) {
   const values = loadConfig(schema, withDatabaseUrl('auth', env));
   return {
     ...microserviceSettings('auth', values),
+    events: loadEventsConfig('auth', env),
     jwtSecret: values.JWT_SECRET ?? devSecret(values.DATA_DIR),
     accessTokenTtl: values.JWT_ACCESS_TTL,
     refreshTokenTtl: values.REFRESH_TOKEN_TTL,

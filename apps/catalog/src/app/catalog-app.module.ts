@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { MicroserviceDefaultsModule } from '@shop/service-defaults';
+import { EventsModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
 import { ProductCacheModule } from './cache/product-cache.module';
 import type { CatalogConfig } from './catalog.config';
@@ -20,6 +20,7 @@ export class CatalogAppModule {
           migrationsFolder: join(__dirname, 'db/migrations'),
         }),
         ProductCacheModule.forRoot(config.cache),
+        EventsModule.forRoot({ config: config.events }),
         ProductsModule,
         CategoriesModule,
         StockModule,

@@ -8,6 +8,7 @@ describe('loadCatalogConfig', () => {
       address: { host: '127.0.0.1', port: 4002 },
       database: { url: undefined, dataDir: '.data/catalog' },
       cache: { redisUrl: undefined, ttlSeconds: 60 },
+      events: expect.objectContaining({ service: 'catalog', rabbitmqUrl: undefined, consumerAddresses: {} }),
     });
   });
 

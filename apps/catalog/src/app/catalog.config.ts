@@ -1,5 +1,6 @@
 import {
   loadConfig,
+  loadEventsConfig,
   microserviceEnv,
   microserviceSettings,
   optionalUrl,
@@ -18,6 +19,7 @@ export function loadCatalogConfig(env: Record<string, string | undefined>) {
   const values = loadConfig(schema, withDatabaseUrl('catalog', env));
   return {
     ...microserviceSettings('catalog', values),
+    events: loadEventsConfig('catalog', env),
     cache: { redisUrl: values.REDIS_URL, ttlSeconds: values.PRODUCT_CACHE_TTL_SECONDS },
   };
 }

@@ -11,6 +11,7 @@ import type { GatewayConfig } from './gateway.config';
 import { HealthModule } from './health/health.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { NotificationsController } from './notifications/notifications.controller';
 import { OrdersController } from './orders/orders.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { ServiceClientsModule } from './rpc/service-clients.module';
@@ -38,6 +39,7 @@ export class GatewayModule {
         OrdersController,
         CartController,
         PaymentsController,
+        NotificationsController,
       ],
       providers: [
         // Order matters: a flood of bad tokens is rate limited before it is verified.

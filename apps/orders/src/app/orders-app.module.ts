@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AppConfigModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
+import { AppConfigModule, EventsModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
 import { CartModule } from './cart/cart.module';
 import { schema } from './db/schema';
@@ -19,6 +19,7 @@ export class OrdersAppModule {
           schema,
           migrationsFolder: join(__dirname, 'db/migrations'),
         }),
+        EventsModule.forRoot({ config: config.events }),
         AppConfigModule.forRoot(ORDERS_CONFIG, config),
         OrdersModule,
         CartModule,

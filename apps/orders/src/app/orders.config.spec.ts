@@ -13,6 +13,11 @@ describe('loadOrdersConfig', () => {
       catalog: { address: [{ host: '127.0.0.1', port: 4002 }], timeoutMs: 5000 },
       recovery: { intervalMs: 15_000, orderTtlSeconds: 1800, stuckAfterSeconds: 60 },
       stripe: undefined,
+      events: expect.objectContaining({
+        service: 'orders',
+        rabbitmqUrl: undefined,
+        consumerAddresses: { notifications: [{ host: '127.0.0.1', port: 4004 }] },
+      }),
     });
   });
 

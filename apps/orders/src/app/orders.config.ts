@@ -1,5 +1,6 @@
 import {
   loadConfig,
+  loadEventsConfig,
   microserviceEnv,
   microserviceSettings,
   positiveInt,
@@ -65,6 +66,7 @@ export function loadOrdersConfig(env: Record<string, string | undefined>) {
   const values = loadConfig(schema, withDatabaseUrl('orders', env));
   return {
     ...microserviceSettings('orders', values),
+    events: loadEventsConfig('orders', env),
     production: values.NODE_ENV === 'production',
     catalog: { address: values.CATALOG_SERVICE_URL, timeoutMs: values.RPC_TIMEOUT_MS },
     recovery: {

@@ -1,7 +1,15 @@
 import { Logger, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { type ActorDto, Role } from '@shop/contracts';
-import { AppConfigModule, CatalogApi, DATABASE, type Database, DatabaseModule } from '@shop/service-defaults';
+import {
+  AppConfigModule,
+  CatalogApi,
+  DATABASE,
+  type Database,
+  DatabaseModule,
+  EventsModule,
+  loadEventsConfig,
+} from '@shop/service-defaults';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { CartModule } from '../app/cart/cart.module';
@@ -65,6 +73,8 @@ export async function startOrdersModules(): Promise<OrdersHarness> {
         migrationsFolder: join(__dirname, '../app/db/migrations'),
       }),
       AppConfigModule.forRoot(ORDERS_CONFIG, loadOrdersConfig({ RECOVERY_INTERVAL_MS: String(3_600_000) })),
+      // Events are written to the outbox as in the app; its relay is left idle (nobody to deliver to).
+      EventsModule.forRoot({ config: loadEventsConfig('orders', { OUTBOX_POLL_MS: String(3_600_000) }) }),
       OrdersModule,
       CartModule,
       PaymentsModule,

@@ -5,6 +5,7 @@ import { MeRequest } from './me.request';
 import { RefreshTokenDto } from './refresh-token.dto';
 import { RegisterDto } from './register.dto';
 import type { TokenPairDto } from './token-pair.dto';
+import { UpdateMeRequest } from './update-me.request';
 import type { UserDto } from './user.dto';
 
 export const AuthContract = defineContract('auth', {
@@ -15,4 +16,6 @@ export const AuthContract = defineContract('auth', {
   refresh: { pattern: 'auth.refresh', request: RefreshTokenDto, response: returns<TokenPairDto>(), retrySafe: false },
   logout: { pattern: 'auth.logout', request: RefreshTokenDto, response: returns<null>(), retrySafe: true },
   me: { pattern: 'auth.me', request: MeRequest, response: returns<UserDto>(), retrySafe: true },
+  // Sets the fields it names: the same request twice leaves the same profile (its event, twice).
+  updateMe: { pattern: 'auth.me.update', request: UpdateMeRequest, response: returns<UserDto>(), retrySafe: true },
 });

@@ -1,5 +1,16 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean } from 'class-validator';
 import { ROLES, Role } from '../role';
+
+export class NotificationPreferences {
+  @ApiProperty({ example: true })
+  @IsBoolean()
+  email: boolean;
+
+  @ApiProperty({ example: false })
+  @IsBoolean()
+  sms: boolean;
+}
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' })
@@ -13,6 +24,12 @@ export class UserDto {
 
   @ApiProperty({ enum: ROLES, enumName: 'Role', example: Role.Customer })
   role: Role;
+
+  @ApiPropertyOptional({ example: '+447700900123', nullable: true, description: 'E.164.' })
+  phone: string | null;
+
+  @ApiProperty({ description: 'What the user agreed to be sent: order emails, and a text when an order ships.' })
+  notifications: NotificationPreferences;
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;

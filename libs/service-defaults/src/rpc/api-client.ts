@@ -2,6 +2,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import {
   AuthContract,
   CatalogContract,
+  NotificationsContract,
   type Contract,
   operationsOf,
   OrdersContract,
@@ -67,3 +68,4 @@ export function ApiClient<TContract extends Contract<object>>(
 export class AuthApi extends ApiClient(AuthContract) {}
 export class CatalogApi extends ApiClient(CatalogContract) {}
 export class OrdersApi extends ApiClient(OrdersContract) {}
+export class NotificationsApi extends ApiClient(NotificationsContract) {}

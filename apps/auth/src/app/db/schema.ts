@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, integer, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { outbox } from '@shop/service-defaults/outbox-schema';
 
 export const users = pgTable(
   'users',
@@ -12,6 +13,12 @@ export const users = pgTable(
       .notNull()
       .default('customer'),
     passwordHash: text('password_hash').notNull(),
+    /** E.164, for text messages when the user opted in. */
+    phone: text('phone'),
+    notifyEmail: boolean('notify_email').notNull().default(true),
+    notifySms: boolean('notify_sms').notNull().default(false),
+    /** Counts changes to the user's details, numbering its events. */
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [check('users_role_check', sql`${table.role} in ('customer', 'admin')`)],
@@ -39,5 +46,7 @@ export const refreshTokens = pgTable(
   (table) => [index('refresh_tokens_family_idx').on(table.familyId), index('refresh_tokens_user_idx').on(table.userId)],
 );
 
-export const schema = { users, refreshTokens };
+export { outbox };
+
+export const schema = { users, refreshTokens, outbox };
 export type AuthSchema = typeof schema;

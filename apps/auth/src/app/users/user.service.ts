@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ErrorCode, type RegisterDto, Role, type UserDto } from '@shop/contracts';
+import { ErrorCode, type RegisterDto, Role, type UpdateMeRequest, type UserDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { DATABASE, type Database, onUniqueViolation } from '@shop/service-defaults';
-import { eq } from 'drizzle-orm';
+import { DATABASE, type Database, onUniqueViolation, Outbox, type Transaction } from '@shop/service-defaults';
+import { eq, sql } from 'drizzle-orm';
 import { PasswordHasher } from '../credentials/password-hasher';
 import { type AuthSchema, refreshTokens, users } from '../db/schema';
-import { normalizeEmail, toUserDto } from './user.mapper';
+import { normalizeEmail, toUserDto, toUserEventPayload, type UserRow } from './user.mapper';
 
 const emailTaken = () => new AppError(409, ErrorCode.EmailTaken, 'An account with this email already exists');
 
@@ -14,18 +14,53 @@ export class UserService {
   constructor(
     @Inject(DATABASE) private readonly db: Database<AuthSchema>,
     private readonly hasher: PasswordHasher,
+    private readonly outbox: Outbox,
   ) {}
 
   /** Self-registration always creates a customer; the role is not the caller's to choose. */
   async register(dto: RegisterDto): Promise<UserDto> {
     const passwordHash = await this.hasher.hash(dto.password);
-    const [user] = await onUniqueViolation('users_email_key', emailTaken, () =>
-      this.db
-        .insert(users)
-        .values({ email: normalizeEmail(dto.email), name: dto.name, role: Role.Customer, passwordHash })
-        .returning(),
+    const user = await onUniqueViolation('users_email_key', emailTaken, () =>
+      this.db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(users)
+          .values({ email: normalizeEmail(dto.email), name: dto.name, role: Role.Customer, passwordHash })
+          .returning();
+        await this.recordEvent(tx, 'user.registered', row);
+        return row;
+      }),
     );
     return toUserDto(user);
+  }
+
+  /** Name, phone and notification opt-ins; what is left out stays as it is. */
+  async updateMe({ userId, changes }: UpdateMeRequest): Promise<UserDto> {
+    const { name, phone, notifications } = changes;
+    const user = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(users)
+        .set({
+          name,
+          phone,
+          notifyEmail: notifications?.email,
+          notifySms: notifications?.sms,
+          version: sql`${users.version} + 1`,
+        })
+        .where(eq(users.id, userId))
+        .returning();
+      if (row) await this.recordEvent(tx, 'user.updated', row);
+      return row;
+    });
+    if (!user) throw new AppError(404, ErrorCode.NotFound, 'User not found');
+    return toUserDto(user);
+  }
+
+  private recordEvent(tx: Transaction<AuthSchema>, type: 'user.registered' | 'user.updated', user: UserRow) {
+    return this.outbox.add(tx, type, {
+      aggregateId: user.id,
+      aggregateVersion: user.version,
+      payload: toUserEventPayload(user),
+    });
   }
 
   async profile(userId: string): Promise<UserDto> {

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { AuthContract, MeRequest, RegisterDto, type UserDto } from '@shop/contracts';
+import { AuthContract, MeRequest, RegisterDto, UpdateMeRequest, type UserDto } from '@shop/contracts';
 import { Handles, RpcData } from '@shop/service-defaults';
 import { UserService } from './user.service';
 
@@ -10,6 +10,11 @@ export class UsersController {
   @Handles(AuthContract.operations.register)
   register(@RpcData() dto: RegisterDto): Promise<UserDto> {
     return this.users.register(dto);
+  }
+
+  @Handles(AuthContract.operations.updateMe)
+  updateMe(@RpcData() request: UpdateMeRequest): Promise<UserDto> {
+    return this.users.updateMe(request);
   }
 
   @Handles(AuthContract.operations.me)

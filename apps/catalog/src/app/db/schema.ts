@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { outbox } from '@shop/service-defaults/outbox-schema';
 
 /**
  * Creation and adjustments stop at MAX_STOCK. Releases give back exactly what orders held, which
@@ -142,5 +143,7 @@ export const reservationLines = pgTable(
   ],
 );
 
-export const schema = { categories, products, stockAdjustments, reservations, reservationLines };
+export { outbox };
+
+export const schema = { categories, products, stockAdjustments, reservations, reservationLines, outbox };
 export type CatalogSchema = typeof schema;

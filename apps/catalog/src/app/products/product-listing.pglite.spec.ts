@@ -1,10 +1,11 @@
-import { type DatabaseHandle, isConstraintViolation, openDatabase } from '@shop/service-defaults';
+import { type DatabaseHandle, isConstraintViolation, openDatabase, Outbox } from '@shop/service-defaults';
 import { sql } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryProductCache } from '../cache/memory-product-cache';
 import { CategoryService } from '../categories/category.service';
 import { type CatalogSchema, schema } from '../db/schema';
+import { CatalogEvents } from '../events/catalog-events';
 import { ProductService } from './product.service';
 
 /**
@@ -20,7 +21,7 @@ let coffeeId: string;
 beforeAll(async () => {
   handle = await openDatabase({ dataDir: 'memory://', schema, migrationsFolder: MIGRATIONS });
   const cache = new MemoryProductCache(60_000);
-  products = new ProductService(handle.db, cache);
+  products = new ProductService(handle.db, cache, new CatalogEvents(new Outbox('catalog')));
   coffeeId = (await new CategoryService(handle.db, cache).create({ name: 'Coffee' })).id;
   const seed = [
     {

@@ -15,6 +15,7 @@ import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, categories, products } from '../db/schema';
 import { listingConditions, listingOrder } from './product-search';
 import { productSelection, toProductDto } from './product.mapper';
+import { CatalogEvents } from '../events/catalog-events';
 
 export const productNotFound = () => new AppError(404, ErrorCode.NotFound, 'Product not found');
 const noSuchCategory = () =>
@@ -36,6 +37,7 @@ export class ProductService {
   constructor(
     @Inject(DATABASE) private readonly db: Database<CatalogSchema>,
     private readonly cache: ProductCache,
+    private readonly events: CatalogEvents,
   ) {}
 
   async list(query: ProductListQuery): Promise<ProductPageDto> {
@@ -77,11 +79,15 @@ export class ProductService {
 
   async create(dto: CreateProductDto): Promise<ProductDto> {
     await this.assertCategoryExists(dto.categoryId);
-    const [{ id }] = await onConstraintViolation(WRITE_REFUSALS, () =>
-      this.db
-        .insert(products)
-        .values({ ...dto, description: dto.description ?? '', currency: dto.currency ?? 'USD' })
-        .returning({ id: products.id }),
+    const { id } = await onConstraintViolation(WRITE_REFUSALS, () =>
+      this.db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(products)
+          .values({ ...dto, description: dto.description ?? '', currency: dto.currency ?? 'USD' })
+          .returning();
+        await this.events.product(tx, 'product.created', row);
+        return row;
+      }),
     );
     return this.getFresh(id);
   }
@@ -93,12 +99,16 @@ export class ProductService {
    */
   async update(id: string, expectedVersion: number, changes: ProductChangesDto): Promise<ProductDto> {
     await this.assertCategoryExists(changes.categoryId);
-    const [updated] = await onConstraintViolation(WRITE_REFUSALS, () =>
-      this.db
-        .update(products)
-        .set({ ...changes, version: sql`${products.version} + 1`, updatedAt: sql`now()` })
-        .where(and(eq(products.id, id), eq(products.version, expectedVersion), isNull(products.deletedAt)))
-        .returning({ version: products.version }),
+    const updated = await onConstraintViolation(WRITE_REFUSALS, () =>
+      this.db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(products)
+          .set({ ...changes, version: sql`${products.version} + 1`, updatedAt: sql`now()` })
+          .where(and(eq(products.id, id), eq(products.version, expectedVersion), isNull(products.deletedAt)))
+          .returning();
+        if (row) await this.events.product(tx, 'product.updated', row);
+        return row;
+      }),
     );
     if (!updated) {
       const current = await this.db.query.products.findFirst({
@@ -122,11 +132,15 @@ export class ProductService {
 
   /** Soft delete: gone from reads and listings; orders keep their own copy of name and price. */
   async delete(id: string): Promise<void> {
-    const [deleted] = await this.db
-      .update(products)
-      .set({ deletedAt: sql`now()`, version: sql`${products.version} + 1`, updatedAt: sql`now()` })
-      .where(and(eq(products.id, id), isNull(products.deletedAt)))
-      .returning({ version: products.version });
+    const deleted = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(products)
+        .set({ deletedAt: sql`now()`, version: sql`${products.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(products.id, id), isNull(products.deletedAt)))
+        .returning({ id: products.id, version: products.version });
+      if (row) await this.events.deleted(tx, row);
+      return row;
+    });
     if (!deleted) throw productNotFound();
     await this.cache.invalidate(id, deleted.version);
   }

@@ -12,6 +12,7 @@ import { DATABASE, type Database, onConstraintViolation, type Transaction } from
 import { and, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, products, reservationLines, reservations, STOCK_CEILING } from '../db/schema';
+import { CatalogEvents } from '../events/catalog-events';
 
 const STOCK_CEILING_CHECK = 'products_stock_ceiling_check';
 
@@ -25,6 +26,7 @@ export class ReservationService {
   constructor(
     @Inject(DATABASE) private readonly db: Database<CatalogSchema>,
     private readonly cache: ProductCache,
+    private readonly events: CatalogEvents,
   ) {}
 
   /** Idempotent per order id: a retry gets the first answer and reserves nothing more. */
@@ -64,6 +66,9 @@ export class ReservationService {
           continue;
         }
         touched.push(product);
+        // Every order moves stock; an event each would lengthen the lock every buyer of the product
+        // queues on. Consumers care about the crossing: the last unit gone.
+        if (product.stock === 0) await this.events.stockChanged(tx, product, -line.quantity, 'reserved');
         reserved.push({
           productId: product.id,
           sku: product.sku,
@@ -124,9 +129,10 @@ export class ReservationService {
               updatedAt: sql`now()`,
             })
             .where(eq(products.id, line.productId))
-            .returning({ id: products.id, version: products.version }),
+            .returning({ id: products.id, stock: products.stock, version: products.version }),
         );
         touched.push(product);
+        if (product.stock === line.quantity) await this.events.stockChanged(tx, product, line.quantity, 'released');
       }
       return { reservation: { orderId, status: 'released' as const, lines: lines.map(toReservedLine) }, touched };
     });

@@ -15,12 +15,14 @@ import { and, count, desc, eq, gte, isNull, lte, sql } from 'drizzle-orm';
 import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, products, stockAdjustments } from '../db/schema';
 import { productNotFound } from '../products/product.service';
+import { CatalogEvents } from '../events/catalog-events';
 
 @Injectable()
 export class StockAdjustmentService {
   constructor(
     @Inject(DATABASE) private readonly db: Database<CatalogSchema>,
     private readonly cache: ProductCache,
+    private readonly events: CatalogEvents,
   ) {}
 
   /**
@@ -41,8 +43,9 @@ export class StockAdjustmentService {
             lte(products.stock, MAX_STOCK - delta),
           ),
         )
-        .returning({ stock: products.stock, version: products.version });
+        .returning({ id: products.id, stock: products.stock, version: products.version });
       if (!product) return null;
+      await this.events.stockChanged(tx, product, delta, reason);
       // The clock now, not the transaction's start: the row lock above orders a product's
       // adjustments, and their times must agree with that order for the history to.
       const [row] = await tx

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ErrorCode } from '@shop/contracts';
-import { DatabaseModule } from '@shop/service-defaults';
+import { DatabaseModule, EventsModule, loadEventsConfig } from '@shop/service-defaults';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ProductCacheModule } from '../cache/product-cache.module';
@@ -22,6 +22,7 @@ beforeAll(async () => {
     imports: [
       DatabaseModule.forRoot({ dataDir: 'memory://', schema, migrationsFolder: join(__dirname, '../db/migrations') }),
       ProductCacheModule.forRoot({ redisUrl: undefined, ttlSeconds: 60 }),
+      EventsModule.forRoot({ config: loadEventsConfig('catalog', { OUTBOX_POLL_MS: String(3_600_000) }) }),
       ProductsModule,
       StockModule,
     ],

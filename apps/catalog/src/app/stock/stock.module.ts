@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CatalogEventsModule } from '../events/catalog-events.module';
 import { ReservationService } from './reservation.service';
 import { ReservationsController } from './reservations.controller';
 import { StockAdjustmentService } from './stock-adjustment.service';
@@ -6,6 +7,7 @@ import { StockAdjustmentsController } from './stock-adjustments.controller';
 
 /** Stock: admins' adjustments, and the orders app's reservations (reserve, release, commit). */
 @Module({
+  imports: [CatalogEventsModule],
   controllers: [StockAdjustmentsController, ReservationsController],
   providers: [StockAdjustmentService, ReservationService],
 })

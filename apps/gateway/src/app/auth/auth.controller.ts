@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Public } from '@shop/auth-guard';
-import { LoginDto, RefreshTokenDto, RegisterDto, TokenPairDto, UserDto } from '@shop/contracts';
+import { LoginDto, RefreshTokenDto, RegisterDto, TokenPairDto, UpdateMeDto, UserDto } from '@shop/contracts';
 import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { AuthApi } from '@shop/service-defaults';
 import { StrictThrottle } from '../throttling/gateway-throttler.guard';
@@ -75,5 +75,20 @@ export class AuthController {
   @ApiProblems({ 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {
     return this.auth.me({ userId: user.id });
+  }
+
+  @Patch('me')
+  @ApiBearerAuth()
+  @ApiOperation({
+    operationId: 'updateMe',
+    summary: 'Change your name, phone and notification choices',
+    description:
+      'Every field may be left out (unchanged). `phone` is E.164 (`+447700900123`) or null to remove it; ' +
+      '`notifications.sms` sends a text when an order ships, if there is a phone.',
+  })
+  @ApiOkResponse({ type: UserDto })
+  @ApiProblems({ ...BAD_BODY_PROBLEMS, 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
+  updateMe(@CurrentUser() user: AuthenticatedUser, @Body() changes: UpdateMeDto): Promise<UserDto> {
+    return this.auth.updateMe({ userId: user.id, changes });
   }
 }

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AuthApi, CatalogApi, OrdersApi } from '@shop/service-defaults';
+import { AuthApi, CatalogApi, NotificationsApi, OrdersApi } from '@shop/service-defaults';
 import type { GatewayConfig } from '../gateway.config';
 
 /** A typed client per downstream app, each measured and traced, injectable by its class, closed on shutdown. */
@@ -11,6 +11,8 @@ export class ServiceClientsModule {
       { provide: AuthApi, useFactory: () => new AuthApi(services.auth, options) },
       { provide: CatalogApi, useFactory: () => new CatalogApi(services.catalog, options) },
       { provide: OrdersApi, useFactory: () => new OrdersApi(services.orders, options) },
+      // Not part of readiness: the shop sells while notifications is down (its events wait in the outbox).
+      { provide: NotificationsApi, useFactory: () => new NotificationsApi(services.notifications, options) },
     ];
     return {
       module: ServiceClientsModule,

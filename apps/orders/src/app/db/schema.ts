@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { outbox } from '@shop/service-defaults/outbox-schema';
 
 /**
  * `status` holds the public statuses and one internal one, `reserving`: the row exists before
@@ -152,6 +153,8 @@ export const payments = pgTable(
   ],
 );
 
-export const schema = { orders, orderItems, orderTransitions, idempotencyKeys, cartItems, payments };
+export { outbox };
+
+export const schema = { orders, orderItems, orderTransitions, idempotencyKeys, cartItems, payments, outbox };
 export type OrdersSchema = typeof schema;
 export type OrderRow = typeof orders.$inferSelect;

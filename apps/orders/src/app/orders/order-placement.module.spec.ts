@@ -1,7 +1,7 @@
 import { ErrorCode, OrderStatus } from '@shop/contracts';
 import { eq } from 'drizzle-orm';
 import { customer, type OrdersHarness, startOrdersModules } from '../../testing/orders-module.harness';
-import { orders } from '../db/schema';
+import { orders, outbox } from '../db/schema';
 import { OrderPlacement } from './order-placement.service';
 
 let shop: OrdersHarness;
@@ -20,6 +20,20 @@ describe('placing orders (OrdersModule on PGlite, catalog faked)', () => {
     expect(order).toMatchObject({ status: OrderStatus.Pending, total: 3750, currency: 'USD' });
     expect(shop.catalog.stockOf(product.id)).toBe(7);
     expect(shop.catalog.reservations.get(order.id)?.status).toBe('reserved');
+    // Written in the placing transaction: the order as it stands, lines and total.
+    const events = await shop.db.select().from(outbox).where(eq(outbox.aggregateId, order.id));
+    expect(events.map((event) => [event.type, (event.envelope as { payload: object }).payload])).toEqual([
+      [
+        'order.placed',
+        expect.objectContaining({
+          orderId: order.id,
+          status: 'pending',
+          total: 3750,
+          currency: 'USD',
+          lines: [expect.objectContaining({ productId: product.id, quantity: 3, unitPrice: 1250, lineTotal: 3750 })],
+        }),
+      ],
+    ]);
   });
 
   it('never sells more than the stock when buyers race for it', async () => {

@@ -4,6 +4,7 @@ import { DATABASE, type Database } from '@shop/service-defaults';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { olderThan } from '../db/older-than';
 import { cartItems, orderItems, type OrderRow, orders, type OrdersSchema, orderTransitions } from '../db/schema';
+import { OrderEvents } from './order-events';
 import { InternalStatus, type StockState } from './order-status.machine';
 
 type OrderItemRow = typeof orderItems.$inferInsert;
@@ -21,7 +22,10 @@ export interface MovedBy {
  */
 @Injectable()
 export class OrderStore {
-  constructor(@Inject(DATABASE) private readonly db: Database<OrdersSchema>) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
+    private readonly events: OrderEvents,
+  ) {}
 
   /** The row of an order being placed, written before the catalog is asked, so a crash leaves a trace. */
   async insertReserving(orderId: string, userId: string, idempotencyKey: string | undefined): Promise<void> {
@@ -60,6 +64,7 @@ export class OrderStore {
         const ordered = placed.items.map((item) => item.productId);
         await tx.delete(cartItems).where(and(eq(cartItems.userId, actor.id), inArray(cartItems.productId, ordered)));
       }
+      await this.events.entered(tx, row);
       return row;
     });
   }
@@ -83,7 +88,10 @@ export class OrderStore {
         .set({ status: to, updatedAt: sql`now()` })
         .where(and(eq(orders.id, orderId), eq(orders.status, from)))
         .returning();
-      if (row) await tx.insert(orderTransitions).values({ orderId, fromStatus: from, toStatus: to, ...by, reason });
+      if (row) {
+        await tx.insert(orderTransitions).values({ orderId, fromStatus: from, toStatus: to, ...by, reason });
+        await this.events.entered(tx, row, reason);
+      }
       return row;
     });
   }

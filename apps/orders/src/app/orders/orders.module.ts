@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogClientModule } from '../catalog-client/catalog-client.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { OrderEvents } from './order-events';
 import { OrderLifecycle } from './order-lifecycle.service';
 import { OrderPlacement } from './order-placement.service';
 import { OrderRepository } from './order.repository';
@@ -15,7 +16,7 @@ import { OrdersController } from './orders.controller';
 @Module({
   imports: [CatalogClientModule, IdempotencyModule],
   controllers: [OrdersController],
-  providers: [OrderRepository, OrderStore, OrderLifecycle, OrderPlacement],
-  exports: [OrderRepository, OrderStore, OrderLifecycle],
+  providers: [OrderRepository, OrderStore, OrderEvents, OrderLifecycle, OrderPlacement],
+  exports: [OrderRepository, OrderStore, OrderEvents, OrderLifecycle],
 })
 export class OrdersModule {}

@@ -5,12 +5,19 @@ import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaul
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { type OrderRow, type OrdersSchema, payments } from '../db/schema';
+import { OrderEvents, type PaymentEventType } from '../orders/order-events';
 import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
 import { rethrowUnlessInvalidTransition } from '../orders/order-status.machine';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
 import { type PaymentEffect, planPaymentMove } from './payment-status.machine';
 
 export type PaymentRow = typeof payments.$inferSelect;
+
+/** The order event a payment's arrival in a status announces (a capture announces itself as order.paid). */
+const EVENT_ON_ENTERING: Partial<Record<PaymentStatus, PaymentEventType>> = {
+  declined: 'order.payment_failed',
+  refunded: 'order.refunded',
+};
 
 /** The `provider` of a payment that charged nothing: the order's total was 0. */
 export const NO_PROVIDER = 'none';
@@ -28,6 +35,7 @@ export class PaymentLedger {
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly lifecycle: OrderLifecycle,
+    private readonly events: OrderEvents,
   ) {}
 
   /**
@@ -111,11 +119,16 @@ export class PaymentLedger {
     providerRef?: string | null,
   ): Promise<PaymentRow | undefined> {
     const effect = planPaymentMove(from, to);
-    const [payment] = await this.db
-      .update(payments)
-      .set({ status: to, ...(providerRef === undefined ? {} : { providerRef }), updatedAt: sql`now()` })
-      .where(and(which, eq(payments.status, from)))
-      .returning();
+    const payment = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(payments)
+        .set({ status: to, ...(providerRef === undefined ? {} : { providerRef }), updatedAt: sql`now()` })
+        .where(and(which, eq(payments.status, from)))
+        .returning();
+      const event = row && EVENT_ON_ENTERING[to];
+      if (event) await this.events.payment(tx, event, row);
+      return row;
+    });
     if (payment) await this.follow(payment, effect);
     return payment;
   }

@@ -1,0 +1,208 @@
+import { deliverEvent, type DomainEvent } from '@shop/contracts';
+import { ServiceClient } from '@shop/service-defaults';
+import {
+  type SmtpSink,
+  startSmtpSink,
+  startTwilioStandIn,
+  type TestSystem,
+  type TwilioStandIn,
+  waitFor,
+} from '@shop/testing';
+import { randomUUID } from 'node:crypto';
+import { newCustomer, newProduct, placeOrder, queryDb, startShop, TWILIO } from './shop-fixtures';
+
+let smtp: SmtpSink;
+let twilio: TwilioStandIn;
+let system: TestSystem;
+let admin: string;
+
+beforeAll(async () => {
+  smtp = await startSmtpSink({ refuse: (address) => address.startsWith('bounce-') });
+  twilio = await startTwilioStandIn();
+  ({ system, admin } = await startShop('notifications', {
+    smtpUrl: smtp.url,
+    twilioUrl: twilio.url,
+    // A bounced address is retried quickly and given up on after two attempts.
+    notifications: { NOTIFY_MAX_ATTEMPTS: '2', NOTIFY_RETRY_BASE_MS: '100' },
+  }));
+}, 180_000);
+
+afterAll(async () => {
+  await system?.stop();
+  await smtp?.stop();
+  await twilio?.stop();
+});
+
+const notificationsOf = async (orderId: string) =>
+  (await system.http.get(`/api/v1/notifications?orderId=${orderId}&limit=100`, { token: admin })).body;
+
+describe('order notifications, delivered without a broker (embedded TCP path)', () => {
+  it('emails placed, paid and shipped, texts the shipment to an opted-in phone, and lists them as sent', async () => {
+    const customer = await newCustomer(system, 'Ada Lovelace');
+    const patched = await system.http.patch(
+      '/api/v1/auth/me',
+      { phone: '+447700900123', notifications: { sms: true } },
+      { token: customer.token },
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ phone: '+447700900123', notifications: { email: true, sms: true } });
+
+    const product = await newProduct(system, admin);
+    const order = await placeOrder(system, customer.token, product.id, 2);
+    expect(order.total).toBe(4980);
+    const paid = await system.http.post(
+      `/api/v1/orders/${order.id}/payments`,
+      { paymentMethod: '4242 4242 4242 4242' },
+      { token: customer.token },
+    );
+    expect(paid.status).toBe(201);
+    const shipped = await system.http.patch(
+      `/api/v1/orders/${order.id}/status`,
+      { status: 'shipped' },
+      { token: admin },
+    );
+    expect(shipped.status).toBe(200);
+
+    const mails = await smtp.waitFor('three emails', (mail) => mail.to.includes(customer.email), 3);
+    const bySubject = Object.fromEntries(mails.map((mail) => [mail.subject, mail]));
+    expect(Object.keys(bySubject).sort()).toEqual(
+      [
+        `Test Shop: order ${order.id} is on its way`,
+        `Test Shop: order ${order.id} received`,
+        `Test Shop: payment received for order ${order.id}`,
+      ].sort(),
+    );
+    const placed = bySubject[`Test Shop: order ${order.id} received`];
+    expect(placed.from).toBe('"Test Shop" <shop@shop.test>');
+    expect(placed.text).toContain('Hello Ada Lovelace');
+    expect(placed.text).toContain(`2 × Espresso beans (${product.sku}): €49.80`);
+    expect(placed.text).toContain('Total: €49.80');
+    expect(placed.html).toContain('<strong>€49.80</strong>');
+
+    await waitFor('the text message', async () => twilio.requests.length > 0);
+    expect(twilio.requests).toEqual([
+      {
+        method: 'POST',
+        path: `/2010-04-01/Accounts/${TWILIO.sid}/Messages.json`,
+        auth: `${TWILIO.sid}:${TWILIO.token}`,
+        contentType: 'application/x-www-form-urlencoded',
+        form: { To: '+447700900123', From: TWILIO.from, Body: `Test Shop: your order ${order.id} has shipped.` },
+      },
+    ]);
+
+    await waitFor('every notification sent', async () =>
+      (await notificationsOf(order.id)).items.every((n: { status: string }) => n.status === 'sent'),
+    );
+    const listed = await notificationsOf(order.id);
+    expect(listed.total).toBe(4);
+    expect(
+      listed.items.map(
+        (n: { template: string; channel: string; recipient: string; status: string; attempts: number }) => [
+          n.template,
+          n.channel,
+          n.recipient,
+          n.status,
+          n.attempts,
+        ],
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        ['order-placed', 'email', customer.email, 'sent', 1],
+        ['order-paid', 'email', customer.email, 'sent', 1],
+        ['order-shipped', 'email', customer.email, 'sent', 1],
+        ['order-shipped-sms', 'sms', '+447700900123', 'sent', 1],
+      ]),
+    );
+    const sms = await system.http.get(`/api/v1/notifications?orderId=${order.id}&channel=sms`, { token: admin });
+    expect(sms.body.total).toBe(1);
+  });
+
+  it('handles a redelivered event once: one message per (event, channel)', async () => {
+    const customer = await newCustomer(system);
+    const product = await newProduct(system, admin);
+    const order = await placeOrder(system, customer.token, product.id);
+    await smtp.waitFor('the order email', (mail) => mail.subject.includes(order.id));
+    const [row] = await queryDb(system, 'notifications', 'SELECT event_id FROM notifications WHERE order_id = $1', [
+      order.id,
+    ]);
+    const [{ envelope }] = await queryDb(system, 'orders', 'SELECT envelope FROM outbox WHERE event_id = $1', [
+      row.event_id,
+    ]);
+
+    const client = ServiceClient.tcp('notifications', system.address('notifications'), 10_000);
+    try {
+      const again = await Promise.all([1, 2, 3].map(() => client.call(deliverEvent, envelope as DomainEvent)));
+      expect(again.map((answer) => answer.outcome)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+      await expect(
+        client.call(deliverEvent, { ...(envelope as DomainEvent), type: 'order.nope' } as unknown as DomainEvent),
+      ).rejects.toMatchObject({
+        status: 400,
+      });
+    } finally {
+      client.close();
+    }
+    const rows = await queryDb(system, 'notifications', 'SELECT channel FROM notifications WHERE order_id = $1', [
+      order.id,
+    ]);
+    expect(rows).toEqual([{ channel: 'email' }]);
+    expect(smtp.messages.filter((mail) => mail.subject.includes(order.id))).toHaveLength(1);
+  });
+
+  it('records a message that keeps failing as failed after the last attempt, with its error', async () => {
+    const customer = await newCustomer(system, 'Bea', 'bounce');
+    const product = await newProduct(system, admin);
+    const order = await placeOrder(system, customer.token, product.id);
+    await waitFor('the email given up on', async () => (await notificationsOf(order.id)).items[0]?.status === 'failed');
+    const [failed] = (await notificationsOf(order.id)).items;
+    expect(failed).toMatchObject({
+      channel: 'email',
+      recipient: customer.email,
+      status: 'failed',
+      attempts: 2,
+      sentAt: null,
+    });
+    expect(failed.lastError).toMatch(/550/);
+    const listed = await system.http.get(`/api/v1/notifications?status=failed&userId=${customer.id}`, { token: admin });
+    expect(listed.body.total).toBe(1);
+  });
+});
+
+describe('contact details and the notification log', () => {
+  it('refuses malformed contact details with 400 naming the field', async () => {
+    const { token } = await newCustomer(system);
+    for (const body of [
+      { phone: '07700 900123' },
+      { phone: '+0123' },
+      { notifications: { sms: 'yes' } },
+      { notifications: 'on' },
+      { name: '' },
+      { email: 'new@shop.test' },
+    ]) {
+      const response = await system.http.patch('/api/v1/auth/me', body, { token });
+      expect({ body, status: response.status, code: response.body.code }).toEqual({
+        body,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+    }
+    const removed = await system.http.patch('/api/v1/auth/me', { phone: null, name: ' Grace ' }, { token });
+    expect(removed.body).toMatchObject({ phone: null, name: 'Grace' });
+    expect((await system.http.get('/api/v1/auth/me', { token })).body).toMatchObject({
+      name: 'Grace',
+      phone: null,
+      notifications: { email: true, sms: false },
+    });
+  });
+
+  it('lists notifications to admins only, with validated filters', async () => {
+    const { token } = await newCustomer(system);
+    expect((await system.http.get('/api/v1/notifications', { token })).status).toBe(403);
+    expect((await system.http.get('/api/v1/notifications')).status).toBe(401);
+    for (const query of ['status=lost', 'channel=fax', 'orderId=42', 'limit=1000']) {
+      const response = await system.http.get(`/api/v1/notifications?${query}`, { token: admin });
+      expect({ query, status: response.status }).toEqual({ query, status: 400 });
+    }
+    const page = await system.http.get(`/api/v1/notifications?userId=${randomUUID()}`, { token: admin });
+    expect(page.body).toEqual({ items: [], total: 0, page: 1, limit: 20 });
+  });
+});

@@ -1,0 +1,128 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
+import { DATABASE, type Database, rowsOf } from '@shop/service-defaults';
+import { sql } from 'drizzle-orm';
+import { Counter } from 'prom-client';
+import { metricsRegistry } from '@shop/service-defaults';
+import type { NotificationRow, NotificationsSchema } from '../db/schema';
+import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../notifications.config';
+import { TemplateRenderer } from '../templates/template-renderer';
+import { Mailer } from './mailer';
+import type { SmsSender } from './sms-sender';
+
+export const SMS_SENDER = Symbol('SMS_SENDER');
+export const MAILER = Symbol('MAILER');
+
+const BATCH = 20;
+/** Longer than any one send may take (SMTP and Twilio calls time out well before). */
+const LEASE_SECONDS = 120;
+
+const notificationsCounter = new Counter({
+  name: 'shop_notifications_total',
+  help: 'Messages by channel and outcome: sent, retried (a failed try, tried again later), failed (given up)',
+  labelNames: ['channel', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+/** snake_case columns as `RETURNING *` gives them. */
+interface ClaimedNotification {
+  id: string;
+  channel: NotificationRow['channel'];
+  template: string;
+  recipient: string;
+  data: object;
+  attempts: number;
+  event_id: string;
+}
+
+/**
+ * Sends queued messages. Rows are leased with `FOR UPDATE SKIP LOCKED`, so replicas share the work
+ * and never send one row at once; a failure is tried again with exponential backoff, and after
+ * NOTIFY_MAX_ATTEMPTS the row is `failed`, with its last error, and counted: never dropped silently.
+ */
+@Injectable()
+export class NotificationSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('NotificationSender');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database<NotificationsSchema>,
+    @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
+    @Inject(MAILER) private readonly mailer: Mailer,
+    @Inject(SMS_SENDER) private readonly sms: SmsSender,
+    private readonly renderer: TemplateRenderer,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  /** Before the database and the broker connection close (their hooks run after this one). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    this.mailer.close();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.sendDue()
+        .catch((error: unknown) => this.logger.warn(`Sending round failed: ${(error as Error).message}`))
+        .then(() => this.schedule());
+    }, this.config.delivery.pollMs);
+  }
+
+  async sendDue(): Promise<void> {
+    const claimed = rowsOf<ClaimedNotification>(
+      await this.db.execute(sql`
+        UPDATE notifications SET locked_until = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = attempts + 1
+        WHERE id IN (
+          SELECT id FROM notifications
+          WHERE status = 'queued' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
+          ORDER BY next_attempt_at LIMIT ${BATCH}
+          FOR UPDATE SKIP LOCKED
+        )
+        RETURNING id, channel, template, recipient, data, attempts, event_id`),
+    );
+    await Promise.all(claimed.map((row) => this.send(row)));
+  }
+
+  private async send(row: ClaimedNotification): Promise<void> {
+    const log = { notificationId: row.id, eventId: row.event_id, channel: row.channel, template: row.template };
+    try {
+      if (row.channel === 'email') await this.mailer.send(row.recipient, this.renderer.email(row.template, row.data));
+      else await this.sms.send(row.recipient, this.renderer.sms(row.template, row.data));
+    } catch (error) {
+      return this.failed(row, error as Error);
+    }
+    await this.db.execute(sql`
+      UPDATE notifications SET status = 'sent', sent_at = now(), updated_at = now(), locked_until = NULL, last_error = NULL
+      WHERE id = ${row.id}`);
+    notificationsCounter.inc({ channel: row.channel, outcome: 'sent' });
+    this.logger.log({ ...log, attempts: row.attempts }, `Sent ${row.template} by ${row.channel}`);
+  }
+
+  private async failed(row: ClaimedNotification, error: Error): Promise<void> {
+    const { maxAttempts, retryBaseMs } = this.config.delivery;
+    const final = row.attempts >= maxAttempts;
+    const delayMs = Math.min(retryBaseMs * 2 ** (row.attempts - 1), 10 * 60_000);
+    await this.db.execute(sql`
+      UPDATE notifications SET
+        status = ${final ? 'failed' : 'queued'}, last_error = ${error.message.slice(0, 1000)}, locked_until = NULL,
+        updated_at = now(), next_attempt_at = now() + make_interval(secs => ${delayMs / 1000})
+      WHERE id = ${row.id}`);
+    notificationsCounter.inc({ channel: row.channel, outcome: final ? 'failed' : 'retried' });
+    const log = { notificationId: row.id, eventId: row.event_id, attempts: row.attempts, error: error.message };
+    if (final) this.logger.error(log, `Gave up sending ${row.template} by ${row.channel}`);
+    else this.logger.warn({ ...log, retryInMs: delayMs }, `Sending ${row.template} by ${row.channel} failed; retrying`);
+  }
+}

@@ -1,0 +1,77 @@
+import { type ParsedMail, simpleParser } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { waitFor } from './net';
+
+export interface ReceivedMail {
+  to: string[];
+  from: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface SmtpSink {
+  /** smtp://127.0.0.1:<port>, for the notifications app's SMTP_URL. */
+  url: string;
+  /** Every message received so far, parsed. */
+  readonly messages: ReceivedMail[];
+  /** Resolves with the messages matching `match` once there are at least `count` of them. */
+  waitFor(
+    what: string,
+    match: (mail: ReceivedMail) => boolean,
+    count?: number,
+    timeoutMs?: number,
+  ): Promise<ReceivedMail[]>;
+  stop(): Promise<void>;
+}
+
+const addresses = (field: ParsedMail['to']) =>
+  (Array.isArray(field) ? field : field ? [field] : []).flatMap((group) => group.value.map((a) => a.address ?? ''));
+
+/**
+ * A real SMTP server on loopback (port bound by the OS) that keeps what it receives, parsed.
+ * Recipients `refuse` names are rejected with 550, as a mailbox that does not exist would be.
+ */
+export async function startSmtpSink({ refuse }: { refuse?: (address: string) => boolean } = {}): Promise<SmtpSink> {
+  const messages: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      if (refuse?.(address.address))
+        return callback(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
+      callback();
+    },
+    onData(stream, _session, callback) {
+      simpleParser(stream).then(
+        (mail) => {
+          messages.push({
+            to: addresses(mail.to),
+            from: mail.from?.text ?? '',
+            subject: mail.subject ?? '',
+            text: mail.text ?? '',
+            html: typeof mail.html === 'string' ? mail.html : '',
+          });
+          callback();
+        },
+        (error: Error) => callback(error),
+      );
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    async waitFor(what, match, count = 1, timeoutMs = 60_000) {
+      await waitFor(what, async () => messages.filter(match).length >= count, timeoutMs);
+      return messages.filter(match);
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
