@@ -20,6 +20,9 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'shop-seed-'));
   // ENV_FILE empty: a developer's .env must not configure the test.
   env = { PATH: process.env.PATH!, ENV_FILE: '', PORT: String(await freePort()), DATA_DIR: join(root, '.data') };
+  // npm start's mail catcher, on ports of its own beside any other copy.
+  env.MAILDEV_SMTP_PORT = String(await freePort());
+  env.MAILDEV_WEB_PORT = String(await freePort());
   for (const app of APPS) {
     const database = await createTestDatabase(`seed_${app}`);
     drops.push(database.drop);
