@@ -22,7 +22,7 @@ export class UserDto {
   @ApiProperty({ example: 'Ada Lovelace' })
   name: string;
 
-  @ApiProperty({ enum: ROLES, example: Role.Customer })
+  @ApiProperty({ enum: ROLES, enumName: 'Role', example: Role.Customer })
   role: Role;
 
   @ApiPropertyOptional({ example: '+447700900123', nullable: true, description: 'E.164.' })

@@ -78,7 +78,7 @@ export class ListOrdersQuery {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ enum: ORDER_STATUSES })
+  @ApiPropertyOptional({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
   @Omittable()
   @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
@@ -105,7 +105,7 @@ const shipmentField = (example: string) =>
   });
 
 export class SetOrderStatusDto {
-  @ApiProperty({ enum: ORDER_STATUSES, example: 'shipped' })
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus', example: 'shipped' })
   @IsIn(ORDER_STATUSES)
   status: OrderStatus;
 

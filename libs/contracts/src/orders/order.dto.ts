@@ -31,10 +31,10 @@ export class OrderTransitionDto {
   })
   from: OrderStatus | null;
 
-  @ApiProperty({ enum: ORDER_STATUSES })
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
   to: OrderStatus;
 
-  @ApiProperty({ enum: ['customer', 'admin', 'system'] })
+  @ApiProperty({ enum: ['customer', 'admin', 'system'], enumName: 'ActorRole' })
   actorRole: string;
 
   @ApiPropertyOptional({
@@ -59,7 +59,7 @@ export class OrderDto {
   @ApiProperty({ format: 'uuid' })
   userId: string;
 
-  @ApiProperty({ enum: ORDER_STATUSES })
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
   status: OrderStatus;
 
   @ApiProperty({ type: [OrderItemDto] })
@@ -72,7 +72,7 @@ export class OrderDto {
   currency: string;
 
   @ApiProperty({
-    enum: PAYMENT_STATUSES,
+    enum: [...PAYMENT_STATUSES, null],
     nullable: true,
     description: 'The status of its latest payment attempt; null before any.',
   })

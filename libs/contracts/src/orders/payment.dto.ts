@@ -52,11 +52,12 @@ export class PaymentDto {
 
   @ApiProperty({
     enum: ['test', 'stripe', 'none'],
+    enumName: 'PaymentProvider',
     description: '`none`: the order total was 0, so it was paid without charging anyone (paymentMethod is unused).',
   })
   provider: string;
 
-  @ApiProperty({ enum: PAYMENT_STATUSES })
+  @ApiProperty({ enum: PAYMENT_STATUSES, enumName: 'PaymentStatus' })
   status: PaymentStatus;
 
   @ApiProperty({ description: 'Minor units: the order total.', example: 4980 })

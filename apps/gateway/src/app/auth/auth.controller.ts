@@ -22,6 +22,7 @@ export class AuthController {
   @Public()
   @StrictThrottle()
   @ApiOperation({
+    operationId: 'register',
     summary: 'Create a customer account',
     description: 'Email is trimmed and unique regardless of case.',
   })
@@ -35,7 +36,7 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @StrictThrottle()
-  @ApiOperation({ summary: 'Exchange email and password for an access and a refresh token' })
+  @ApiOperation({ operationId: 'login', summary: 'Exchange email and password for an access and a refresh token' })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, 401: 'INVALID_CREDENTIALS', ...COMMON_PROBLEMS })
   login(@Body() dto: LoginDto): Promise<TokenPairDto> {
@@ -46,6 +47,7 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @ApiOperation({
+    operationId: 'refreshTokens',
     summary: 'Rotate a refresh token',
     description:
       'Returns a new pair; the presented token stops working. Presenting it again revokes every token issued from the same login.',
@@ -59,7 +61,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @Public()
-  @ApiOperation({ summary: 'Revoke a refresh token', description: 'Idempotent.' })
+  @ApiOperation({ operationId: 'logout', summary: 'Revoke a refresh token', description: 'Idempotent.' })
   @ApiNoContentResponse({ description: 'The refresh token no longer works.' })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, ...COMMON_PROBLEMS })
   async logout(@Body() dto: RefreshTokenDto): Promise<void> {
@@ -68,7 +70,7 @@ export class AuthController {
 
   @Get('me')
   @ApiBearerAuth()
-  @ApiOperation({ summary: "The caller's profile" })
+  @ApiOperation({ operationId: 'getMe', summary: "The caller's profile" })
   @ApiOkResponse({ type: UserDto })
   @ApiProblems({ 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {
@@ -78,6 +80,7 @@ export class AuthController {
   @Patch('me')
   @ApiBearerAuth()
   @ApiOperation({
+    operationId: 'updateMe',
     summary: 'Change your name, phone and notification choices',
     description:
       'Every field may be left out (unchanged). `phone` is E.164 (`+447700900123`) or null to remove it; ' +

@@ -16,6 +16,7 @@ export class OrdersController {
   @Post()
   @IdempotencyHeaderDoc()
   @ApiOperation({
+    operationId: 'placeOrder',
     summary: 'Place an order',
     description:
       'Reserves the stock and prices every line from the catalog. Without `items`, checks out your cart and empties it. ' +
@@ -44,6 +45,7 @@ export class OrdersController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listOrders',
     summary: 'List orders, newest first',
     description: 'Your own orders; admins see everyone’s and may filter by userId.',
   })
@@ -55,6 +57,7 @@ export class OrdersController {
 
   @Get(':id')
   @ApiOperation({
+    operationId: 'getOrder',
     summary: 'One order with its status history',
     description: 'Its owner or an admin; anyone else gets 404.',
   })
@@ -67,6 +70,7 @@ export class OrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'cancelOrder',
     summary: 'Cancel an order',
     description:
       'The owner while pending or paid, an admin any time before shipping. The stock goes back once; a paid order’s ' +
@@ -88,6 +92,7 @@ export class OrdersController {
   @Patch(':id/status')
   @Roles(Role.Admin)
   @ApiOperation({
+    operationId: 'setOrderStatus',
     summary: 'Move an order along fulfilment (admin)',
     description:
       'paid → shipped → delivered; anything else is 409 INVALID_TRANSITION. Shipping needs `carrier` and ' +

@@ -26,6 +26,7 @@ export class PaymentsController {
   @ApiBearerAuth()
   @IdempotencyHeaderDoc()
   @ApiOperation({
+    operationId: 'payOrder',
     summary: 'Pay for your pending order',
     description:
       'Authorizes the order total on the card (status `authorized`) and moves the order to paid; the money is captured ' +
@@ -61,6 +62,7 @@ export class PaymentsController {
   @Get('orders/:id/payments')
   @ApiBearerAuth()
   @ApiOperation({
+    operationId: 'listOrderPayments',
     summary: 'Every payment attempt of an order (its owner or an admin)',
     description:
       'Oldest first, each with its status, amount, currency, times and the provider’s reference; never card data. ' +
@@ -78,6 +80,7 @@ export class PaymentsController {
   @Get('payments/:id')
   @ApiBearerAuth()
   @ApiOperation({
+    operationId: 'getPayment',
     summary: 'One payment attempt (the owner of its order or an admin)',
     description: 'Anyone else gets 404.',
   })
@@ -109,6 +112,7 @@ export class PaymentsController {
     },
   })
   @ApiOperation({
+    operationId: 'receiveStripeWebhook',
     summary: 'Stripe webhook',
     description:
       'Verifies the Stripe-Signature over the raw body, signed within 5 minutes of now either way (older or future-dated is refused); ' +
