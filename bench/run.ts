@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { Client } from 'pg';
+import { bearer, createShopClient } from '@shop/api-client';
 import { accessToken, ADMIN_ENV, HttpClient, TEST_ADDRESS, TEST_ADMIN, TestSystem } from '@shop/testing';
 import type { LoadResult, LoadSpec } from './load';
 import { summarizeProfile, type ProfileSummary } from './profile-summary';
@@ -98,37 +99,34 @@ async function query<T>(url: string, sql: string, params: unknown[]): Promise<T>
   }
 }
 
+/** The answer's body, or an error naming what failed and its status. */
+function bodyOf<T>(what: string, { data, response }: { data?: T; response: Response }): T {
+  if (data === undefined) throw new Error(`${what}: ${response.status}`);
+  return data;
+}
+
+/** Seeds through the typed client generated from openapi.json, as any client of the API would. */
 async function seed(system: TestSystem) {
-  const http = system.http;
-  const admin = await accessToken(system, TEST_ADMIN);
-  const ok = (what: string, status: number, expected: number) => {
-    if (status !== expected) throw new Error(`${what}: ${status}`);
-  };
+  const api = createShopClient(system.http.baseUrl);
+  const headers = bearer(await accessToken(system, TEST_ADMIN));
   log(`seeding ${CATEGORIES.length} categories, ${PRODUCTS} products, ${USERS} users`);
-  const categories = await pool(CATEGORIES, 4, async (name) => {
-    const response = await http.post('/api/v1/categories', { name }, { token: admin });
-    ok('category', response.status, 201);
-    return response.body as { id: string; slug: string };
-  });
+  const categories = await pool(CATEGORIES, 4, async (name) =>
+    bodyOf('category', await api.POST('/api/v1/categories', { body: { name }, headers })),
+  );
   const productIds = await pool(
     Array.from({ length: PRODUCTS }, (_, i) => i),
     32,
     async (i) => {
       const name = `${ADJECTIVES[i % 10]} ${NOUNS[Math.floor(i / 10) % 10]} ${i}`;
-      const response = await http.post(
-        '/api/v1/products',
-        {
-          sku: `BENCH-${i}`,
-          name,
-          description: `A ${name} for everyday use`,
-          price: 100 + ((i * 7919) % 10_000),
-          stock: 1_000,
-          categoryId: categories[i % categories.length].id,
-        },
-        { token: admin },
-      );
-      ok('product', response.status, 201);
-      return response.body.id as string;
+      const body = {
+        sku: `BENCH-${i}`,
+        name,
+        description: `A ${name} for everyday use`,
+        price: 100 + ((i * 7919) % 10_000),
+        stock: 1_000,
+        categoryId: categories[i % categories.length].id,
+      };
+      return bodyOf('product', await api.POST('/api/v1/products', { body, headers })).id;
     },
   );
   const users = Array.from({ length: USERS }, (_, i) => ({
@@ -136,20 +134,15 @@ async function seed(system: TestSystem) {
     password: `password-${i}-bench`,
   }));
   const tokens = await pool(users, 8, async (user) => {
-    ok('register', (await http.post('/api/v1/auth/register', { ...user, name: 'Bench' })).status, 201);
+    bodyOf('register', await api.POST('/api/v1/auth/register', { body: { ...user, name: 'Bench' } }));
     return accessToken(system, user);
   });
   const contended = await pool(
     Array.from({ length: CONTENDED.products }, (_, i) => i),
     5,
     async (i) => {
-      const response = await http.post(
-        '/api/v1/products',
-        { sku: `BENCH-HOT-${i}`, name: `limited edition ${i}`, price: 5_000, stock: CONTENDED.units },
-        { token: admin },
-      );
-      ok('contended product', response.status, 201);
-      return response.body.id as string;
+      const body = { sku: `BENCH-HOT-${i}`, name: `limited edition ${i}`, price: 5_000, stock: CONTENDED.units };
+      return bodyOf('contended product', await api.POST('/api/v1/products', { body, headers })).id;
     },
   );
   return { categories, productIds, users, tokens, contended };

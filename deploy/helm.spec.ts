@@ -2,6 +2,8 @@
 // Kubernetes would get. No cluster is needed; a missing helm fails the suite rather than skip it.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { metricsRegistry } from '@shop/service-defaults';
@@ -468,20 +470,29 @@ function promqlNames(expr: string): { metrics: string[]; labels: string[] } {
   return { metrics, labels };
 }
 
+/**
+ * Every series a process serves: the shared registry (the gateway and the apps use the same one),
+ * a histogram as its _bucket, _sum and _count series, each with the labels it is recorded with.
+ */
+async function exportedSeries(): Promise<Map<string, string[]>> {
+  const series = new Map<string, string[]>();
+  for (const { name, type } of await metricsRegistry.getMetricsAsJSON()) {
+    const labelNames = [...((metricsRegistry.getSingleMetric(name) as { labelNames?: string[] }).labelNames ?? [])];
+    const suffixes = { histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'] }[String(type)] ?? [
+      '',
+    ];
+    for (const suffix of suffixes) series.set(name + suffix, suffix === '_bucket' ? [...labelNames, 'le'] : labelNames);
+  }
+  return series;
+}
+
+/** Labels Prometheus adds to every series it scrapes. */
+const TARGET_LABELS = ['instance', 'job', 'pod', 'namespace', 'service'];
+
 describe('the Grafana dashboard', () => {
-  // Every series a process serves: the shared registry (the gateway and the apps use the same one),
-  // a histogram as its _bucket, _sum and _count series, each with the labels it is recorded with.
   let series: Map<string, string[]>;
   beforeAll(async () => {
-    series = new Map();
-    for (const { name, type } of await metricsRegistry.getMetricsAsJSON()) {
-      const labelNames = [...((metricsRegistry.getSingleMetric(name) as { labelNames?: string[] }).labelNames ?? [])];
-      const suffixes = { histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'] }[String(type)] ?? [
-        '',
-      ];
-      for (const suffix of suffixes)
-        series.set(name + suffix, suffix === '_bucket' ? [...labelNames, 'le'] : labelNames);
-    }
+    series = await exportedSeries();
   });
 
   it('is shipped only when enabled, as the dashboard file, labelled for Grafana', async () => {
@@ -502,8 +513,7 @@ describe('the Grafana dashboard', () => {
       panels.flatMap((panel) => [...(panel.targets ?? []).map((target) => target.expr), ...queriesOf(panel.panels)]);
     const queries = queriesOf(dashboard.panels);
     expect(queries.length).toBeGreaterThan(10);
-    // Labels Prometheus adds to every series it scrapes.
-    const targetLabels = ['instance', 'job', 'pod', 'namespace'];
+    const targetLabels = TARGET_LABELS;
     for (const expr of queries) {
       const { metrics, labels } = promqlNames(expr);
       expect({ expr, metrics: metrics.length }).toEqual({ expr, metrics: expect.any(Number) });
@@ -521,5 +531,198 @@ describe('the Grafana dashboard', () => {
     expect(labels).toEqual(['le', 'rout', 'status']);
     expect(series.has('http_request_duration_second_bucket')).toBe(false);
     expect(series.get('http_request_duration_seconds_bucket')).toEqual(['method', 'route', 'status', 'le']);
+  });
+});
+
+describe('the PrometheusRule', () => {
+  /** Series the rules read that other programs export, with their labels. */
+  const EXTERNAL: Record<string, string[]> = {
+    // kube-state-metrics, part of kube-prometheus-stack.
+    kube_deployment_status_replicas_unavailable: ['namespace', 'deployment'],
+  };
+  type Rule = { alert: string; expr: string; for: string; labels: { severity: string } };
+  let rules: Rule[];
+  let series: Map<string, string[]>;
+  beforeAll(async () => {
+    series = await exportedSeries();
+    const [rule, ...others] = ofKind(await render('production-values.yaml'), 'PrometheusRule');
+    expect(others).toEqual([]);
+    expect(rule.metadata.labels).toMatchObject(valuesOf('production-values.yaml').metrics.prometheusRule.labels);
+    rules = rule.spec.groups.flatMap((group: { rules: Rule[] }) => group.rules);
+  });
+
+  it('is rendered only when enabled', async () => {
+    expect(ofKind(await render('default-values.yaml'), 'PrometheusRule')).toEqual([]);
+  });
+
+  it('alerts on the error rate, p99 latency, outbox lag and readiness, each for a while', () => {
+    expect(rules.map((rule) => rule.alert).sort()).toEqual([
+      'ShopHighErrorRate',
+      'ShopNotReady',
+      'ShopOutboxLagging',
+      'ShopSlowRequests',
+    ]);
+    for (const rule of rules) {
+      expect(rule.for).toMatch(/^\d+m$/);
+      expect(['warning', 'critical']).toContain(rule.labels.severity);
+      // Scoped to the release's namespace: two installs never alert on each other.
+      expect(rule.expr).toContain('namespace="default"');
+    }
+    const { prometheusRule } = valuesOf('production-values.yaml').metrics;
+    const expr = (alert: string) => rules.find((rule) => rule.alert === alert)!.expr;
+    expect(expr('ShopHighErrorRate')).toMatch(new RegExp(`> ${prometheusRule.errorRate}\\s*$`));
+    expect(expr('ShopSlowRequests')).toMatch(/histogram_quantile\(0\.99,/);
+  });
+
+  it('queries only series the code exports, or the ones named as external, by labels they carry', () => {
+    for (const { expr } of rules) {
+      const { metrics, labels } = promqlNames(expr);
+      expect({ expr, metrics: metrics.length }).toEqual({ expr, metrics: expect.any(Number) });
+      const known = (name: string) => series.get(name) ?? EXTERNAL[name];
+      expect({ expr, unknown: metrics.filter((name) => !known(name)) }).toEqual({ expr, unknown: [] });
+      const carried = [...TARGET_LABELS, ...metrics.flatMap((name) => known(name) ?? [])];
+      expect({ expr, unknown: labels.filter((label) => !carried.includes(label)) }).toEqual({ expr, unknown: [] });
+    }
+    // The outbox relay's own gauge, per app by the scrape's labels.
+    expect(series.has('shop_outbox_oldest_unsent_age_seconds')).toBe(true);
+  });
+});
+
+describe('chart conventions', () => {
+  const pods = (objects: K8sObject[]) => ofKind(objects, 'Deployment').map((d) => d.spec.template.spec);
+
+  it('names images by registry, repository and tag, or pins them by digest', async () => {
+    const image = (objects: K8sObject[], app: string) =>
+      containersOf(named(objects, 'Deployment', `shop-${app}`))[0].image;
+    const defaults = await render('default-values.yaml');
+    for (const app of APPS) expect(image(defaults, app)).toBe(`ghcr.io/your-org/shop-${app}:0.1.0`);
+    const production = await render('production-values.yaml');
+    const { digest } = valuesOf('production-values.yaml').apps.gateway.image;
+    expect(image(production, 'gateway')).toBe(`registry.example.com/shop-gateway@${digest}`);
+    expect(image(production, 'auth')).toBe('registry.example.com/shop-auth:1.4.2');
+    const own = await render(
+      'default-values.yaml',
+      '--set',
+      'image.registry=,apps.auth.image.repository=acme/auth,apps.auth.image.tag=v2',
+    );
+    expect(image(own, 'auth')).toBe('acme/auth:v2');
+    expect(image(own, 'catalog')).toBe('your-org/shop-catalog:0.1.0');
+    await expect(render('default-values.yaml', '--set', 'apps.auth.image.digest=latest')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/digest/),
+    });
+  });
+
+  it('runs every pod under a ServiceAccount of its own whose token is never mounted', async () => {
+    for (const values of ['default-values.yaml', 'production-values.yaml']) {
+      const objects = await render(values);
+      const [account, ...others] = ofKind(objects, 'ServiceAccount');
+      expect(others).toEqual([]);
+      expect((account as K8sObject & { automountServiceAccountToken: boolean }).automountServiceAccountToken).toBe(
+        false,
+      );
+      expect(account.metadata.annotations ?? {}).toEqual(valuesOf(values).serviceAccount.annotations);
+      for (const pod of pods(objects)) expect(pod.serviceAccountName).toBe(account.metadata.name);
+    }
+    const none = await render('default-values.yaml', '--set', 'serviceAccount.create=false');
+    expect(ofKind(none, 'ServiceAccount')).toEqual([]);
+    for (const pod of pods(none)) expect(pod.serviceAccountName).toBe('default');
+  });
+
+  it('takes affinity, tolerations, extra env and volumes, probe timing and security contexts from the values', async () => {
+    const values = valuesOf('production-values.yaml');
+    const objects = await render(
+      'production-values.yaml',
+      '--set',
+      'securityContext.runAsUser=2000,podSecurityContext.fsGroup=3000,probes.readiness.periodSeconds=7',
+    );
+    for (const deployment of ofKind(objects, 'Deployment')) {
+      const pod = deployment.spec.template.spec;
+      expect(pod.affinity).toEqual(values.affinity);
+      expect(pod.tolerations).toEqual(values.tolerations);
+      expect(pod.volumes).toEqual(expect.arrayContaining(values.extraVolumes));
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, fsGroup: 3000 });
+      const [container] = containersOf(deployment);
+      expect(container.env).toEqual(expect.arrayContaining(values.extraEnv));
+      expect(container.volumeMounts).toEqual(expect.arrayContaining(values.extraVolumeMounts));
+      expect(container.securityContext).toMatchObject({ runAsUser: 2000, readOnlyRootFilesystem: true });
+      expect(container.readinessProbe).toMatchObject({ periodSeconds: 7, failureThreshold: 2 });
+      expect(container.startupProbe).toMatchObject(values.probes.startup);
+    }
+    // What a probe asks stays the chart's: the values set only its timing.
+    await expect(render('default-values.yaml', '--set', 'probes.liveness.httpGet.path=/nowhere')).rejects.toMatchObject(
+      { stderr: expect.stringMatching(/probes/) },
+    );
+  });
+});
+
+describe('helm test', () => {
+  const gateway = gatewayForSuite();
+  let pod: K8sObject & { spec: { containers: Container[] } };
+  beforeAll(async () => {
+    pod = named(await render('default-values.yaml'), 'Pod', 'shop-test-ready') as typeof pod;
+  });
+
+  it('is a test hook pod running the gateway image, as locked down as the apps', async () => {
+    expect(pod.metadata.annotations?.['helm.sh/hook']).toBe('test');
+    const [container] = pod.spec.containers;
+    const deployments = await render('default-values.yaml');
+    expect(container.image).toBe(containersOf(named(deployments, 'Deployment', 'shop-gateway'))[0].image);
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true });
+    expect(ofKind(await render('default-values.yaml', '--set', 'tests.enabled=false'), 'Pod')).toEqual([]);
+  });
+
+  /** Runs the pod's command with node here, against `origin` in place of the gateway's Service. */
+  async function runTest(origin: string) {
+    const [node, flag, script] = pod.spec.containers[0].command!;
+    expect([node, flag]).toEqual(['node', '-e']);
+    expect(script).toContain("'http://shop-gateway:3000/health/ready'");
+    const local = script.replace('http://shop-gateway:3000', origin);
+    return run(process.execPath, [flag, local]).then(
+      ({ stdout }) => ({ code: 0, output: stdout }),
+      (failed: { code: number; stdout: string; stderr: string }) => ({
+        code: failed.code,
+        output: failed.stdout + failed.stderr,
+      }),
+    );
+  }
+
+  it('fails while the gateway is not ready: its apps are not there', async () => {
+    const result = await runTest(gateway.url());
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/\/health\/ready 503 .*"status":"unavailable"/);
+  });
+
+  it('passes when /health/ready answers 200, and fails when nothing answers', async () => {
+    const server = createServer((request, response) => {
+      response.writeHead(request.url === '/health/ready' ? 200 : 404).end('{"status":"ok"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      expect(await runTest(`http://127.0.0.1:${port}`)).toMatchObject({ code: 0 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(await runTest(`http://127.0.0.1:${port}`)).toMatchObject({ code: 1 });
+  });
+});
+
+describe("the chart's README", () => {
+  const helmDocs = join(root, '.tools/bin/helm-docs');
+
+  it('finds helm-docs at .tools/bin/helm-docs (.ci/run builds it)', () => {
+    expect(existsSync(helmDocs)).toBe(true);
+  });
+
+  it('is what helm-docs generates from values.yaml and README.md.gotmpl (else: .tools/bin/helm-docs --chart-search-root helm)', async () => {
+    const { stdout } = await run(helmDocs, [
+      '--chart-search-root',
+      join(root, 'helm'),
+      '--dry-run',
+      '--log-level',
+      'warning',
+    ]);
+    expect(stdout.trim()).toBe(readFileSync(join(chart, 'README.md'), 'utf8').trim());
+    expect(stdout).toContain('| image.registry | string | `"ghcr.io"` |');
   });
 });

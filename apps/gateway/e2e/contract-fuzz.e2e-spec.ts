@@ -156,6 +156,8 @@ const OPERATIONS = [
   'DELETE /api/v1/cart/items/{productId}',
   'DELETE /api/v1/cart',
   'POST /api/v1/orders/{id}/payments',
+  'GET /api/v1/orders/{id}/payments',
+  'GET /api/v1/payments/{id}',
   'POST /api/v1/payments/webhooks/stripe',
   'GET /api/v1/notifications',
   // Deletes last: they take away the rows the others draw on.

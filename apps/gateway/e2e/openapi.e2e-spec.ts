@@ -90,6 +90,18 @@ it('lists each header once (names are case-insensitive), an optional one as opti
   expect(problems).toEqual([]);
 });
 
+it('says which operations need a token: anonymous callers get 401 from exactly those', async () => {
+  const wrong: string[] = [];
+  for (const { path, method, operation, name } of operations()) {
+    const [anonymous] = await probe(path, method, operation);
+    const needsToken = operation.security?.length !== 0;
+    if (needsToken !== (anonymous.status === 401)) {
+      wrong.push(`${name}: security ${JSON.stringify(operation.security)}, anonymous ${anonymous.status}`);
+    }
+  }
+  expect(wrong).toEqual([]);
+});
+
 it('documents as problem+json every 4xx a route can answer with, and 5xx where an app is behind it', async () => {
   const problems: string[] = [];
   for (const { path, method, operation, name, callsAnApp } of operations()) {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 // The README's quick start, as a new user runs it: `npm start` with no database URL (every app on
 // embedded PGlite), in a DATA_DIR that does not exist yet, on ports of its own so it runs beside
 // a dev instance. Only PATH comes from the test's environment.
-jest.setTimeout(240_000);
+jest.setTimeout(480_000);
 
 let root: string;
 let env: Record<string, string>;
@@ -21,6 +21,7 @@ beforeAll(async () => {
   http = new HttpClient(`http://127.0.0.1:${port}`);
   env = {
     PATH: process.env.PATH!,
+    ENV_FILE: '', // a .env in the checkout must not configure the test
     PORT: String(port),
     DATA_DIR: join(root, 'fresh', '.data'),
     AUTH_SERVICE_URL: `tcp://127.0.0.1:${await freePort()}`,
@@ -61,12 +62,18 @@ async function npmStart(): Promise<Started> {
   const readyLine = `Shop is ready: http://localhost:${env.PORT}/api/v1`;
   const mailLine = `Emails: http://localhost:${env.MAILDEV_WEB_PORT}`;
   await Promise.race([
-    waitFor('the ready line', async () => output.includes(readyLine) && output.includes(mailLine), 120_000),
+    waitFor('the ready line', async () => output.includes(readyLine) && output.includes(mailLine), 180_000),
     exit.then((code) => Promise.reject(new Error(`npm start exited with ${code}`))),
   ]).catch((error: Error) => {
     throw new Error(`${error.message}:\n${output.slice(-3000)}`);
   });
   expect((await http.get('/health/ready')).status).toBe(200);
+  // The friendly start: readable lines, no refused connections or stack traces, ready line last.
+  expect(output).not.toMatch(/refused|ECONNREFUSED|WARN|ERROR|FATAL|^\s+at /m);
+  expect(output.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
+  expect(output.trimEnd()).toMatch(
+    /Shop is ready: [^]*Swagger UI: http:\/\/localhost:\d+\/docs\n[^]*Ctrl-C stops it\.$/,
+  );
   return { child, output: () => output, exit };
 }
 
@@ -134,7 +141,13 @@ it('serves the auth flow on embedded databases, stops on Ctrl-C, and keeps the d
   );
   expect(paid.status).toBe(201);
   expect(
-    (await http.patch(`/api/v1/orders/${order.body.id}/status`, { status: 'shipped' }, { token: admin })).status,
+    (
+      await http.patch(
+        `/api/v1/orders/${order.body.id}/status`,
+        { status: 'shipped', carrier: 'DHL', trackingNumber: 'JD1' },
+        { token: admin },
+      )
+    ).status,
   ).toBe(200);
   const shippedAt = Date.now();
   const mailsOfOrder = async () =>

@@ -58,7 +58,7 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
     expect(paid.status).toBe(201);
     const shipped = await system.http.patch(
       `/api/v1/orders/${order.id}/status`,
-      { status: 'shipped' },
+      { status: 'shipped', carrier: 'DHL', trackingNumber: 'JD014600006281230704' },
       { token: admin },
     );
     expect(shipped.status).toBe(200);
@@ -78,6 +78,8 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
     expect(placed.text).toContain(`2 × Espresso beans (${product.sku}): €49.80`);
     expect(placed.text).toContain('Total: €49.80');
     expect(placed.html).toContain('<strong>€49.80</strong>');
+    const onItsWay = bySubject[`Test Shop: order ${order.id} is on its way`];
+    expect(onItsWay.text).toContain('Carrier: DHL, tracking number JD014600006281230704');
 
     await waitFor('the text message', async () => twilio.requests.length > 0);
     expect(twilio.requests).toEqual([
@@ -86,7 +88,11 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
         path: `/2010-04-01/Accounts/${TWILIO.sid}/Messages.json`,
         auth: `${TWILIO.sid}:${TWILIO.token}`,
         contentType: 'application/x-www-form-urlencoded',
-        form: { To: '+447700900123', From: TWILIO.from, Body: `Test Shop: your order ${order.id} has shipped.` },
+        form: {
+          To: '+447700900123',
+          From: TWILIO.from,
+          Body: `Test Shop: your order ${order.id} has shipped. Tracking: JD014600006281230704`,
+        },
       },
     ]);
 

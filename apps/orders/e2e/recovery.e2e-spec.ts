@@ -155,7 +155,7 @@ describe('payments left half-way', () => {
     const buyer = signedToken(system);
     const product = await newProduct(system, admin, { price: 700, stock: 5 });
     const order = (await placeOrder(system, buyer.token, { items: [{ productId: product.id, quantity: 2 }] })).body;
-    return { buyer, order };
+    return { buyer, order, product };
   }
 
   /** What an orders app that died after writing this payment row, and before the next step, leaves. */
@@ -184,9 +184,9 @@ describe('payments left half-way', () => {
     expectProblem(await pay(order.id, buyer.token), 409, 'INVALID_TRANSITION');
   });
 
-  it('moves to paid an order whose captured payment its request never got to apply', async () => {
+  it('moves to paid an order whose authorized payment its request never got to apply', async () => {
     const { buyer, order } = await pendingOrder();
-    const paymentId = await paymentLeft(order.id, 'succeeded', `test_${order.id}`);
+    const paymentId = await paymentLeft(order.id, 'authorized', `test_${order.id}`);
     const read = async () => (await system.http.get(`/api/v1/orders/${order.id}`, { token: buyer.token })).body;
     await waitFor('the captured order to be paid', async () => (await read()).status === 'paid');
     expect((await read()).transitions.at(-1)).toMatchObject({
@@ -195,7 +195,27 @@ describe('payments left half-way', () => {
       actorRole: 'system',
       reason: `payment ${paymentId}`,
     });
-    expect(await paymentRow(paymentId)).toEqual({ status: 'succeeded', provider_ref: `test_${order.id}` });
+    expect(await paymentRow(paymentId)).toEqual({ status: 'authorized', provider_ref: `test_${order.id}` });
+  });
+
+  it('cancels a paid order whose card authorization is about to lapse (AUTHORIZATION_TTL_SECONDS), voiding it and returning the stock', async () => {
+    const { buyer, order, product } = await pendingOrder();
+    expect((await pay(order.id, buyer.token)).status).toBe(201);
+    const [{ id: paymentId }] = (await ordersDb.query('select id from payments where order_id = $1', [order.id])).rows;
+    await ordersDb.query(`update payments set updated_at = now() - interval '6 days 1 minute' where id = $1`, [
+      paymentId,
+    ]);
+    const read = async () => (await system.http.get(`/api/v1/orders/${order.id}`, { token: buyer.token })).body;
+    await waitFor('the order to be cancelled', async () => (await read()).status === 'cancelled');
+    expect(await read()).toMatchObject({ status: 'cancelled', paymentStatus: 'voided' });
+    expect((await read()).transitions.at(-1)).toMatchObject({
+      from: 'paid',
+      to: 'cancelled',
+      actorRole: 'system',
+      reason: 'authorization expiring',
+    });
+    expect(await paymentRow(paymentId)).toEqual({ status: 'voided', provider_ref: `test_${order.id}` });
+    await waitFor('the stock to come back', async () => (await stockOf(system, product.id)) === product.stock);
   });
 });
 

@@ -75,6 +75,7 @@ function intentEvent(type: string, orderId: string, intent: IntentFields = {}) {
         id: intent.id ?? `pi_${randomUUID().replace(/-/g, '')}`,
         amount: intent.amount ?? 3998,
         amount_received: intent.amount ?? 3998,
+        amount_capturable: intent.amount ?? 3998,
         currency: intent.currency ?? 'usd',
         object: 'payment_intent',
         status: 'succeeded',
@@ -149,16 +150,17 @@ it('creates a confirmed PaymentIntent for the order total and waits for the webh
     amount: '3998',
     currency: 'usd',
     confirm: 'true',
+    capture_method: 'manual',
     payment_method: 'pm_card_visa',
     'metadata[orderId]': order.id,
     'metadata[paymentId]': payment.body.id,
   });
 });
 
-it('moves the order to paid on a signed payment_intent.succeeded, once however often it is delivered', async () => {
+it('moves the order to paid on a signed payment_intent.amount_capturable_updated, once however often it is delivered', async () => {
   const { buyer, order } = await pendingOrder();
   const { intent } = await payWithStripe(order.id, buyer.token);
-  const payload = intentEvent('payment_intent.succeeded', order.id, intent);
+  const payload = intentEvent('payment_intent.amount_capturable_updated', order.id, intent);
   const signature = sign(payload);
   const deliveries = await Promise.all([
     deliver(payload, signature),
@@ -188,6 +190,9 @@ it('refuses bad, tampered, replayed and missing signatures with 400 and changes 
   expectProblem(await deliver(payload, sign(other)), 400, 'INVALID_SIGNATURE');
   expectProblem(await deliver(payload, sign(payload, { timestamp: tenMinutesAgo })), 400, 'INVALID_SIGNATURE');
   expectProblem(await deliver(payload, 'garbage'), 400, 'INVALID_SIGNATURE');
+  // Dated ahead of the clock beyond the same 5 minutes' tolerance: refused like a stale one.
+  const tenMinutesAhead = Math.floor(Date.now() / 1000) + 600;
+  expectProblem(await deliver(payload, sign(payload, { timestamp: tenMinutesAhead })), 400, 'INVALID_SIGNATURE');
   expectProblem(await deliver(payload), 400, 'INVALID_SIGNATURE');
   expect((await read(order.id, buyer.token)).body.status).toBe('pending');
 });
@@ -217,7 +222,7 @@ it('keeps an attempt whose answer was lost processing until the recovery job ask
   } finally {
     wire.dropAnswers = false;
   }
-  expectProblem(lost, 502, 'UPSTREAM_ERROR');
+  expectProblem(lost, 502, 'PAYMENT_PROVIDER_UNAVAILABLE');
   const [{ id: paymentId, status }] = await queryOrdersDb(
     system,
     'select id, status from payments where order_id = $1',
@@ -256,7 +261,62 @@ it('keeps an attempt whose answer was lost processing until the recovery job ask
   expect(intentRequests(order.id)).toHaveLength(4);
 });
 
-it('refunds through Stripe and restocks when a paid order is cancelled', async () => {
+/** The requests the orders app sent to one PaymentIntent's `action` (capture, cancel), with their idempotency keys. */
+const intentActions = (intentId: string, action: 'capture' | 'cancel') =>
+  wire.requests
+    .filter((request) => request.method === 'POST' && request.path === `/v1/payment_intents/${intentId}/${action}`)
+    .map((request) => request.headers['idempotency-key']);
+
+/** Paid through Stripe: the intent authorized (manual capture), as its webhook reports. */
+async function authorizedOrder() {
+  const placed = await pendingOrder();
+  const { payment, intent } = await payWithStripe(placed.order.id, placed.buyer.token);
+  await deliverSigned(intentEvent('payment_intent.amount_capturable_updated', placed.order.id, intent));
+  return { ...placed, payment, intent };
+}
+
+it('captures the PaymentIntent when the order ships, once, under a key of its own', async () => {
+  const { buyer, order, payment, intent } = await authorizedOrder();
+  expect((await read(order.id, buyer.token)).body).toMatchObject({ status: 'paid', paymentStatus: 'authorized' });
+  expect(intentActions(intent.id!, 'capture')).toEqual([]);
+  const shipped = await system.http.patch(
+    `/api/v1/orders/${order.id}/status`,
+    { status: 'shipped', carrier: 'UPS', trackingNumber: '1Z999AA10123456784' },
+    { token: admin },
+  );
+  expect(shipped.status).toBe(200);
+  expect(shipped.body).toMatchObject({ status: 'shipped', paymentStatus: 'captured', carrier: 'UPS' });
+  expect(intentActions(intent.id!, 'capture')).toEqual([`capture-${payment.id}`]);
+  expect(await paymentsOf(order.id)).toEqual([{ status: 'captured', provider_ref: intent.id }]);
+  // Stripe's own report of the capture changes nothing more.
+  expect((await deliverSigned(intentEvent('payment_intent.succeeded', order.id, intent))).status).toBe(200);
+  expect(await paymentsOf(order.id)).toEqual([{ status: 'captured', provider_ref: intent.id }]);
+});
+
+it('cancels (voids) the PaymentIntent of a paid order cancelled before shipment: no capture, no refund', async () => {
+  const { buyer, order, payment, intent, product } = await authorizedOrder();
+  const cancelled = await system.http.post(`/api/v1/orders/${order.id}/cancel`, undefined, { token: buyer.token });
+  expect(cancelled.body).toMatchObject({ status: 'cancelled', paymentStatus: 'voided' });
+  expect(intentActions(intent.id!, 'cancel')).toEqual([`void-${payment.id}`]);
+  expect(intentActions(intent.id!, 'capture')).toEqual([]);
+  expect(refundedIntents()).not.toContain(intent.id);
+  expect(await paymentsOf(order.id)).toEqual([{ status: 'voided', provider_ref: intent.id }]);
+  expect(await stockOf(system, product.id)).toBe(5);
+});
+
+it('refuses to cancel a pending order while its Stripe payment is in flight, and voids it once authorized', async () => {
+  const { buyer, order, intent } = await (async () => {
+    const placed = await pendingOrder();
+    return { ...placed, ...(await payWithStripe(placed.order.id, placed.buyer.token)) };
+  })();
+  const cancel = () => system.http.post(`/api/v1/orders/${order.id}/cancel`, undefined, { token: buyer.token });
+  expectProblem(await cancel(), 409, 'PAYMENT_IN_PROGRESS');
+  await deliverSigned(intentEvent('payment_intent.amount_capturable_updated', order.id, intent));
+  expect((await cancel()).body).toMatchObject({ status: 'cancelled', paymentStatus: 'voided' });
+  expect(intentActions(intent.id!, 'capture')).toEqual([]);
+});
+
+it('refunds through Stripe and restocks when a paid order is cancelled after Stripe captured it', async () => {
   const { buyer, order, product } = await pendingOrder();
   const { intent } = await payWithStripe(order.id, buyer.token);
   await deliverSigned(intentEvent('payment_intent.succeeded', order.id, intent));
@@ -302,7 +362,7 @@ it('leaves a refund whose answer was lost to the recovery job, which retries it 
   // One try and the SDK's two retries; recovery rounds (every 200 ms) leave a fresh cancel alone.
   await new Promise((resolve) => setTimeout(resolve, 1000));
   expect(refundKeys(intent.id!)).toEqual(Array(3).fill(`refund-${intent.id}`));
-  expect(await paymentsOf(order.id)).toEqual([{ status: 'succeeded', provider_ref: intent.id }]);
+  expect(await paymentsOf(order.id)).toEqual([{ status: 'captured', provider_ref: intent.id }]);
 
   await queryOrdersDb(system, `update orders set updated_at = now() - interval '5 minutes' where id = $1`, [order.id]);
   await waitFor('the refund to be retried', async () => (await paymentsOf(order.id))[0].status === 'refunded');
@@ -318,7 +378,7 @@ it('records a capture whose request died before recording it, and marks the orde
   const paid = (await read(order.id, buyer.token)).body;
   expect(paid.status).toBe('paid');
   expect(paid.transitions.filter((transition: { to: string }) => transition.to === 'paid')).toHaveLength(1);
-  expect(await paymentStatuses(system, order.id)).toEqual(['succeeded']);
+  expect(await paymentStatuses(system, order.id)).toEqual(['captured']);
 });
 
 it('gives back a second capture for an order that is already paid', async () => {
@@ -329,11 +389,11 @@ it('gives back a second capture for an order that is already paid', async () => 
   const second = intentEvent('payment_intent.succeeded', order.id, { id: secondIntent });
   expect((await deliver(second, sign(second))).status).toBe(200);
   expect((await read(order.id, buyer.token)).body.status).toBe('paid');
-  expect(await paymentStatuses(system, order.id)).toEqual(['succeeded']);
+  expect(await paymentStatuses(system, order.id)).toEqual(['captured']);
   const refunds = system
     .logs('orders')
     .split('\n')
-    .filter((line) => line.includes('Refunded a second capture'));
+    .filter((line) => line.includes('Gave back a second payment'));
   expect(refunds).toEqual([expect.stringContaining(secondIntent)]);
 });
 

@@ -21,8 +21,28 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 app.kubernetes.io/component: {{ .app }}
 {{- end -}}
 
+{{/*
+  One app's image: <registry>/<repository>-<app>:<tag>, or @<digest> when one is given; call with
+  (dict "root" $ "app" "auth"). apps.<app>.image overrides repository, tag and digest.
+*/}}
 {{- define "shop.image" -}}
-{{- printf "%s-%s:%s" .root.Values.image.repository .app (.root.Values.image.tag | default .root.Chart.AppVersion) -}}
+{{- $image := .root.Values.image -}}
+{{- $own := (get .root.Values.apps .app).image | default dict -}}
+{{- $repository := $own.repository | default (printf "%s-%s" $image.repository .app) -}}
+{{- $name := ternary (printf "%s/%s" $image.registry $repository) $repository (ne ($image.registry | default "") "") -}}
+{{- if $own.digest -}}
+{{- printf "%s@%s" $name $own.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $name ($own.tag | default $image.tag | default .root.Chart.AppVersion) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "shop.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- .Values.serviceAccount.name | default (include "shop.fullname" .) -}}
+{{- else -}}
+{{- .Values.serviceAccount.name | default "default" -}}
+{{- end -}}
 {{- end -}}
 
 {{- define "shop.secretName" -}}
@@ -57,19 +77,10 @@ auth catalog orders notifications
 {{- end -}}
 
 {{- define "shop.podSecurityContext" -}}
-runAsNonRoot: true
-runAsUser: 1000
-runAsGroup: 1000
-fsGroup: 1000
-seccompProfile:
-  type: RuntimeDefault
+{{- toYaml .Values.podSecurityContext -}}
 {{- end -}}
 
-{{/* The root filesystem is read-only; SWC's transform cache needs a writable /tmp. */}}
+{{/* The root filesystem is read-only by default; the pods mount an emptyDir on /tmp. */}}
 {{- define "shop.containerSecurityContext" -}}
-runAsNonRoot: true
-allowPrivilegeEscalation: false
-readOnlyRootFilesystem: true
-capabilities:
-  drop: [ALL]
+{{- toYaml .Values.securityContext -}}
 {{- end -}}

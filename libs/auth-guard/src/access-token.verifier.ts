@@ -7,17 +7,31 @@ import { JWT_ALGORITHM } from './jwt-key';
 /** Every user id is a UUID; a signed token saying otherwise must not carry its `sub` into a query. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The token of an `Authorization: Bearer <token>` header, or null for any other header. */
+export function bearerToken(header: string | string[] | undefined): string | null {
+  const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header) : null;
+  return match ? match[1] : null;
+}
+
+/** The caller a verified token's claims name, or null when they name no valid one. */
+export function userFromClaims(claims: unknown): AuthenticatedUser | null {
+  if (typeof claims !== 'object' || claims === null) return null;
+  const { sub, role } = claims as { sub?: unknown; role?: unknown };
+  if (typeof sub !== 'string' || !UUID.test(sub) || !ROLES.includes(role as Role)) return null;
+  return { id: sub, role: role as Role };
+}
+
+/**
+ * Verifies a token outside a request's guard, where Passport has no say: the rate limiter keys
+ * its buckets by the verified caller. Same key, algorithm and claims as {@link JwtStrategy}.
+ */
 export class AccessTokenVerifier {
   constructor(private readonly key: KeyObject) {}
 
   /** The caller, or null for any token that is malformed, expired, forged or unsigned. */
   verify(token: string): AuthenticatedUser | null {
     try {
-      const claims = verify(token, this.key, { algorithms: [JWT_ALGORITHM] });
-      if (typeof claims !== 'object' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) return null;
-      const role = (claims as { role?: unknown }).role;
-      if (!ROLES.includes(role as Role)) return null;
-      return { id: claims.sub, role: role as Role };
+      return userFromClaims(verify(token, this.key, { algorithms: [JWT_ALGORITHM] }));
     } catch {
       return null;
     }

@@ -4,5 +4,6 @@ export * from './authenticated-user';
 export * from './current-user.decorator';
 export * from './jwt-auth.guard';
 export * from './jwt-key';
+export * from './jwt.strategy';
 export * from './public.decorator';
 export * from './roles.decorator';

@@ -39,6 +39,8 @@ export const ErrorCode = {
   MixedCurrencies: 'MIXED_CURRENCIES',
   PaymentDeclined: 'PAYMENT_DECLINED',
   PaymentInProgress: 'PAYMENT_IN_PROGRESS',
+  PaymentProviderUnavailable: 'PAYMENT_PROVIDER_UNAVAILABLE',
+  AuthorizationExpired: 'AUTHORIZATION_EXPIRED',
   InvalidSignature: 'INVALID_SIGNATURE',
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   UpstreamTimeout: 'UPSTREAM_TIMEOUT',

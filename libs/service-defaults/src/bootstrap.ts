@@ -15,8 +15,7 @@ import { z } from 'zod';
 import { positiveInt } from './config/env-fields';
 import { ConfigError, loadConfig } from './config/load-config';
 import { lifecycle } from './lifecycle';
-import type { DatabaseHandle } from './database/database';
-import { DATABASE_HANDLE } from './database/database.module';
+import { HealthController } from './health/health.controller';
 import { type HealthHttpServer, startHealthHttpServer } from './health/health-http-server';
 import { StartupLogger } from './logging/startup-logger';
 
@@ -55,11 +54,14 @@ export async function startMicroservice(
   const { port } = app.unwrap<Server>().address() as AddressInfo;
   logger.log(`Listening on tcp://${address.host}:${port}`, 'Bootstrap');
   if (healthPort !== undefined) {
-    const database = app.get<DatabaseHandle<Record<string, unknown>>>(DATABASE_HANDLE);
+    // The same readiness the app answers over TCP: draining, or its database down, is not ready.
+    const readiness = app.get(HealthController, { strict: false });
     const health = await startHealthHttpServer({
       host: address.host,
       port: healthPort,
-      ping: () => (lifecycle.draining ? Promise.reject(new Error('draining')) : database.ping()),
+      ping: async () => {
+        if ((await readiness.check()).status !== 'up') throw new Error('not ready');
+      },
     });
     app.get(HealthHttpCloser).server = health;
     logger.log(`Health checks on http://${address.host}:${health.port}/health/{live,ready}`, 'Bootstrap');

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { DatabaseModule } from './database/database.module';
 import type { MicroserviceSettings } from './config/microservice-env';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { loggingModule } from './logging/logging.module';
 import { RequestContextInterceptor } from './rpc/request-context.interceptor';
 import { RpcErrorFilter } from './rpc/rpc-error.filter';
@@ -29,8 +29,8 @@ export class MicroserviceDefaultsModule {
       imports: [
         loggingModule({ service: settings.service, level: settings.logLevel }),
         DatabaseModule.forRoot({ ...settings.database, schema, migrationsFolder }),
+        HealthModule,
       ],
-      controllers: [HealthController],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
         { provide: APP_FILTER, useClass: RpcErrorFilter },

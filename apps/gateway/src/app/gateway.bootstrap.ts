@@ -13,7 +13,8 @@ import { onClientError, onFrameworkError } from './http/framework-errors';
 import { requestIdFor } from './http/request-id';
 import { installHttpMetrics } from './metrics/http-metrics.hook';
 
-export async function startGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
+/** The gateway with every route, hook and pipe in place, not yet listening. */
+export async function createGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     genReqId: requestIdFor,
@@ -39,6 +40,11 @@ export async function startGateway(config: GatewayConfig): Promise<NestFastifyAp
   installFastifyHooks(app.getHttpAdapter().getInstance());
   countRequestsInFlight(app.getHttpAdapter().getInstance());
   installHttpMetrics(app.getHttpAdapter().getInstance());
+  return app;
+}
+
+export async function startGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
+  const app = await createGateway(config);
   setupSwagger(app);
   await app.listen(config.address.port, config.address.host);
   // With PORT=0 the system chose the port: this line is how a supervisor (or a test) learns it.

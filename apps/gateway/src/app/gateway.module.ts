@@ -10,7 +10,7 @@ import { CategoriesController } from './catalog/categories.controller';
 import { ProductsController } from './catalog/products.controller';
 import { StockAdjustmentsController } from './catalog/stock-adjustments.controller';
 import type { GatewayConfig } from './gateway.config';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { NotificationsController } from './notifications/notifications.controller';
@@ -30,12 +30,12 @@ export class GatewayModule {
         throttlingModule(config),
         AuthGuardModule.forRoot({ jwtSecret: config.jwtSecret }),
         ServiceClientsModule.forRoot(config),
+        HealthModule,
       ],
       controllers: [
         AuthController,
         AddressesController,
         UsersController,
-        HealthController,
         MetricsController,
         ProductsController,
         StockAdjustmentsController,

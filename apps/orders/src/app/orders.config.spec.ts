@@ -12,7 +12,12 @@ describe('loadOrdersConfig', () => {
       database: { url: undefined, dataDir: '.data/orders' },
       auth: { address: [{ host: '127.0.0.1', port: 4001 }], timeoutMs: 5000 },
       catalog: { address: [{ host: '127.0.0.1', port: 4002 }], timeoutMs: 5000 },
-      recovery: { intervalMs: 15_000, orderTtlSeconds: 1800, stuckAfterSeconds: 60 },
+      recovery: {
+        intervalMs: 15_000,
+        orderTtlSeconds: 1800,
+        stuckAfterSeconds: 60,
+        authorizationTtlSeconds: 6 * 24 * 60 * 60,
+      },
       stripe: undefined,
       events: expect.objectContaining({
         service: 'orders',
@@ -70,7 +75,12 @@ describe('loadOrdersConfig', () => {
     });
     expect(config.auth).toEqual({ address: [{ host: 'auth.internal', port: 7001 }], timeoutMs: 1500 });
     expect(config.catalog).toEqual({ address: [{ host: 'catalog.internal', port: 7000 }], timeoutMs: 1500 });
-    expect(config.recovery).toEqual({ intervalMs: 250, orderTtlSeconds: 600, stuckAfterSeconds: 5 });
+    expect(config.recovery).toEqual({
+      intervalMs: 250,
+      orderTtlSeconds: 600,
+      stuckAfterSeconds: 5,
+      authorizationTtlSeconds: 6 * 24 * 60 * 60,
+    });
   });
 
   it('refuses a catalog address that is not tcp://host:port', () => {

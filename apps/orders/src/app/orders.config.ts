@@ -19,6 +19,11 @@ const schema = z
     ORDER_TTL_SECONDS: positiveInt(30 * 60),
     RECOVERY_INTERVAL_MS: positiveInt(15_000),
     STUCK_ORDER_SECONDS: positiveInt(60),
+    /**
+     * A card authorization held this long on an order not yet shipped is let go: the order is
+     * cancelled and the authorization voided. Stripe lets card authorizations lapse after 7 days.
+     */
+    AUTHORIZATION_TTL_SECONDS: positiveInt(6 * 24 * 60 * 60),
     STRIPE_SECRET_KEY: z.string().min(1).optional(),
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     /** Another Stripe API base, e.g. stripe-mock's http://127.0.0.1:12111 in tests. */
@@ -48,6 +53,13 @@ const schema = z
         });
       }
     }
+    if (usesStripe(env) && env.AUTHORIZATION_TTL_SECONDS >= STRIPE_AUTHORIZATION_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTHORIZATION_TTL_SECONDS'],
+        message: `must be under Stripe's ${STRIPE_AUTHORIZATION_SECONDS} s (7 days), or an authorization lapses before it is let go`,
+      });
+    }
     // Unfinished idempotency claims and payment attempts are judged dead after STUCK_ORDER_SECONDS;
     // a Stripe call still running then could meet its own retry. Half leaves room for the rest of the request.
     const boundMs = stripeCallBoundMs(env.STRIPE_TIMEOUT_MS);
@@ -59,6 +71,9 @@ const schema = z
       });
     }
   });
+
+/** How long Stripe holds an uncaptured card authorization. */
+const STRIPE_AUTHORIZATION_SECONDS = 7 * 24 * 60 * 60;
 
 const usesStripe = (env: { PAYMENT_PROVIDER?: string; STRIPE_SECRET_KEY?: string }) =>
   env.PAYMENT_PROVIDER !== 'test' && env.STRIPE_SECRET_KEY !== undefined;
@@ -77,6 +92,8 @@ export function loadOrdersConfig(env: Record<string, string | undefined>) {
       orderTtlSeconds: values.ORDER_TTL_SECONDS,
       /** An order still reserving after this long lost its request (a crash, a dropped call). */
       stuckAfterSeconds: values.STUCK_ORDER_SECONDS,
+      /** Paid orders whose authorization is older than this are cancelled and it is voided. */
+      authorizationTtlSeconds: values.AUTHORIZATION_TTL_SECONDS,
     },
     /** Without it, payments go to the test provider (in production only when PAYMENT_PROVIDER=test). */
     stripe:

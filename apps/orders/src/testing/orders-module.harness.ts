@@ -18,6 +18,7 @@ import { type OrdersSchema, schema } from '../app/db/schema';
 import { loadOrdersConfig, ORDERS_CONFIG } from '../app/orders.config';
 import { OrdersModule } from '../app/orders/orders.module';
 import {
+  type CaptureResult,
   type ChargeRequest,
   type ChargeResult,
   PAYMENT_PROVIDER,
@@ -29,15 +30,26 @@ import { RecoveryModule } from '../app/recovery/recovery.module';
 import { FakeAddressBook } from './fake-address-book';
 import { FakeCatalog } from './fake-catalog';
 
-/** The test provider, recording the refunds it is asked for. */
+/** The test provider, recording the captures, voids and refunds it is asked for (by reference). */
 export class CountingPaymentProvider implements PaymentProvider {
   readonly name = 'test';
   readonly keepsPaymentMethod = false;
+  readonly captures: string[] = [];
+  readonly voids: string[] = [];
   readonly refunds: string[] = [];
   private readonly test = new TestPaymentProvider();
 
-  charge(request: ChargeRequest): Promise<ChargeResult> {
-    return this.test.charge(request);
+  authorize(request: ChargeRequest): Promise<ChargeResult> {
+    return this.test.authorize(request);
+  }
+
+  async capture(reference: string): Promise<CaptureResult> {
+    this.captures.push(reference);
+    return 'captured';
+  }
+
+  async void(reference: string): Promise<void> {
+    this.voids.push(reference);
   }
 
   replay(): Promise<ChargeResult> {

@@ -23,7 +23,7 @@ export class UserDto {
   @ApiProperty({ example: 'Ada Lovelace' })
   name: string;
 
-  @ApiProperty({ enum: ROLES, example: Role.Customer })
+  @ApiProperty({ enum: ROLES, enumName: 'Role', example: Role.Customer })
   role: Role;
 
   @ApiProperty({ enum: USER_STATUSES, example: UserStatus.Active })

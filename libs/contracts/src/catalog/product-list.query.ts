@@ -84,7 +84,11 @@ export class ProductListQuery extends PageQuery {
   @Equals(true, { message: 'inStock accepts only true; leave it out to list every product' })
   inStock?: true;
 
-  @ApiPropertyOptional({ enum: PRODUCT_SORTS, description: 'Default: relevance with `q`, else `-createdAt`.' })
+  @ApiPropertyOptional({
+    enum: PRODUCT_SORTS,
+    enumName: 'ProductSort',
+    description: 'Default: relevance with `q`, else `-createdAt`.',
+  })
   @Omittable()
   @IsIn(PRODUCT_SORTS)
   sort?: ProductSort;

@@ -59,7 +59,7 @@ export class OrderReasonPayload extends OrderEventPayload {
 }
 
 export class OrderShippedPayload extends OrderEventPayload {
-  /** Null until the shop records shipments with a carrier. */
+  /** Given with the move to shipped; null only in events written before shipments recorded them. */
   @IsOptional()
   @IsString()
   carrier: string | null;

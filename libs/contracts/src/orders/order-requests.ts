@@ -10,7 +10,9 @@ import {
   IsUUID,
   Matches,
   Max,
+  MaxLength,
   Min,
+  MinLength,
   ValidateBy,
   ValidateIf,
   ValidateNested,
@@ -20,7 +22,7 @@ import { MAX_ORDER_LINES, StockLineDto } from '../catalog/reservation.dto';
 import { IsId } from '../id.decorator';
 import { Omittable } from '../omittable.decorator';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../page.query';
-import { decimalInteger } from '../transforms';
+import { decimalInteger, NOT_BLANK, trimmed } from '../transforms';
 import { ActorDto } from './actor.dto';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
 
@@ -105,7 +107,7 @@ export class ListOrdersQuery {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ enum: ORDER_STATUSES })
+  @ApiPropertyOptional({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
   @Omittable()
   @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
@@ -122,10 +124,35 @@ export class ListOrdersRequest extends ListOrdersQuery {
   actor: ActorDto;
 }
 
+/** Both set when an order ships: whoever waits for the parcel can follow it. */
+const shipmentField = (example: string) =>
+  ApiPropertyOptional({
+    example,
+    ...NOT_BLANK,
+    maxLength: 100,
+    description: 'Required when status is `shipped` (400 without it); ignored otherwise.',
+  });
+
 export class SetOrderStatusDto {
-  @ApiProperty({ enum: ORDER_STATUSES, example: 'shipped' })
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus', example: 'shipped' })
   @IsIn(ORDER_STATUSES)
   status: OrderStatus;
+
+  @shipmentField('DHL')
+  @ValidateIf((dto: SetOrderStatusDto) => dto.status === 'shipped' || dto.carrier !== undefined)
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  carrier?: string;
+
+  @shipmentField('JD014600006281230704')
+  @ValidateIf((dto: SetOrderStatusDto) => dto.status === 'shipped' || dto.trackingNumber !== undefined)
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  trackingNumber?: string;
 }
 
 export class SetOrderStatusRequest extends SetOrderStatusDto {

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PostalAddressView } from '../auth/address.dto';
 import { PageOf } from '../page.dto';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
+import { PAYMENT_STATUSES, type PaymentStatus } from './payment.dto';
 
 export class OrderItemDto {
   @ApiProperty({ format: 'uuid' })
@@ -31,10 +32,10 @@ export class OrderTransitionDto {
   })
   from: OrderStatus | null;
 
-  @ApiProperty({ enum: ORDER_STATUSES })
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
   to: OrderStatus;
 
-  @ApiProperty({ enum: ['customer', 'admin', 'system'] })
+  @ApiProperty({ enum: ['customer', 'admin', 'system'], enumName: 'ActorRole' })
   actorRole: string;
 
   @ApiPropertyOptional({
@@ -59,7 +60,7 @@ export class OrderDto {
   @ApiProperty({ format: 'uuid' })
   userId: string;
 
-  @ApiProperty({ enum: ORDER_STATUSES })
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
   status: OrderStatus;
 
   @ApiProperty({ type: [OrderItemDto] })
@@ -78,6 +79,24 @@ export class OrderDto {
       'A copy taken when the order was placed: editing or deleting the book entry never changes it. Null only on orders placed before addresses existed.',
   })
   shippingAddress: PostalAddressView | null;
+
+  @ApiProperty({
+    enum: [...PAYMENT_STATUSES, null],
+    nullable: true,
+    description: 'The status of its latest payment attempt; null before any.',
+  })
+  paymentStatus: PaymentStatus | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'DHL', description: 'Set when the order shipped.' })
+  carrier: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'JD014600006281230704',
+    description: 'Set when the order shipped.',
+  })
+  trackingNumber: string | null;
 
   @ApiProperty({ type: [OrderTransitionDto], description: 'Every status change, oldest first.' })
   transitions: OrderTransitionDto[];

@@ -3,7 +3,13 @@ import { healthCheck } from '../health/health.contract';
 import { AddCartItemRequest, type CartDto, CartItemRefRequest, CartRequest, SetCartItemRequest } from './cart.dto';
 import { CreateOrderRequest, ListOrdersRequest, OrderRefRequest, SetOrderStatusRequest } from './order-requests';
 import type { OrderDto, OrderPageDto } from './order.dto';
-import { type PaymentDto, PayOrderRequest, StripeWebhookRequest } from './payment.dto';
+import {
+  type PaymentDto,
+  type PaymentListDto,
+  PaymentRefRequest,
+  PayOrderRequest,
+  StripeWebhookRequest,
+} from './payment.dto';
 
 export const OrdersContract = defineContract('orders', {
   health: healthCheck,
@@ -57,6 +63,18 @@ export const OrdersContract = defineContract('orders', {
     request: PayOrderRequest,
     response: returns<PaymentDto>(),
     retrySafe: false,
+  },
+  listOrderPayments: {
+    pattern: 'orders.payments.list-for-order',
+    request: OrderRefRequest,
+    response: returns<PaymentListDto>(),
+    retrySafe: true,
+  },
+  getPayment: {
+    pattern: 'orders.payments.get',
+    request: PaymentRefRequest,
+    response: returns<PaymentDto>(),
+    retrySafe: true,
   },
   // Stripe events carry their own id, and settling a payment twice changes nothing.
   stripeWebhook: {

@@ -35,7 +35,13 @@ export class PayOrderRequest extends PayOrderDto {
   idempotencyKey?: string;
 }
 
-export type PaymentStatus = 'processing' | 'succeeded' | 'declined' | 'refunded';
+/**
+ * A payment attempt's status. Cards are authorized at checkout and captured at shipment:
+ * `authorized` holds the money on the card, `captured` took it, `voided` let an authorization go
+ * (the order was cancelled before shipment), `refunded` gave captured money back.
+ */
+export const PAYMENT_STATUSES = ['processing', 'authorized', 'captured', 'voided', 'declined', 'refunded'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 export class PaymentDto {
   @ApiProperty({ format: 'uuid' })
@@ -46,11 +52,12 @@ export class PaymentDto {
 
   @ApiProperty({
     enum: ['test', 'stripe', 'none'],
+    enumName: 'PaymentProvider',
     description: '`none`: the order total was 0, so it was paid without charging anyone (paymentMethod is unused).',
   })
   provider: string;
 
-  @ApiProperty({ enum: ['processing', 'succeeded', 'declined', 'refunded'] })
+  @ApiProperty({ enum: PAYMENT_STATUSES, enumName: 'PaymentStatus' })
   status: PaymentStatus;
 
   @ApiProperty({ description: 'Minor units: the order total.', example: 4980 })
@@ -59,8 +66,34 @@ export class PaymentDto {
   @ApiProperty({ example: 'USD' })
   currency: string;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'pi_3MtwBwLkdIwHu7ix28a3tqPa',
+    description: "The provider's id for this attempt (Stripe: the PaymentIntent); null until the provider answered.",
+  })
+  providerReference: string | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When the status last changed.' })
+  updatedAt: string;
+}
+
+/** GET /orders/:id/payments: every attempt of an order, oldest first. No card data. */
+export class PaymentListDto {
+  @ApiProperty({ type: [PaymentDto] })
+  items: PaymentDto[];
+}
+
+export class PaymentRefRequest {
+  @ValidateNested()
+  @Type(() => ActorDto)
+  actor: ActorDto;
+
+  @IsUUID()
+  paymentId: string;
 }
 
 /** `orders.payments.stripe-webhook`: the raw body exactly as Stripe sent it, and its signature header. */

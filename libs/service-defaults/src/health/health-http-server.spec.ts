@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load-config';
 import { DATABASE_HANDLE } from '../database/database.module';
 import { loggingModule } from '../logging/logging.module';
 import { type HealthHttpServer, startHealthHttpServer } from './health-http-server';
+import { HealthModule } from './health.module';
 import { z } from 'zod';
 
 async function get(port: number, path: string, method = 'GET') {
@@ -84,10 +85,15 @@ describe('startMicroservice with a health port', () => {
 
   @Module({})
   class TestAppModule {}
+  @Module({ providers: [{ provide: DATABASE_HANDLE, useValue: { ping } }], exports: [DATABASE_HANDLE] })
+  class TestDatabaseModule {}
   const testApp: DynamicModule = {
     module: TestAppModule,
-    imports: [loggingModule({ service: 'test', level: 'silent' })],
-    providers: [{ provide: DATABASE_HANDLE, useValue: { ping } }],
+    imports: [
+      loggingModule({ service: 'test', level: 'silent' }),
+      { module: TestDatabaseModule, global: true },
+      HealthModule,
+    ],
   };
 
   it('probes the app database over HTTP until the app closes', async () => {

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DATABASE_HANDLE } from '../database/database.module';
 import { HEALTH_DEPENDENCIES, type HealthDependency } from './health-dependencies';
 import { HealthController } from './health.controller';
+import { HealthModule } from './health.module';
 
 /** A feature module of the app that registers its checks without exporting them. */
 const feature = (dependencies: HealthDependency[]): DynamicModule => {
@@ -11,18 +12,21 @@ const feature = (dependencies: HealthDependency[]): DynamicModule => {
   return { module: FeatureModule, providers: [{ provide: HEALTH_DEPENDENCIES, useValue: dependencies }] };
 };
 
-/** The shared controller in its own module, as MicroserviceDefaultsModule hosts it, next to `features`. */
+/** The shared health module, as MicroserviceDefaultsModule imports it, next to `features`. */
 async function startHealth(...features: DynamicModule[]) {
-  const database: Provider = { provide: DATABASE_HANDLE, useValue: { ping: () => Promise.resolve() } };
-  @Module({ controllers: [HealthController], providers: [database] })
-  class DefaultsModule {}
-  @Module({ imports: [DefaultsModule, ...features] })
+  const database: Provider = { provide: DATABASE_HANDLE, useValue: { ping: () => databasePing() } };
+  @Module({ providers: [database], exports: [database] })
+  class DatabaseModule {}
+  const globalDatabase: DynamicModule = { module: DatabaseModule, global: true };
+  @Module({ imports: [globalDatabase, HealthModule, ...features] })
   class AppModule {}
   const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
   closing.push(() => app.close());
   return app.get(HealthController);
 }
 const closing: (() => Promise<void>)[] = [];
+let databasePing: () => Promise<void>;
+beforeEach(() => (databasePing = () => Promise.resolve()));
 afterEach(() => Promise.all(closing.splice(0).map((close) => close())));
 
 describe('HealthController', () => {
@@ -44,5 +48,15 @@ describe('HealthController', () => {
     // Asked again on every check, not remembered from the first.
     redis = 'up';
     expect((await health.check()).dependencies).toEqual({ redis: 'up', search: 'up' });
+  });
+
+  it("is down, database down, when Terminus's database indicator fails, and says so in time", async () => {
+    const health = await startHealth();
+    databasePing = () => Promise.reject(new Error('connection refused'));
+    expect(await health.check()).toEqual({ status: 'down', database: 'down' });
+    databasePing = () => new Promise(() => undefined);
+    const started = Date.now();
+    expect(await health.check()).toEqual({ status: 'down', database: 'down' });
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 });

@@ -1,25 +1,26 @@
-import { Controller, Inject, type OnModuleInit } from '@nestjs/common';
+import { Controller, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { UnknownElementException } from '@nestjs/core/errors/exceptions/unknown-element.exception';
+import { HealthCheckService } from '@nestjs/terminus';
 import { healthCheck, type ServiceHealth } from '@shop/contracts';
-import { DATABASE_HANDLE } from '../database/database.module';
 import { lifecycle } from '../lifecycle';
 import { Handles } from '../rpc/handles.decorator';
-import type { DatabaseHandle } from '../database/database';
+import { DatabaseHealthIndicator } from './database.health';
 import { HEALTH_DEPENDENCIES, type HealthDependency } from './health-dependencies';
-
-const PING_TIMEOUT_MS = 2_000;
+import { resultOfFailedCheck } from './health-check-result';
 
 /**
- * Readiness of a TCP app: it answers, and its database answers within {@link PING_TIMEOUT_MS}.
- * The {@link HEALTH_DEPENDENCIES} the app registered are reported alongside, for information only.
+ * Readiness of a TCP app: it answers, and Terminus's check of its database passes (see
+ * {@link DatabaseHealthIndicator}). The {@link HEALTH_DEPENDENCIES} the app registered are
+ * reported alongside, for information only.
  */
 @Controller()
 export class HealthController implements OnModuleInit {
   private dependencies: HealthDependency[] = [];
 
   constructor(
-    @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle<Record<string, unknown>>,
+    private readonly health: HealthCheckService,
+    private readonly database: DatabaseHealthIndicator,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -38,21 +39,11 @@ export class HealthController implements OnModuleInit {
 
   @Handles(healthCheck)
   async check(): Promise<ServiceHealth> {
-    const database = await withTimeout(this.database.ping(), PING_TIMEOUT_MS).then(
-      () => 'up' as const,
-      () => 'down' as const,
-    );
+    const result = await this.health.check([() => this.database.pingCheck('database')]).catch(resultOfFailedCheck);
+    const database = result.details.database?.status === 'up' ? 'up' : 'down';
     // A draining instance still answers, but asks to be taken out of rotation.
     const health: ServiceHealth = { status: lifecycle.draining ? 'down' : database, database };
     if (this.dependencies.length === 0) return health;
     return { ...health, dependencies: Object.fromEntries(this.dependencies.map((d) => [d.name, d.status()])) };
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

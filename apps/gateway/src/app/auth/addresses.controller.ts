@@ -21,7 +21,11 @@ export class AddressesController {
   constructor(private readonly auth: AuthApi) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your address book', description: 'The default first, then oldest first.' })
+  @ApiOperation({
+    operationId: 'listAddresses',
+    summary: 'Your address book',
+    description: 'The default first, then oldest first.',
+  })
   @ApiOkResponse({ type: [AddressDto] })
   @ApiProblems({ 401: 'UNAUTHORIZED', 404: 'NOT_FOUND (the account is gone)', ...COMMON_PROBLEMS })
   list(@CurrentUser() user: AuthenticatedUser): Promise<AddressDto[]> {
@@ -30,6 +34,7 @@ export class AddressesController {
 
   @Post()
   @ApiOperation({
+    operationId: 'createAddress',
     summary: 'Add an address',
     description: 'Your first address is the default; `isDefault: true` makes a later one the default.',
   })
@@ -47,6 +52,7 @@ export class AddressesController {
 
   @Patch(':id')
   @ApiOperation({
+    operationId: 'updateAddress',
     summary: 'Change an address',
     description: 'Orders placed with it keep the copy they were placed with. `""` clears an optional field.',
   })
@@ -63,6 +69,7 @@ export class AddressesController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({
+    operationId: 'deleteAddress',
     summary: 'Delete an address',
     description: 'Deleting the default makes the newest remaining address the default. Placed orders keep their copy.',
   })

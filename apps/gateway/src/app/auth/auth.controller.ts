@@ -40,6 +40,7 @@ export class AuthController {
   @Public()
   @StrictThrottle()
   @ApiOperation({
+    operationId: 'register',
     summary: 'Create a customer account',
     description:
       'Email is trimmed and unique regardless of case. A link to verify the email is sent to it (`emailVerified` stays false until it is used).',
@@ -54,7 +55,7 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @StrictThrottle()
-  @ApiOperation({ summary: 'Exchange email and password for an access and a refresh token' })
+  @ApiOperation({ operationId: 'login', summary: 'Exchange email and password for an access and a refresh token' })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, 401: 'INVALID_CREDENTIALS, ACCOUNT_DISABLED', ...COMMON_PROBLEMS })
   login(@Body() dto: LoginDto): Promise<TokenPairDto> {
@@ -65,6 +66,7 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @ApiOperation({
+    operationId: 'refreshTokens',
     summary: 'Rotate a refresh token',
     description:
       'Returns a new pair, with the role as it is now; the presented token stops working. Presenting it again revokes every token issued from the same login.',
@@ -78,7 +80,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @Public()
-  @ApiOperation({ summary: 'Revoke a refresh token', description: 'Idempotent.' })
+  @ApiOperation({ operationId: 'logout', summary: 'Revoke a refresh token', description: 'Idempotent.' })
   @ApiNoContentResponse({ description: 'The refresh token no longer works.' })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, ...COMMON_PROBLEMS })
   async logout(@Body() dto: RefreshTokenDto): Promise<void> {
@@ -87,7 +89,7 @@ export class AuthController {
 
   @Get('me')
   @ApiBearerAuth()
-  @ApiOperation({ summary: "The caller's profile" })
+  @ApiOperation({ operationId: 'getMe', summary: "The caller's profile" })
   @ApiOkResponse({ type: UserDto })
   @ApiProblems({ 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {
@@ -99,6 +101,7 @@ export class AuthController {
   @ApiBearerAuth()
   @StrictThrottle()
   @ApiOperation({
+    operationId: 'changePassword',
     summary: 'Change your password',
     description:
       'Every other session (refresh token) is revoked; the one this access token came from stays open. Access tokens already issued work until they expire.',
@@ -118,6 +121,7 @@ export class AuthController {
   @Public()
   @StrictThrottle()
   @ApiOperation({
+    operationId: 'requestPasswordReset',
     summary: 'Ask for a password reset link by email',
     description:
       'Always 202 with the same body, whether or not the email has an account: the link is issued and mailed after the answer. It works once, for 30 minutes; asking again retires the previous link.',
@@ -134,6 +138,7 @@ export class AuthController {
   @Public()
   @StrictThrottle()
   @ApiOperation({
+    operationId: 'confirmPasswordReset',
     summary: 'Set a new password with the token from the reset link',
     description: 'Every session of the account is revoked. The link then also counts as verifying the email.',
   })
@@ -150,7 +155,11 @@ export class AuthController {
   @Post('verify-email')
   @HttpCode(204)
   @Public()
-  @ApiOperation({ summary: 'Verify your email with the token from the link', description: 'Single use.' })
+  @ApiOperation({
+    operationId: 'verifyEmail',
+    summary: 'Verify your email with the token from the link',
+    description: 'Single use.',
+  })
   @ApiNoContentResponse({ description: '`emailVerified` is now true.' })
   @ApiProblems({
     ...BAD_BODY_PROBLEMS,
@@ -166,6 +175,7 @@ export class AuthController {
   @ApiBearerAuth()
   @StrictThrottle()
   @ApiOperation({
+    operationId: 'resendEmailVerification',
     summary: 'Send a new verification link to your email',
     description: 'Under the strict rate limit of login and register. The previous link stops working.',
   })
@@ -178,6 +188,7 @@ export class AuthController {
   @Patch('me')
   @ApiBearerAuth()
   @ApiOperation({
+    operationId: 'updateMe',
     summary: 'Change your name, phone and notification choices',
     description:
       'Every field may be left out (unchanged). `phone` is E.164 (`+447700900123`) or null to remove it; ' +

@@ -15,7 +15,11 @@ export class UsersController {
   constructor(private readonly auth: AuthApi) {}
 
   @Get()
-  @ApiOperation({ summary: 'List accounts, oldest first (admin)', description: 'Filters: email prefix, role, status.' })
+  @ApiOperation({
+    operationId: 'listUsers',
+    summary: 'List accounts, oldest first (admin)',
+    description: 'Filters: email prefix, role, status.',
+  })
   @ApiOkResponse({ type: UserPageDto })
   @ApiProblems({ 400: 'VALIDATION_FAILED', ...ADMIN_PROBLEMS, ...COMMON_PROBLEMS })
   list(@Query() query: ListUsersQuery): Promise<UserPageDto> {
@@ -23,7 +27,7 @@ export class UsersController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One account (admin)' })
+  @ApiOperation({ operationId: 'getUser', summary: 'One account (admin)' })
   @ApiOkResponse({ type: UserDto })
   @ApiProblems({ 400: 'VALIDATION_FAILED', ...ADMIN_PROBLEMS, 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   get(@Param('id', uuidParam('id')) userId: string): Promise<UserDto> {
@@ -32,6 +36,7 @@ export class UsersController {
 
   @Patch(':id')
   @ApiOperation({
+    operationId: 'setUserRole',
     summary: "Change an account's role (admin)",
     description:
       'Takes effect at its next login or refresh (access tokens already issued keep their role until they expire). The last active admin cannot be demoted.',
@@ -45,6 +50,7 @@ export class UsersController {
   @Post(':id/disable')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'disableUser',
     summary: 'Disable an account (admin)',
     description:
       'It can no longer log in or refresh (401 ACCOUNT_DISABLED) and its refresh tokens are revoked; access tokens already issued stop working when they expire (JWT_ACCESS_TTL, 15 minutes by default). The last active admin cannot be disabled. Idempotent.',
@@ -57,7 +63,11 @@ export class UsersController {
 
   @Post(':id/enable')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Enable a disabled account (admin)', description: 'It may log in again. Idempotent.' })
+  @ApiOperation({
+    operationId: 'enableUser',
+    summary: 'Enable a disabled account (admin)',
+    description: 'It may log in again. Idempotent.',
+  })
   @ApiOkResponse({ type: UserDto })
   @ApiProblems({ 400: 'VALIDATION_FAILED', ...ADMIN_PROBLEMS, 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   enable(@Param('id', uuidParam('id')) userId: string): Promise<UserDto> {

@@ -13,7 +13,7 @@ export class CartController {
   constructor(private readonly orders: OrdersApi) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your cart, at current catalog prices and stock' })
+  @ApiOperation({ operationId: 'getCart', summary: 'Your cart, at current catalog prices and stock' })
   @ApiOkResponse({ type: CartDto })
   @ApiProblems({ 401: 'UNAUTHORIZED', ...COMMON_PROBLEMS })
   get(@CurrentUser() user: AuthenticatedUser): Promise<CartDto> {
@@ -23,6 +23,7 @@ export class CartController {
   @Post('items')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'addCartItem',
     summary: 'Add units of a product to your cart',
     description: 'Adds to any quantity already there (at most 1000 per product).',
   })
@@ -33,7 +34,11 @@ export class CartController {
   }
 
   @Put('items/:productId')
-  @ApiOperation({ summary: 'Set the quantity of a product in your cart', description: '0 removes it.' })
+  @ApiOperation({
+    operationId: 'setCartItemQuantity',
+    summary: 'Set the quantity of a product in your cart',
+    description: '0 removes it.',
+  })
   @ApiOkResponse({ type: CartDto })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   set(
@@ -46,7 +51,7 @@ export class CartController {
 
   @Delete('items/:productId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a product from your cart' })
+  @ApiOperation({ operationId: 'removeCartItem', summary: 'Remove a product from your cart' })
   @ApiNoContentResponse({ description: 'Removed.' })
   @ApiProblems({
     400: 'VALIDATION_FAILED',
@@ -63,7 +68,7 @@ export class CartController {
 
   @Delete()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Empty your cart' })
+  @ApiOperation({ operationId: 'clearCart', summary: 'Empty your cart' })
   @ApiNoContentResponse({ description: 'Emptied.' })
   @ApiProblems({ 401: 'UNAUTHORIZED', ...COMMON_PROBLEMS })
   async clear(@CurrentUser() user: AuthenticatedUser): Promise<void> {

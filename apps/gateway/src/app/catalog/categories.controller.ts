@@ -20,7 +20,7 @@ export class CategoriesController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Every category, by name; `parentId` gives the tree' })
+  @ApiOperation({ operationId: 'listCategories', summary: 'Every category, by name; `parentId` gives the tree' })
   @ApiOkResponse({ type: [CategoryDto] })
   @ApiProblems(COMMON_PROBLEMS)
   list(): Promise<CategoryDto[]> {
@@ -31,6 +31,7 @@ export class CategoriesController {
   @Roles(Role.Admin)
   @ApiBearerAuth()
   @ApiOperation({
+    operationId: 'createCategory',
     summary: 'Create a category (admin)',
     description: 'The slug is derived from the name when omitted.',
   })
@@ -43,7 +44,7 @@ export class CategoriesController {
   @Patch(':id')
   @Roles(Role.Admin)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Rename or move a category (admin)' })
+  @ApiOperation({ operationId: 'updateCategory', summary: 'Rename or move a category (admin)' })
   @ApiOkResponse({ type: CategoryDto })
   @ApiProblems({
     ...BAD_BODY_PROBLEMS,
@@ -61,6 +62,7 @@ export class CategoriesController {
   @Roles(Role.Admin)
   @ApiBearerAuth()
   @ApiOperation({
+    operationId: 'deleteCategory',
     summary: 'Delete a category (admin)',
     description: 'Refused while it has subcategories; its products lose their category.',
   })

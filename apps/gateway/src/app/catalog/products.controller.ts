@@ -68,6 +68,7 @@ export class ProductsController {
   @Get()
   @Public()
   @ApiOperation({
+    operationId: 'listProducts',
     summary: 'List and search products',
     description: 'Paginated; with `q`, ranked by relevance unless `sort` is given.',
   })
@@ -80,11 +81,15 @@ export class ProductsController {
   @Get(':id')
   @Public()
   @ApiOperation({
+    operationId: 'getProduct',
     summary: 'One product',
     description: 'With `ETag: "<version>"`; `If-None-Match` with that ETag gives 304.',
   })
   @ApiHeader({ name: 'If-None-Match', required: false })
-  @ApiOkResponse({ type: ProductDto, headers: { ETag: { description: 'The version, quoted.' } } })
+  @ApiOkResponse({
+    type: ProductDto,
+    headers: { ETag: { description: 'The version, quoted.', schema: { type: 'string' } } },
+  })
   @ApiResponse({ status: 304, description: 'Not modified since the ETag you sent.' })
   @ApiProblems({ 400: 'VALIDATION_FAILED (malformed id)', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   async get(
@@ -105,8 +110,11 @@ export class ProductsController {
   @Post()
   @Roles(Role.Admin)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Create a product (admin)' })
-  @ApiCreatedResponse({ type: ProductDto, headers: { Location: { description: 'The new product.' } } })
+  @ApiOperation({ operationId: 'createProduct', summary: 'Create a product (admin)' })
+  @ApiCreatedResponse({
+    type: ProductDto,
+    headers: { Location: { description: 'The new product.', schema: { type: 'string' } } },
+  })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, ...ADMIN_PROBLEMS, 409: 'SKU_TAKEN', ...COMMON_PROBLEMS })
   async create(@Body() dto: CreateProductDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ProductDto> {
     const product = await this.catalog.createProduct(dto);
@@ -119,6 +127,7 @@ export class ProductsController {
   @ApiBearerAuth()
   @ApiHeader(IF_MATCH)
   @ApiOperation({
+    operationId: 'updateProduct',
     summary: 'Change some fields of a product (admin)',
     description:
       'Applied only if the product is still at the version you read. Stock changes through stock adjustments.',
@@ -140,6 +149,7 @@ export class ProductsController {
   @ApiBearerAuth()
   @ApiHeader(IF_MATCH)
   @ApiOperation({
+    operationId: 'replaceProduct',
     summary: 'Replace the editable fields of a product (admin)',
     description:
       'Fields left out go back to their defaults. Applied only if the product is still at the version you read.',
@@ -161,6 +171,7 @@ export class ProductsController {
   @Roles(Role.Admin)
   @ApiBearerAuth()
   @ApiOperation({
+    operationId: 'deleteProduct',
     summary: 'Delete a product (admin)',
     description: 'Orders that hold it keep their own copy of name and price.',
   })

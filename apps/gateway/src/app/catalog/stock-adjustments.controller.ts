@@ -16,6 +16,7 @@ export class StockAdjustmentsController {
 
   @Post()
   @ApiOperation({
+    operationId: 'adjustStock',
     summary: 'Restock or write off (admin)',
     description: 'Atomic; stock stays between 0 and 1 000 000 000 (`maxStock`); every adjustment is recorded.',
   })
@@ -41,6 +42,7 @@ export class StockAdjustmentsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listStockAdjustments',
     summary: "A product's stock adjustments (admin)",
     description: 'Newest first, paginated: each with its delta, reason, the stock it left and who made it.',
   })

@@ -1,14 +1,13 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService } from '@nestjs/terminus';
 import { InjectThrottlerStorage, SkipThrottle, type ThrottlerStorage } from '@nestjs/throttler';
 import { Public } from '@shop/auth-guard';
 import type { ServiceHealth } from '@shop/contracts';
 import type { FastifyReply } from 'fastify';
 import { RedisThrottlerStorage } from '../throttling/redis-throttler.storage';
-import { AuthApi, CatalogApi, lifecycle, OrdersApi } from '@shop/service-defaults';
-
-/** Readiness answers fast even when a service hangs: a probe must not time out itself. */
-const CHECK_TIMEOUT_MS = 2_000;
+import { AuthApi, CatalogApi, lifecycle, OrdersApi, resultOfFailedCheck } from '@shop/service-defaults';
+import { AppHealthIndicator } from './app.health';
 
 const UP_DOWN = { type: 'string', enum: ['up', 'down'] };
 
@@ -67,38 +66,38 @@ export class HealthController {
     auth: AuthApi,
     catalog: CatalogApi,
     orders: OrdersApi,
+    private readonly health: HealthCheckService,
+    private readonly apps: AppHealthIndicator,
     @InjectThrottlerStorage() private readonly throttlerStorage: ThrottlerStorage,
   ) {
     this.services = [auth, catalog, orders];
   }
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the gateway process is up' })
+  @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the gateway process is up' })
   @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: every service answers and reaches its database' })
+  @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: every service answers and reaches its database' })
   @ApiOkResponse({ schema: READINESS_SCHEMA })
   @ApiServiceUnavailableResponse({
     description: 'A service or its database is down (`services` says which), or the gateway is shutting down.',
     schema: READINESS_SCHEMA,
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
-    const results = await Promise.all(
-      this.services.map(async (api): Promise<[string, ServiceHealth]> => [
-        api.transport.name,
-        await api
-          .health({}, { timeoutMs: CHECK_TIMEOUT_MS })
-          .catch((): ServiceHealth => ({ status: 'down', database: 'down' })),
-      ]),
-    );
+    const result = await this.health
+      .check(this.services.map((service) => () => this.apps.pingCheck(service)))
+      .catch(resultOfFailedCheck);
     // A gateway that is shutting down turns not-ready first, so the load balancer stops sending to it.
-    const ready = !lifecycle.draining && results.every(([, health]) => health.status === 'up');
+    const ready = !lifecycle.draining && result.status === 'ok';
     void reply.status(ready ? 200 : 503);
     const redis = this.throttlerStorage instanceof RedisThrottlerStorage ? this.throttlerStorage.status : undefined;
-    return { status: ready ? 'ok' : 'unavailable', services: Object.fromEntries(results), redis };
+    const services = Object.fromEntries(
+      this.services.map(({ transport: { name } }) => [name, result.details[name] as ServiceHealth]),
+    );
+    return { status: ready ? 'ok' : 'unavailable', services, redis };
   }
 }

@@ -12,7 +12,7 @@ import { metricsRegistry } from '@shop/service-defaults';
 export class MetricsController {
   @Get()
   @Header('content-type', metricsRegistry.contentType)
-  @ApiOperation({ summary: 'Metrics in the Prometheus text format' })
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Metrics in the Prometheus text format' })
   @ApiOkResponse({
     description: 'HTTP and RPC durations, process metrics, business counters',
     content: { [metricsRegistry.contentType]: { schema: { type: 'string' } } },

@@ -14,6 +14,7 @@ export class NotificationsController {
   @Get()
   @Roles(Role.Admin)
   @ApiOperation({
+    operationId: 'listNotifications',
     summary: 'What was sent to customers (admin)',
     description:
       'Every email and text message, newest first, with its status (`queued`, `sent`, `failed`) and attempts.',

@@ -16,6 +16,7 @@ export class OrdersController {
   @Post()
   @IdempotencyHeaderDoc()
   @ApiOperation({
+    operationId: 'placeOrder',
     summary: 'Place an order',
     description:
       'Reserves the stock and prices every line from the catalog. Without `items`, checks out your cart and empties it. ' +
@@ -45,6 +46,7 @@ export class OrdersController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listOrders',
     summary: 'List orders, newest first',
     description: 'Your own orders; admins see everyone’s and may filter by userId.',
   })
@@ -56,6 +58,7 @@ export class OrdersController {
 
   @Get(':id')
   @ApiOperation({
+    operationId: 'getOrder',
     summary: 'One order with its status history',
     description: 'Its owner or an admin; anyone else gets 404.',
   })
@@ -68,16 +71,19 @@ export class OrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'cancelOrder',
     summary: 'Cancel an order',
     description:
-      'The owner while pending or paid, an admin any time before shipping. The stock goes back once; a paid order is refunded.',
+      'The owner while pending or paid, an admin any time before shipping. The stock goes back once; a paid order’s ' +
+      'card authorization is voided (nothing is charged). While a payment of a pending order is in flight the cancel ' +
+      'is refused with 409 PAYMENT_IN_PROGRESS: try again once the payment has an outcome.',
   })
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems({
     400: 'VALIDATION_FAILED',
     401: 'UNAUTHORIZED',
     404: 'NOT_FOUND',
-    409: 'INVALID_TRANSITION',
+    409: 'INVALID_TRANSITION, PAYMENT_IN_PROGRESS',
     ...COMMON_PROBLEMS,
   })
   cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', uuidParam('id')) orderId: string): Promise<OrderDto> {
@@ -87,16 +93,21 @@ export class OrdersController {
   @Patch(':id/status')
   @Roles(Role.Admin)
   @ApiOperation({
+    operationId: 'setOrderStatus',
     summary: 'Move an order along fulfilment (admin)',
-    description: 'paid → shipped → delivered; anything else is 409 INVALID_TRANSITION.',
+    description:
+      'paid → shipped → delivered; anything else is 409 INVALID_TRANSITION. Shipping needs `carrier` and ' +
+      '`trackingNumber` (400 without them) and captures the authorized payment first: the order ships only if the ' +
+      'capture succeeds.',
   })
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems({
     ...BAD_BODY_PROBLEMS,
     ...ADMIN_PROBLEMS,
     404: 'NOT_FOUND',
-    409: 'INVALID_TRANSITION',
+    409: 'INVALID_TRANSITION, AUTHORIZATION_EXPIRED (the card authorization lapsed before shipment)',
     ...COMMON_PROBLEMS,
+    502: 'PAYMENT_PROVIDER_UNAVAILABLE (the capture got no answer; the order was not shipped), UPSTREAM_ERROR',
   })
   setStatus(
     @CurrentUser() user: AuthenticatedUser,

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Public } from '@shop/auth-guard';
-import { ErrorCode, PaymentDto, PayOrderDto } from '@shop/contracts';
+import { ErrorCode, PaymentDto, PaymentListDto, PayOrderDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { OrdersApi } from '@shop/service-defaults';
 import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
@@ -26,10 +26,13 @@ export class PaymentsController {
   @ApiBearerAuth()
   @IdempotencyHeaderDoc()
   @ApiOperation({
+    operationId: 'payOrder',
     summary: 'Pay for your pending order',
     description:
-      'Charges the order total. A decline leaves the order pending for another try; an order is never charged twice. ' +
-      'An order whose total is 0 is paid at once without any provider (payment provider `none`).',
+      'Authorizes the order total on the card (status `authorized`) and moves the order to paid; the money is captured ' +
+      'when the order ships, and the authorization voided if it is cancelled before. A decline leaves the order pending ' +
+      'for another try; an order is never charged twice. An order whose total is 0 is paid at once without any provider ' +
+      '(payment provider `none`, status `captured`).',
   })
   @ApiCreatedResponse({ type: PaymentDto })
   @ApiProblems({
@@ -40,7 +43,7 @@ export class PaymentsController {
     409: 'INVALID_TRANSITION (not pending), PAYMENT_IN_PROGRESS, IDEMPOTENCY_KEY_IN_USE',
     422: 'IDEMPOTENCY_KEY_REUSED',
     ...COMMON_PROBLEMS,
-    502: 'UPSTREAM_ERROR (no answer from the payment provider: the attempt stays processing until recovery learns its outcome)',
+    502: 'PAYMENT_PROVIDER_UNAVAILABLE (no answer from the payment provider: the attempt stays processing until recovery learns its outcome), UPSTREAM_ERROR',
   })
   pay(
     @CurrentUser() user: AuthenticatedUser,
@@ -54,6 +57,37 @@ export class PaymentsController {
       actor: user,
       idempotencyKey: key,
     });
+  }
+
+  @Get('orders/:id/payments')
+  @ApiBearerAuth()
+  @ApiOperation({
+    operationId: 'listOrderPayments',
+    summary: 'Every payment attempt of an order (its owner or an admin)',
+    description:
+      'Oldest first, each with its status, amount, currency, times and the provider’s reference; never card data. ' +
+      'Anyone else gets 404.',
+  })
+  @ApiOkResponse({ type: PaymentListDto })
+  @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
+  listForOrder(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', uuidParam('id')) orderId: string,
+  ): Promise<PaymentListDto> {
+    return this.orders.listOrderPayments({ orderId, actor: user });
+  }
+
+  @Get('payments/:id')
+  @ApiBearerAuth()
+  @ApiOperation({
+    operationId: 'getPayment',
+    summary: 'One payment attempt (the owner of its order or an admin)',
+    description: 'Anyone else gets 404.',
+  })
+  @ApiOkResponse({ type: PaymentDto })
+  @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
+  get(@CurrentUser() user: AuthenticatedUser, @Param('id', uuidParam('id')) paymentId: string): Promise<PaymentDto> {
+    return this.orders.getPayment({ paymentId, actor: user });
   }
 
   @Post('payments/webhooks/stripe')
@@ -78,9 +112,12 @@ export class PaymentsController {
     },
   })
   @ApiOperation({
+    operationId: 'receiveStripeWebhook',
     summary: 'Stripe webhook',
     description:
-      'Verifies the Stripe-Signature over the raw body; payment_intent.succeeded moves the order to paid (once, however often it is sent). ' +
+      'Verifies the Stripe-Signature over the raw body, signed within 5 minutes of now either way (older or future-dated is refused); ' +
+      'payment_intent.amount_capturable_updated (authorized) moves the order to paid (once, however often it is sent), ' +
+      'payment_intent.succeeded records the capture, payment_intent.payment_failed frees the order for another try. ' +
       'A report settles only the payment attempt its intent belongs to; a capture whose amount or currency differs from the order is logged and not settled.',
   })
   @ApiOkResponse({ schema: { type: 'object', properties: { received: { type: 'boolean', example: true } } } })

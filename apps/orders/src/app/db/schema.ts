@@ -39,6 +39,9 @@ export const orders = pgTable(
     idempotencyKey: text('idempotency_key'),
     /** Where it ships: a copy of the address at checkout, so the address book can change freely. Null on orders from before. */
     shippingAddress: jsonb('shipping_address').$type<PostalAddressView>(),
+    /** Set together when the order ships. */
+    carrier: text('carrier'),
+    trackingNumber: text('tracking_number'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -120,7 +123,13 @@ export const cartItems = pgTable(
 );
 
 /**
- * A charge attempt. At most one attempt per order is ever live or captured (the unique index).
+ * Payment statuses that hold or took the customer's money, or may yet: an order has at most one
+ * such attempt (the unique index), and a pending order with one cannot be cancelled.
+ */
+export const LIVE_PAYMENT_STATUSES = ['processing', 'authorized', 'captured'] as const;
+
+/**
+ * A payment attempt. At most one attempt per order is ever live or was captured (the unique index).
  * Provider `none` records an order with nothing to charge (total 0), paid without any provider.
  */
 export const payments = pgTable(
@@ -148,11 +157,15 @@ export const payments = pgTable(
     check('payments_amount_check', sql`${table.amount} > 0 OR (${table.provider} = 'none' AND ${table.amount} = 0)`),
     uniqueIndex('payments_one_live_per_order')
       .on(table.orderId)
-      .where(sql`${table.status} <> 'declined'`),
+      .where(sql`${table.status} NOT IN ('declined', 'voided')`),
     // The recovery job's look for attempts the provider never answered.
     index('payments_unanswered_idx')
       .on(table.updatedAt)
       .where(sql`${table.status} = 'processing' AND ${table.providerRef} IS NULL`),
+    // The recovery job's look for authorizations about to expire.
+    index('payments_authorized_idx')
+      .on(table.updatedAt)
+      .where(sql`${table.status} = 'authorized'`),
   ],
 );
 

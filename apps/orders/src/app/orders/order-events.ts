@@ -28,11 +28,13 @@ export const EVENT_ON_ENTERING = {
 /** What an event adds to the order snapshot every order event carries. */
 type Extra<T extends OrderEventType> = Omit<EventPayload<T>, keyof OrderEventPayload>;
 
-const EXTRA_ON_ENTERING: { [S in Status]: (reason: string | null) => Extra<(typeof EVENT_ON_ENTERING)[S]> } = {
+const EXTRA_ON_ENTERING: {
+  [S in Status]: (reason: string | null, order: OrderRow) => Extra<(typeof EVENT_ON_ENTERING)[S]>;
+} = {
   pending: () => ({}),
   paid: () => ({}),
-  // The shop does not record carriers yet: consumers show tracking only when these are set.
-  shipped: () => ({ carrier: null, trackingNumber: null }),
+  // Set with the move to shipped (its request requires both).
+  shipped: (_, order) => ({ carrier: order.carrier, trackingNumber: order.trackingNumber }),
   delivered: () => ({}),
   cancelled: (reason) => ({ reason }),
 };
@@ -48,7 +50,7 @@ export class OrderEvents {
   /** The order just entered `order.status` (placed, or a transition). */
   entered(tx: Transaction<OrdersSchema>, order: OrderRow, reason: string | null = null): Promise<void> {
     const status = order.status as Status;
-    return this.record(tx, EVENT_ON_ENTERING[status], order, EXTRA_ON_ENTERING[status](reason));
+    return this.record(tx, EVENT_ON_ENTERING[status], order, EXTRA_ON_ENTERING[status](reason, order));
   }
 
   /** A payment of the order was declined or refunded, in the transaction that recorded it. */

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type ActorDto, type OrderDto, type OrderStatus, Role } from '@shop/contracts';
+import { type ActorDto, type OrderDto, OrderStatus, Role } from '@shop/contracts';
 import { CatalogApi } from '@shop/service-defaults';
-import type { OrderRow } from '../db/schema';
+import type { Database } from '@shop/service-defaults';
+import type { OrderRow, OrdersSchema } from '../db/schema';
 import { type ActorKind, planTransition, STOCK_FOR_STATUS } from './order-status.machine';
 import { OrderRepository } from './order.repository';
 import { OrderStore } from './order.store';
@@ -10,8 +11,21 @@ import { OrderStore } from './order.store';
 export const SYSTEM = null;
 export type Actor = ActorDto | typeof SYSTEM;
 
-/** What another feature does when a transition calls for it: payments refunds a paid order that is cancelled. */
-export type RefundHandler = (order: OrderRow) => Promise<void>;
+/**
+ * What payments does when a transition calls for it (see PaymentStep): capture the held money of
+ * an order that ships, inside the move's transaction; release (void or refund) the money of a
+ * paid order that was cancelled.
+ */
+export interface PaymentSteps {
+  capture(order: OrderRow, tx: Database<OrdersSchema>): Promise<void>;
+  release(order: OrderRow): Promise<void>;
+}
+
+/** The parcel of an order that ships. */
+export interface Shipment {
+  carrier: string;
+  trackingNumber: string;
+}
 
 /**
  * Moves orders between statuses. Every move is one conditional UPDATE plus its transition row in
@@ -21,7 +35,7 @@ export type RefundHandler = (order: OrderRow) => Promise<void>;
 @Injectable()
 export class OrderLifecycle {
   private readonly logger = new Logger(OrderLifecycle.name);
-  private refundHandler?: RefundHandler;
+  private paymentSteps?: PaymentSteps;
 
   constructor(
     private readonly repository: OrderRepository,
@@ -30,22 +44,33 @@ export class OrderLifecycle {
   ) {}
 
   /**
-   * Payments registers how a refund is done. Orders does not import payments (payments moves
-   * orders to paid, so that would be a loop); it names the effect, payments carries it out.
+   * Payments registers how its steps are done. Orders does not import payments (payments moves
+   * orders to paid, so that would be a loop); it names the step, payments carries it out.
    */
-  onRefund(handler: RefundHandler): void {
-    this.refundHandler = handler;
+  onPaymentStep(steps: PaymentSteps): void {
+    this.paymentSteps = steps;
   }
 
-  async transition(orderId: string, to: OrderStatus, actor: Actor, reason: string | null = null): Promise<OrderDto> {
+  /** `shipment` goes with a move to shipped (the gateway's contract requires it there). */
+  async transition(
+    orderId: string,
+    to: OrderStatus,
+    actor: Actor,
+    reason: string | null = null,
+    shipment?: Shipment,
+  ): Promise<OrderDto> {
     for (;;) {
       const order = actor ? await this.repository.visibleRow(orderId, actor) : await this.repository.row(orderId);
       const from = order.status as OrderStatus;
-      const effects = planTransition(from, to, actorKind(actor));
+      const { payment } = planTransition(from, to, actorKind(actor));
       const by = { actorId: actor?.id ?? null, actorRole: actor?.role ?? 'system' };
-      const moved = await this.store.move(order.id, from, to, by, reason);
+      const moved = await this.store.move(order.id, from, to, by, reason, {
+        refuseWhileLivePayment: payment === 'refuse-while-live',
+        beforeMove: payment === 'capture' ? (row, tx) => this.steps().capture(row, tx) : undefined,
+        set: to === OrderStatus.Shipped ? shipment : undefined,
+      });
       if (!moved) continue;
-      if (effects.refund) await this.refund(moved);
+      if (payment === 'release') await this.steps().release(moved);
       return this.repository.toDto(await this.syncStock(moved));
     }
   }
@@ -74,10 +99,9 @@ export class OrderLifecycle {
     return (await this.store.setStock(order, target)) ?? order;
   }
 
-  private async refund(order: OrderRow): Promise<void> {
-    // Without payments in the app nothing was captured; recovery's refund step would still find it.
-    if (!this.refundHandler) throw new Error('No refund handler registered: import PaymentsModule');
-    await this.refundHandler(order);
+  private steps(): PaymentSteps {
+    if (!this.paymentSteps) throw new Error('No payment steps registered: import PaymentsModule');
+    return this.paymentSteps;
   }
 }
 

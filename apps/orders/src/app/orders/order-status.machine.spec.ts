@@ -9,7 +9,7 @@ const EXPECTED: Record<string, ActorKind[]> = {
   'pending→paid': ['system'],
   'pending→cancelled': ['owner', 'admin', 'system'],
   'paid→shipped': ['admin'],
-  'paid→cancelled': ['owner', 'admin'],
+  'paid→cancelled': ['owner', 'admin', 'system'],
   'shipped→delivered': ['admin'],
 };
 
@@ -37,15 +37,18 @@ describe('order status machine', () => {
     }
   });
 
-  it('commits the stock when paid and releases it when cancelled', () => {
-    expect(planTransition('pending', 'paid', 'system')).toEqual({ stock: 'committed', refund: false });
-    expect(planTransition('pending', 'cancelled', 'owner')).toEqual({ stock: 'released', refund: false });
-    expect(planTransition('paid', 'cancelled', 'admin')).toEqual({ stock: 'released', refund: true });
+  it('commits the stock when paid and releases it when cancelled; a pending order is not cancelled under a live payment', () => {
+    expect(planTransition('pending', 'paid', 'system')).toEqual({ stock: 'committed', payment: undefined });
+    expect(planTransition('pending', 'cancelled', 'owner')).toEqual({
+      stock: 'released',
+      payment: 'refuse-while-live',
+    });
+    expect(planTransition('paid', 'cancelled', 'admin')).toEqual({ stock: 'released', payment: 'release' });
   });
 
-  it('leaves the stock alone along fulfilment', () => {
-    expect(planTransition('paid', 'shipped', 'admin')).toEqual({ stock: undefined, refund: false });
-    expect(planTransition('shipped', 'delivered', 'admin')).toEqual({ stock: undefined, refund: false });
+  it('leaves the stock alone along fulfilment, and captures the payment at shipment', () => {
+    expect(planTransition('paid', 'shipped', 'admin')).toEqual({ stock: undefined, payment: 'capture' });
+    expect(planTransition('shipped', 'delivered', 'admin')).toEqual({ stock: undefined, payment: undefined });
   });
 
   it('names what the actor may do instead', () => {

@@ -13,7 +13,8 @@ export type StockState = 'unknown' | 'held' | 'committed' | 'released';
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<OrderStatus, readonly ActorKind[]>>>> = {
   pending: { paid: ['system'], cancelled: ['owner', 'admin', 'system'] },
-  paid: { shipped: ['admin'], cancelled: ['owner', 'admin'] },
+  // The system cancels a paid order whose card authorization is about to lapse (see PaymentRecovery).
+  paid: { shipped: ['admin'], cancelled: ['owner', 'admin', 'system'] },
   shipped: { delivered: ['admin'] },
   delivered: {},
   cancelled: {},
@@ -31,11 +32,26 @@ export const STOCK_FOR_STATUS: Readonly<Record<OrderStatus, StockState>> = {
   cancelled: 'released',
 };
 
+/**
+ * What a transition asks of the order's payment. `refuse-while-live`: a guard, checked with the
+ * order's row locked: while a payment attempt of the order is in flight (or has just held the
+ * money and is moving the order to paid), the move is refused with 409 PAYMENT_IN_PROGRESS, so no
+ * order is cancelled under a payment that then goes through. `capture`: the held money is taken
+ * before the move commits (no capture, no shipment). `release`: after the move, an authorization
+ * is voided, or captured money refunded.
+ */
+export type PaymentStep = 'refuse-while-live' | 'capture' | 'release';
+
+export const PAYMENT_STEP: Readonly<Partial<Record<`${OrderStatus}→${OrderStatus}`, PaymentStep>>> = {
+  'pending→cancelled': 'refuse-while-live',
+  'paid→shipped': 'capture',
+  'paid→cancelled': 'release',
+};
+
 export interface TransitionEffects {
   /** The stock state the catalog must reach, when it changes. */
   stock?: StockState;
-  /** The captured payment must be refunded. */
-  refund: boolean;
+  payment?: PaymentStep;
 }
 
 export function allowedTransitions(from: OrderStatus, actor: ActorKind): OrderStatus[] {
@@ -52,7 +68,17 @@ export function planTransition(from: OrderStatus, to: OrderStatus, actor: ActorK
     });
   }
   const stock = STOCK_FOR_STATUS[to] === STOCK_FOR_STATUS[from] ? undefined : STOCK_FOR_STATUS[to];
-  return { stock, refund: from === OrderStatus.Paid && to === OrderStatus.Cancelled };
+  return { stock, payment: PAYMENT_STEP[`${from}→${to}`] };
+}
+
+/**
+ * Lets a refused move through (409 INVALID_TRANSITION: the order moved on; 409
+ * PAYMENT_IN_PROGRESS: a payment holds it, and a background move tries again next round) and
+ * rethrows anything else.
+ */
+export function rethrowUnlessMoveRefused(error: unknown): void {
+  if (error instanceof AppError && error.code === ErrorCode.PaymentInProgress) return;
+  rethrowUnlessInvalidTransition(error);
 }
 
 /**

@@ -1,10 +1,15 @@
-import type { OrderDto, OrderStatus } from '@shop/contracts';
+import type { OrderDto, OrderStatus, PaymentStatus } from '@shop/contracts';
 import type { orderItems, OrderRow, orderTransitions } from '../db/schema';
 
 type ItemRow = typeof orderItems.$inferSelect;
 type TransitionRow = typeof orderTransitions.$inferSelect;
 
-export function toOrderDto(order: OrderRow, items: ItemRow[], transitions: TransitionRow[]): OrderDto {
+export function toOrderDto(
+  order: OrderRow,
+  items: ItemRow[],
+  transitions: TransitionRow[],
+  paymentStatus: PaymentStatus | null,
+): OrderDto {
   return {
     id: order.id,
     userId: order.userId,
@@ -19,6 +24,9 @@ export function toOrderDto(order: OrderRow, items: ItemRow[], transitions: Trans
     })),
     total: order.total,
     currency: order.currency ?? '',
+    paymentStatus,
+    carrier: order.carrier,
+    trackingNumber: order.trackingNumber,
     shippingAddress: order.shippingAddress ?? null,
     transitions: transitions.map((transition) => ({
       from: transition.fromStatus as OrderStatus | null,

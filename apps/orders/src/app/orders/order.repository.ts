@@ -7,12 +7,13 @@ import {
   ORDER_STATUSES,
   type OrderDto,
   type OrderPageDto,
+  type PaymentStatus,
   Role,
 } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database } from '@shop/service-defaults';
 import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
-import { orderItems, type OrderRow, orders, type OrdersSchema, orderTransitions } from '../db/schema';
+import { orderItems, type OrderRow, orders, type OrdersSchema, orderTransitions, payments } from '../db/schema';
 import { toOrderDto } from './order.mapper';
 
 /** Reads orders as clients see them: public statuses only, and only the caller's unless admin. */
@@ -68,19 +69,26 @@ export class OrderRepository {
   private async toDtos(rows: OrderRow[]): Promise<OrderDto[]> {
     if (!rows.length) return [];
     const ids = rows.map((row) => row.id);
-    const [items, transitions] = await Promise.all([
+    const [items, transitions, latestPayments] = await Promise.all([
       this.db.select().from(orderItems).where(inArray(orderItems.orderId, ids)).orderBy(asc(orderItems.sku)),
       this.db
         .select()
         .from(orderTransitions)
         .where(inArray(orderTransitions.orderId, ids))
         .orderBy(asc(orderTransitions.id)),
+      // An order's payment status is its latest attempt's.
+      this.db
+        .selectDistinctOn([payments.orderId], { orderId: payments.orderId, status: payments.status })
+        .from(payments)
+        .where(inArray(payments.orderId, ids))
+        .orderBy(payments.orderId, desc(payments.createdAt)),
     ]);
     return rows.map((row) =>
       toOrderDto(
         row,
         items.filter((item) => item.orderId === row.id),
         transitions.filter((transition) => transition.orderId === row.id),
+        (latestPayments.find((payment) => payment.orderId === row.id)?.status as PaymentStatus | undefined) ?? null,
       ),
     );
   }

@@ -1,9 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ActorDto, OrderStatus, type PostalAddressView } from '@shop/contracts';
+import { type ActorDto, ErrorCode, OrderStatus, type PostalAddressView } from '@shop/contracts';
+import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database } from '@shop/service-defaults';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { olderThan } from '../db/older-than';
-import { cartItems, orderItems, type OrderRow, orders, type OrdersSchema, orderTransitions } from '../db/schema';
+import {
+  cartItems,
+  LIVE_PAYMENT_STATUSES,
+  orderItems,
+  type OrderRow,
+  orders,
+  type OrdersSchema,
+  orderTransitions,
+  payments,
+} from '../db/schema';
 import { OrderEvents } from './order-events';
 import { InternalStatus, type StockState } from './order-status.machine';
 
@@ -13,6 +23,16 @@ type OrderItemRow = typeof orderItems.$inferInsert;
 export interface MovedBy {
   actorId: string | null;
   actorRole: string;
+}
+
+/** What a move checks or does while it holds the order's row (see PaymentStep). */
+export interface MoveConditions {
+  /** 409 PAYMENT_IN_PROGRESS if the order has a live payment attempt. */
+  refuseWhileLivePayment?: boolean;
+  /** Runs before the move, in its transaction; a throw leaves the order where it was. */
+  beforeMove?: (order: OrderRow, tx: Database<OrdersSchema>) => Promise<void>;
+  /** Columns set with the move (the shipment's carrier and tracking number). */
+  set?: Partial<Pick<OrderRow, 'carrier' | 'trackingNumber'>>;
 }
 
 /**
@@ -84,24 +104,48 @@ export class OrderStore {
     await this.db.delete(orders).where(and(eq(orders.id, orderId), eq(orders.status, InternalStatus.Reserving)));
   }
 
-  /** Moves the order `from` → `to` with its transition row, in one transaction; undefined if it was no longer `from`. */
+  /**
+   * Moves the order `from` → `to` with its transition row, in one transaction; undefined if it
+   * was no longer `from`. The row is locked first, so the conditions are judged against a state
+   * no payment attempt can change meanwhile: opening one locks the same row (PaymentLedger.open).
+   */
   async move(
     orderId: string,
     from: OrderStatus,
     to: OrderStatus,
     by: MovedBy,
     reason: string | null,
+    { refuseWhileLivePayment = false, beforeMove, set = {} }: MoveConditions = {},
   ): Promise<OrderRow | undefined> {
     return this.db.transaction(async (tx) => {
+      const [locked] = await tx
+        .select()
+        .from(orders)
+        .where(and(eq(orders.id, orderId), eq(orders.status, from)))
+        .for('update');
+      if (!locked) return undefined;
+      if (refuseWhileLivePayment) {
+        const [live] = await tx
+          .select({ id: payments.id })
+          .from(payments)
+          .where(and(eq(payments.orderId, orderId), inArray(payments.status, LIVE_PAYMENT_STATUSES)))
+          .limit(1);
+        if (live) {
+          throw new AppError(
+            409,
+            ErrorCode.PaymentInProgress,
+            'A payment of this order is in progress; try again once it has finished',
+          );
+        }
+      }
+      await beforeMove?.(locked, tx);
       const [row] = await tx
         .update(orders)
-        .set({ status: to, updatedAt: sql`now()` })
-        .where(and(eq(orders.id, orderId), eq(orders.status, from)))
+        .set({ ...set, status: to, updatedAt: sql`now()` })
+        .where(eq(orders.id, orderId))
         .returning();
-      if (row) {
-        await tx.insert(orderTransitions).values({ orderId, fromStatus: from, toStatus: to, ...by, reason });
-        await this.events.entered(tx, row, reason);
-      }
+      await tx.insert(orderTransitions).values({ orderId, fromStatus: from, toStatus: to, ...by, reason });
+      await this.events.entered(tx, row, reason);
       return row;
     });
   }

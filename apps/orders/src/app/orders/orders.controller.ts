@@ -43,7 +43,9 @@ export class OrdersController {
   }
 
   @Handles(OrdersContract.operations.setOrderStatus)
-  setStatus(@RpcData() { orderId, status, actor }: SetOrderStatusRequest): Promise<OrderDto> {
-    return this.lifecycle.transition(orderId, status, actor);
+  setStatus(@RpcData() { orderId, status, actor, carrier, trackingNumber }: SetOrderStatusRequest): Promise<OrderDto> {
+    // The contract requires both with `shipped` and only lets them through with it.
+    const shipment = carrier && trackingNumber ? { carrier, trackingNumber } : undefined;
+    return this.lifecycle.transition(orderId, status, actor, null, shipment);
   }
 }

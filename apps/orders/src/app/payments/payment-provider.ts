@@ -12,12 +12,21 @@ export interface ChargeRequest {
 }
 
 export type ChargeResult =
-  | { status: 'succeeded'; reference: string }
+  /** The money is held on the card until captured (at shipment) or voided. */
+  | { status: 'authorized'; reference: string }
+  /** The money is taken already (a provider that captured on its own). */
+  | { status: 'captured'; reference: string }
   /** Accepted but not final yet (Stripe may confirm later through its webhook). */
   | { status: 'processing'; reference: string }
   | { status: 'declined'; reason: string };
 
-/** Where money moves. A provider error (network, outage) is thrown; a refusal is a `declined` result. */
+/** What became of a capture: `expired` when the authorization lapsed (or was voided) first, so nothing was taken. */
+export type CaptureResult = 'captured' | 'expired';
+
+/**
+ * Where money moves: authorize at checkout, capture at shipment, void on a cancel before it.
+ * A provider error (network, outage) is thrown; a refusal is a result.
+ */
 export interface PaymentProvider {
   readonly name: 'test' | 'stripe';
   /**
@@ -25,8 +34,12 @@ export interface PaymentProvider {
    * are tokens; the test provider takes card numbers, and those are never stored.
    */
   readonly keepsPaymentMethod: boolean;
-  /** Must be idempotent per payment id: charging the same claim again never captures twice. */
-  charge(request: ChargeRequest): Promise<ChargeResult>;
+  /** Must be idempotent per payment id: authorizing the same claim again never holds twice. */
+  authorize(request: ChargeRequest): Promise<ChargeResult>;
+  /** Takes the authorized money; idempotent per attempt. */
+  capture(reference: string, paymentId: string): Promise<CaptureResult>;
+  /** Lets an authorization go without taking anything; idempotent, and done already if it lapsed. */
+  void(reference: string, paymentId: string): Promise<void>;
   /**
    * The outcome of an attempt whose answer was lost (its request died, or got no answer), asked
    * again for the same claim; `paymentMethod` is what was kept of it. An attempt that cannot be

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OrderStatus } from '@shop/contracts';
 import { DATABASE, type Database } from '@shop/service-defaults';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { olderThan } from '../db/older-than';
 import { orders, type OrdersSchema, payments } from '../db/schema';
+import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
 import { rethrowUnlessInvalidTransition } from '../orders/order-status.machine';
 import { PaymentLedger } from './payment.ledger';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
@@ -18,6 +19,7 @@ export class PaymentRecovery {
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly ledger: PaymentLedger,
+    private readonly lifecycle: OrderLifecycle,
   ) {}
 
   /**
@@ -54,8 +56,35 @@ export class PaymentRecovery {
   }
 
   /**
-   * Captured payments whose order is still pending: the request died between recording the
-   * capture and moving the order (long enough ago that it is not merely still doing so).
+   * The documented rule for authorizations that would lapse before shipment (Stripe: 7 days):
+   * once one is older than `ttlSeconds` and its order still paid, not shipped, the order is
+   * cancelled by the system (reason `authorization expiring`), which voids the authorization and
+   * returns the stock. Nobody is charged for an order that was never shipped.
+   */
+  async letGoLapsingAuthorizations(ttlSeconds: number, batch: number): Promise<void> {
+    const lapsing = await this.db
+      .select({ orderId: payments.orderId })
+      .from(payments)
+      .innerJoin(orders, eq(orders.id, payments.orderId))
+      .where(
+        and(
+          eq(payments.status, 'authorized'),
+          eq(orders.status, OrderStatus.Paid),
+          olderThan(payments.updatedAt, ttlSeconds),
+        ),
+      )
+      .limit(batch);
+    for (const { orderId } of lapsing) {
+      await this.lifecycle
+        .transition(orderId, OrderStatus.Cancelled, SYSTEM, 'authorization expiring')
+        .catch(rethrowUnlessInvalidTransition);
+      this.logger.log({ orderId }, 'Cancelled a paid order whose card authorization was about to lapse');
+    }
+  }
+
+  /**
+   * Held or captured payments whose order is still pending: the request died between recording
+   * the payment and moving the order (long enough ago that it is not merely still doing so).
    */
   async finishCaptured(olderThanSeconds: number, batch: number): Promise<void> {
     const captured = await this.db
@@ -65,7 +94,7 @@ export class PaymentRecovery {
       .where(
         and(
           eq(orders.status, OrderStatus.Pending),
-          eq(payments.status, 'succeeded'),
+          inArray(payments.status, ['authorized', 'captured']),
           olderThan(payments.updatedAt, olderThanSeconds),
         ),
       )

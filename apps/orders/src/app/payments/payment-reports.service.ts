@@ -16,7 +16,7 @@ export interface ProviderReport {
   reference: string;
 }
 
-/** A capture the provider reported. Amounts in minor units. */
+/** Money the provider reported held (authorized) or taken (captured). Amounts in minor units. */
 export interface Capture extends ProviderReport {
   amount: number;
   currency: string;
@@ -34,13 +34,14 @@ export class PaymentReports {
   ) {}
 
   /**
-   * The provider says a payment succeeded. It settles the attempt it belongs to, and only the
-   * first report moves anything: the payment leaves `processing` in one conditional update. A
-   * capture of another amount or currency than the order's is not this order's payment as the
-   * shop made it (a charge made by hand, a bug): it is logged for a person and changes nothing,
-   * neither settled nor refunded on a guess.
+   * The provider says a payment was authorized (money held) or captured (taken). It settles the
+   * attempt it belongs to, and only the first report moves anything: the payment leaves
+   * `processing` (or, for a capture, `authorized`) in one conditional update. Money of another
+   * amount or currency than the order's is not this order's payment as the shop made it (a
+   * charge made by hand, a bug): it is logged for a person and changes nothing, neither settled
+   * nor refunded on a guess.
    */
-  async captured(capture: Capture): Promise<void> {
+  async reported(status: 'authorized' | 'captured', capture: Capture): Promise<void> {
     const order = await this.db.query.orders.findFirst({ where: eq(orders.id, capture.orderId) });
     if (!order) return;
     if (capture.amount !== order.total || capture.currency !== order.currency) {
@@ -50,9 +51,11 @@ export class PaymentReports {
       );
       return;
     }
+    const attempt = reportedAttempt(capture);
     const settle = async () =>
-      (await this.ledger.move(reportedAttempt(capture), 'processing', 'succeeded', capture.reference)) ??
-      (await this.recordUnclaimed(capture));
+      (await this.ledger.move(attempt, 'processing', status, capture.reference)) ??
+      (status === 'captured' ? await this.ledger.move(attempt, 'authorized', 'captured') : undefined) ??
+      (await this.recordUnclaimed(status, capture));
     await settle().catch(rethrowUnlessInvalidTransition);
   }
 
@@ -62,20 +65,21 @@ export class PaymentReports {
   }
 
   /**
-   * A capture with no processing payment: its attempt was given up unanswered (see
-   * PaymentRecovery) before the provider reported it took the money. It is recorded now, unless
-   * it already is (a repeated webhook); if the order already has another live payment, this is a
-   * second capture and goes straight back.
+   * Money held or taken with no processing payment: its attempt was given up unanswered (see
+   * PaymentRecovery) before the provider reported it. It is recorded now, unless it already is (a
+   * repeated webhook); if the order already has another live payment, this is a second one and
+   * goes straight back (voided, or refunded).
    */
-  private async recordUnclaimed(capture: Capture): Promise<PaymentRow | undefined> {
+  private async recordUnclaimed(status: 'authorized' | 'captured', capture: Capture): Promise<PaymentRow | undefined> {
     const recorded = () => this.db.query.payments.findFirst({ where: eq(payments.providerRef, capture.reference) });
     if (await recorded()) return undefined;
-    const payment = await this.ledger.recordCapture(capture);
+    const payment = await this.ledger.recordReported(status, capture);
     if (!payment && !(await recorded())) {
-      await this.provider.refund(capture.reference, capture.orderId);
+      if (status === 'authorized') await this.provider.void(capture.reference, capture.reference);
+      else await this.provider.refund(capture.reference, capture.orderId);
       this.logger.warn(
-        { orderId: capture.orderId, reference: capture.reference },
-        'Refunded a second capture of a paid order',
+        { orderId: capture.orderId, reference: capture.reference, status },
+        'Gave back a second payment of a paid order',
       );
     }
     return payment;

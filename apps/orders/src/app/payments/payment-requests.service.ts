@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, OrderStatus, type PayOrderRequest, type PaymentDto } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database } from '@shop/service-defaults';
@@ -10,17 +10,16 @@ import { OrderRepository } from '../orders/order.repository';
 import { toPaymentDto } from './payment.mapper';
 import { NO_PROVIDER, PaymentLedger } from './payment.ledger';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
+import { providerUnavailable } from './provider-unavailable';
 import { settleAnswer } from './settle-answer';
 
 /**
- * `POST /orders/:id/pay`: charges an order's total. The payment is opened (claimed) before the
- * provider is called, so two requests can never both charge the order; a declined attempt frees
- * it for another try.
+ * `POST /orders/:id/payments`: authorizes an order's total (captured when it ships). The payment
+ * is opened (claimed) before the provider is called, so two requests can never both charge the
+ * order; a declined attempt frees it for another try.
  */
 @Injectable()
 export class PaymentRequests {
-  private readonly logger = new Logger(PaymentRequests.name);
-
   constructor(
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
@@ -42,13 +41,13 @@ export class PaymentRequests {
   private async charge(order: OrderRow, paymentMethod: string): Promise<PaymentDto> {
     // No provider charges 0 (Stripe refuses amounts under its minimum), and nothing needs charging.
     if (order.total === 0)
-      return toPaymentDto(await this.ledger.open(order, { provider: NO_PROVIDER, status: 'succeeded' }));
+      return toPaymentDto(await this.ledger.open(order, { provider: NO_PROVIDER, status: 'captured' }));
     const payment = await this.ledger.open(order, {
       paymentMethod: this.provider.keepsPaymentMethod ? paymentMethod : null,
     });
     let result;
     try {
-      result = await this.provider.charge({
+      result = await this.provider.authorize({
         orderId: order.id,
         paymentId: payment.id,
         amount: order.total,
@@ -56,16 +55,12 @@ export class PaymentRequests {
         paymentMethod,
       });
     } catch (error) {
-      // The provider may have charged before its answer was lost. The attempt stays processing,
-      // so no other can start, until the recovery job asks the provider again for this claim.
-      this.logger.warn(
-        { orderId: order.id, paymentId: payment.id, error: (error as Error).message },
-        'No answer from the payment provider; recovery will ask again',
-      );
-      throw new AppError(
-        502,
-        ErrorCode.UpstreamError,
+      // The provider may have authorized before its answer was lost. The attempt stays processing,
+      // so no other can start (nor a cancel), until the recovery job asks the provider again.
+      throw providerUnavailable(
+        error,
         'The payment provider did not answer; the outcome of this payment will be known shortly',
+        { orderId: order.id, paymentId: payment.id },
       );
     }
     const settled = await settleAnswer(this.ledger, payment, result);

@@ -1,17 +1,21 @@
-import type { PaymentStatus } from '@shop/contracts';
+import { PAYMENT_STATUSES, type PaymentStatus } from '@shop/contracts';
 import { type PaymentEffect, type PaymentState, planPaymentMove } from './payment-status.machine';
 
-const STATES: PaymentState[] = ['new', 'processing', 'succeeded', 'declined', 'refunded'];
-const STATUSES: PaymentStatus[] = ['processing', 'succeeded', 'declined', 'refunded'];
+const STATUSES: PaymentStatus[] = [...PAYMENT_STATUSES];
+const STATES: PaymentState[] = ['new', ...STATUSES];
 
 /** The payment lifecycle, written out independently of the table: from → to → what follows. */
 const EXPECTED: Record<string, PaymentEffect> = {
   'new→processing': 'none',
-  'new→succeeded': 'order-paid',
+  'new→authorized': 'order-paid',
+  'new→captured': 'order-paid',
   'processing→processing': 'none',
-  'processing→succeeded': 'order-paid',
+  'processing→authorized': 'order-paid',
+  'processing→captured': 'order-paid',
   'processing→declined': 'none',
-  'succeeded→refunded': 'none',
+  'authorized→captured': 'none',
+  'authorized→voided': 'none',
+  'captured→refunded': 'none',
 };
 
 describe('payment status machine', () => {
@@ -21,10 +25,16 @@ describe('payment status machine', () => {
     else expect(() => planPaymentMove(from, to)).toThrow(`A payment cannot go from ${from} to ${to}`);
   });
 
-  it('never takes money back out of a refunded or declined payment', () => {
+  it('never moves a refunded, voided or declined payment again', () => {
     for (const to of STATUSES) {
       expect(() => planPaymentMove('refunded', to)).toThrow();
+      expect(() => planPaymentMove('voided', to)).toThrow();
       expect(() => planPaymentMove('declined', to)).toThrow();
     }
+  });
+
+  it('captures only what was authorized, and never voids a capture', () => {
+    expect(() => planPaymentMove('processing', 'voided')).toThrow();
+    expect(() => planPaymentMove('captured', 'voided')).toThrow();
   });
 });

@@ -4,11 +4,12 @@ import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { type OrderRow, type OrdersSchema, payments } from '../db/schema';
+import { type OrderRow, orders, type OrdersSchema, payments } from '../db/schema';
 import { OrderEvents, type PaymentEventType } from '../orders/order-events';
 import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
 import { rethrowUnlessInvalidTransition } from '../orders/order-status.machine';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
+import { providerUnavailable } from './provider-unavailable';
 import { type PaymentEffect, planPaymentMove } from './payment-status.machine';
 
 export type PaymentRow = typeof payments.$inferSelect;
@@ -41,6 +42,9 @@ export class PaymentLedger {
   /**
    * Opens the order's payment for its total. A unique index allows one live or captured payment
    * per order, so two requests can never both charge it: the second gets 409 PAYMENT_IN_PROGRESS.
+   * The order's row is locked (shared) while the attempt is written and must still be pending:
+   * a cancel, which locks it too, either finished first (409 INVALID_TRANSITION here) or sees
+   * this attempt and is refused (see OrderStore.move).
    */
   async open(
     order: OrderRow,
@@ -48,23 +52,36 @@ export class PaymentLedger {
       provider = this.provider.name,
       status = 'processing',
       paymentMethod = null,
-    }: { provider?: string; status?: 'processing' | 'succeeded'; paymentMethod?: string | null } = {},
+    }: { provider?: string; status?: 'processing' | 'captured'; paymentMethod?: string | null } = {},
   ): Promise<PaymentRow> {
     const effect = planPaymentMove('new', status);
     let payment: PaymentRow;
     try {
-      [payment] = await this.db
-        .insert(payments)
-        .values({
-          id: randomUUID(),
-          orderId: order.id,
-          provider,
-          paymentMethod,
-          amount: order.total,
-          currency: order.currency ?? '',
-          status,
-        })
-        .returning();
+      payment = await this.db.transaction(async (tx) => {
+        const [pending] = await tx
+          .select({ status: orders.status })
+          .from(orders)
+          .where(eq(orders.id, order.id))
+          .for('share');
+        if (pending?.status !== OrderStatus.Pending) {
+          throw new AppError(409, ErrorCode.InvalidTransition, 'Only a pending order can be paid', {
+            extensions: { from: pending?.status, to: OrderStatus.Paid, allowed: [] },
+          });
+        }
+        const [opened] = await tx
+          .insert(payments)
+          .values({
+            id: randomUUID(),
+            orderId: order.id,
+            provider,
+            paymentMethod,
+            amount: order.total,
+            currency: order.currency ?? '',
+            status,
+          })
+          .returning();
+        return opened;
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'payments_one_live_per_order')) {
         throw new AppError(
@@ -80,16 +97,16 @@ export class PaymentLedger {
   }
 
   /**
-   * Records a capture the provider reported for which no attempt is processing (new →
-   * succeeded). Undefined when the order already has a live payment: nothing was written.
+   * Records an authorization or capture the provider reported for which no attempt is processing
+   * (new → authorized or captured). Undefined when the order already has a live payment: nothing
+   * was written.
    */
-  async recordCapture(capture: {
-    orderId: string;
-    reference: string;
-    amount: number;
-    currency: string;
-  }): Promise<PaymentRow | undefined> {
-    const effect = planPaymentMove('new', 'succeeded');
+  async recordReported(
+    status: 'authorized' | 'captured',
+    report: { orderId: string; reference: string; amount: number; currency: string },
+  ): Promise<PaymentRow | undefined> {
+    const capture = report;
+    const effect = planPaymentMove('new', status);
     const [payment] = await this.db
       .insert(payments)
       .values({
@@ -99,7 +116,7 @@ export class PaymentLedger {
         providerRef: capture.reference,
         amount: capture.amount,
         currency: capture.currency,
-        status: 'succeeded',
+        status,
       })
       .onConflictDoNothing()
       .returning();
@@ -117,9 +134,11 @@ export class PaymentLedger {
     from: PaymentStatus,
     to: PaymentStatus,
     providerRef?: string | null,
+    db: Database<OrdersSchema> = this.db,
   ): Promise<PaymentRow | undefined> {
     const effect = planPaymentMove(from, to);
-    const payment = await this.db.transaction(async (tx) => {
+    // Inside the shipment's transaction (`db` given) this is a savepoint of it.
+    const payment = await db.transaction(async (tx) => {
       const [row] = await tx
         .update(payments)
         .set({ status: to, ...(providerRef === undefined ? {} : { providerRef }), updatedAt: sql`now()` })
@@ -144,24 +163,53 @@ export class PaymentLedger {
   }
 
   /**
-   * Gives a captured payment's money back: the provider first (idempotent there, keyed by the
-   * order, so a retry after a crash is safe), then succeeded → refunded. A failed refund stays
-   * `succeeded` and recovery tries again.
+   * Takes an authorized payment's money (its order is shipping): the provider first (idempotent
+   * there, keyed by the attempt), then authorized → captured through `db` (the shipment's
+   * transaction). An authorization that lapsed first is voided, and the shipment refused with
+   * 409 AUTHORIZATION_EXPIRED; a provider out of reach, 502 PAYMENT_PROVIDER_UNAVAILABLE.
    */
-  async refund(payment: PaymentRow): Promise<void> {
-    try {
-      if (payment.providerRef) await this.provider.refund(payment.providerRef, payment.orderId);
-    } catch (error) {
-      this.logger.warn(
-        { orderId: payment.orderId, error: (error as Error).message },
-        'Refund failed; recovery will retry',
+  async capture(payment: PaymentRow, db: Database<OrdersSchema>): Promise<void> {
+    if (payment.status !== 'authorized' || !payment.providerRef) return;
+    const outcome = await this.provider.capture(payment.providerRef, payment.id).catch((error: unknown) => {
+      throw providerUnavailable(error, 'The payment provider did not answer; the order was not shipped', {
+        paymentId: payment.id,
+      });
+    });
+    if (outcome === 'expired') {
+      await this.move(eq(payments.id, payment.id), 'authorized', 'voided');
+      throw new AppError(
+        409,
+        ErrorCode.AuthorizationExpired,
+        'The card authorization expired before shipment; the order cannot ship unpaid (cancel it)',
       );
-      return;
     }
-    await this.move(eq(payments.id, payment.id), 'succeeded', 'refunded');
+    await this.move(eq(payments.id, payment.id), 'authorized', 'captured', undefined, db);
   }
 
-  /** Carries out a captured payment's effect again: its request died before the order was moved. */
+  /**
+   * Lets go of a cancelled order's money: an authorization is voided, a capture refunded; the
+   * provider first (idempotent there, so a retry after a crash is safe), then the move. A failed
+   * call leaves the payment as it was, and recovery tries again.
+   */
+  async release(payment: PaymentRow): Promise<void> {
+    const which = eq(payments.id, payment.id);
+    try {
+      if (payment.status === 'authorized') {
+        if (payment.providerRef) await this.provider.void(payment.providerRef, payment.id);
+        await this.move(which, 'authorized', 'voided');
+      } else if (payment.status === 'captured') {
+        if (payment.providerRef) await this.provider.refund(payment.providerRef, payment.orderId);
+        await this.move(which, 'captured', 'refunded');
+      }
+    } catch (error) {
+      this.logger.warn(
+        { orderId: payment.orderId, status: payment.status, error: (error as Error).message },
+        'Releasing the payment failed; recovery will retry',
+      );
+    }
+  }
+
+  /** Carries out a held or captured payment's effect again: its request died before the order was moved. */
   finishCaptured(payment: PaymentRow): Promise<void> {
     return this.follow(payment, 'order-paid').catch(rethrowUnlessInvalidTransition);
   }
@@ -171,8 +219,10 @@ export class PaymentLedger {
   }
 
   /**
-   * Captured money for an order that was cancelled meanwhile (e.g. it expired) goes straight back,
-   * and the 409 INVALID_TRANSITION says so; a background caller has no one to tell, and lets it pass.
+   * Money held or captured for an order that was cancelled meanwhile is released at once (voided
+   * or refunded), and the 409 INVALID_TRANSITION says so; a background caller has no one to tell,
+   * and lets it pass. A cancel of a pending order is refused while it has a live payment, so this
+   * is the last line, not the way.
    */
   private async markOrderPaid(payment: PaymentRow): Promise<void> {
     const reason =
@@ -185,11 +235,11 @@ export class PaymentLedger {
       rethrowUnlessInvalidTransition(error);
       // Paid already: by this very payment (one live payment per order), through another path.
       if (error.options.extensions?.from !== OrderStatus.Cancelled) return;
-      await this.refund(payment);
+      await this.release(payment);
       throw new AppError(
         409,
         ErrorCode.InvalidTransition,
-        'The order was cancelled before the payment completed; it was refunded',
+        'The order was cancelled before the payment completed; the payment was released',
       );
     }
   }

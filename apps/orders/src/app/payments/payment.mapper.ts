@@ -8,5 +8,7 @@ export const toPaymentDto = (payment: typeof payments.$inferSelect): PaymentDto 
   status: payment.status as PaymentStatus,
   amount: payment.amount,
   currency: payment.currency,
+  providerReference: payment.providerRef,
   createdAt: payment.createdAt.toISOString(),
+  updatedAt: payment.updatedAt.toISOString(),
 });

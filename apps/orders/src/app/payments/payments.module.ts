@@ -4,18 +4,19 @@ import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 import { OrdersModule } from '../orders/orders.module';
 import { PaymentLedger } from './payment.ledger';
 import { PAYMENT_PROVIDER } from './payment-provider';
+import { PaymentQueries } from './payment-queries.service';
 import { PaymentRecovery } from './payment-recovery.service';
 import { PaymentReports } from './payment-reports.service';
 import { PaymentRequests } from './payment-requests.service';
 import { PaymentsController } from './payments.controller';
-import { RefundService } from './refund.service';
+import { PaymentSettlement } from './payment-settlement.service';
 import { StripePaymentProvider } from './stripe-payment.provider';
 import { StripeWebhookService } from './stripe-webhook.service';
 import { TestPaymentProvider } from './test-payment.provider';
 
 /**
  * Payments: charging orders (request path), the provider's reports (webhooks), finishing what
- * requests left half-way (for recovery), and refunds. `PaymentLedger` is the one writer of the
+ * requests left half-way (for recovery), and settlement (capture at shipment, void or refund on cancel). `PaymentLedger` is the one writer of the
  * `payments` table, every write a move of the payment machine.
  */
 @Module({
@@ -37,11 +38,12 @@ import { TestPaymentProvider } from './test-payment.provider';
     },
     PaymentLedger,
     PaymentRequests,
+    PaymentQueries,
     PaymentReports,
     PaymentRecovery,
-    RefundService,
+    PaymentSettlement,
     StripeWebhookService,
   ],
-  exports: [PaymentRecovery, RefundService],
+  exports: [PaymentRecovery, PaymentSettlement],
 })
 export class PaymentsModule {}

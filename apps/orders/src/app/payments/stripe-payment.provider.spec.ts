@@ -10,23 +10,27 @@ import {
 } from './stripe-payment.provider';
 
 describe('chargeResult', () => {
-  it('captures a succeeded intent', () => {
-    expect(chargeResult({ id: 'pi_1', status: 'succeeded' })).toEqual({ status: 'succeeded', reference: 'pi_1' });
+  it('authorizes an intent that requires capture', () => {
+    expect(chargeResult({ id: 'pi_1', status: 'requires_capture' })).toEqual({
+      status: 'authorized',
+      reference: 'pi_1',
+    });
+  });
+
+  it('records a succeeded intent as captured', () => {
+    expect(chargeResult({ id: 'pi_1', status: 'succeeded' })).toEqual({ status: 'captured', reference: 'pi_1' });
   });
 
   it('declines a canceled intent', () => {
     expect(chargeResult({ id: 'pi_1', status: 'canceled' })).toEqual({ status: 'declined', reason: 'canceled' });
   });
 
-  it.each([
-    'processing',
-    'requires_action',
-    'requires_capture',
-    'requires_confirmation',
-    'requires_payment_method',
-  ] as const)('leaves a %s intent to the webhook', (status) => {
-    expect(chargeResult({ id: 'pi_1', status })).toEqual({ status: 'processing', reference: 'pi_1' });
-  });
+  it.each(['processing', 'requires_action', 'requires_confirmation', 'requires_payment_method'] as const)(
+    'leaves a %s intent to the webhook',
+    (status) => {
+      expect(chargeResult({ id: 'pi_1', status })).toEqual({ status: 'processing', reference: 'pi_1' });
+    },
+  );
 });
 
 describe('StripePaymentProvider', () => {
@@ -45,7 +49,7 @@ describe('StripePaymentProvider', () => {
     const started = Date.now();
     try {
       await expect(
-        provider.charge({
+        provider.authorize({
           orderId: 'o1',
           paymentId: 'p1',
           amount: 100,

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { ChargeRequest, ChargeResult, PaymentProvider } from './payment-provider';
+import type { CaptureResult, ChargeRequest, ChargeResult, PaymentProvider } from './payment-provider';
 
 export interface StripeSettings {
   secretKey: string;
@@ -8,6 +8,9 @@ export interface StripeSettings {
   /** Per attempt; the SDK's own default is 80 s. */
   timeoutMs: number;
 }
+
+/** How far a webhook's signature time may be from now, in the past or the future (Stripe's default). */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 /** Network retries of one call by the SDK, each with the same idempotency key. */
 export const STRIPE_NETWORK_RETRIES = 2;
@@ -24,7 +27,9 @@ export function stripeCallBoundMs(timeoutMs: number): number {
 }
 
 /**
- * Charges through Stripe PaymentIntents, confirmed at once with the given PaymentMethod. The
+ * Authorizes through Stripe PaymentIntents with manual capture, confirmed at once with the given
+ * PaymentMethod; the intent is captured when the order ships and cancelled (voided) when the
+ * order is cancelled before. Every call carries an idempotency key. The
  * Stripe idempotency key names the order and the claimed payment row, so asking again for the
  * same claim (the SDK's retries, the recovery job after a lost answer) gets the same
  * PaymentIntent instead of a second charge, while another attempt, say with another card after a
@@ -44,7 +49,7 @@ export class StripePaymentProvider implements PaymentProvider {
     });
   }
 
-  async charge({ orderId, paymentId, amount, currency, paymentMethod }: ChargeRequest): Promise<ChargeResult> {
+  async authorize({ orderId, paymentId, amount, currency, paymentMethod }: ChargeRequest): Promise<ChargeResult> {
     try {
       const intent = await this.stripe.paymentIntents.create(
         {
@@ -52,6 +57,8 @@ export class StripePaymentProvider implements PaymentProvider {
           currency: currency.toLowerCase(),
           payment_method: paymentMethod,
           confirm: true,
+          // Held at checkout, taken at shipment: a cancel before it costs the customer nothing.
+          capture_method: 'manual',
           // Card only, no redirects: the API has no page to come back to.
           automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
           metadata: { orderId, paymentId },
@@ -69,7 +76,27 @@ export class StripePaymentProvider implements PaymentProvider {
   /** The same request under the same key: Stripe answers what it answered the first time. */
   async replay({ paymentMethod, ...request }: Parameters<PaymentProvider['replay']>[0]): Promise<ChargeResult> {
     if (paymentMethod === null) return { status: 'declined', reason: 'unanswered' };
-    return this.charge({ ...request, paymentMethod });
+    return this.authorize({ ...request, paymentMethod });
+  }
+
+  async capture(reference: string, paymentId: string): Promise<CaptureResult> {
+    try {
+      await this.stripe.paymentIntents.capture(reference, {}, { idempotencyKey: `capture-${paymentId}` });
+      return 'captured';
+    } catch (error) {
+      // Stripe cancels an uncaptured intent when its authorization lapses (7 days for cards).
+      if (intentStatusOf(error) === 'canceled') return 'expired';
+      throw error;
+    }
+  }
+
+  async void(reference: string, paymentId: string): Promise<void> {
+    try {
+      await this.stripe.paymentIntents.cancel(reference, {}, { idempotencyKey: `void-${paymentId}` });
+    } catch (error) {
+      // Lapsed already: nothing is held.
+      if (intentStatusOf(error) !== 'canceled') throw error;
+    }
   }
 
   async refund(reference: string, orderId: string): Promise<void> {
@@ -80,9 +107,20 @@ export class StripePaymentProvider implements PaymentProvider {
     );
   }
 
-  /** The event, if `signature` is Stripe's for exactly this payload and recent; throws otherwise. */
-  verifyEvent(payload: string, signature: string): Stripe.Event {
-    return this.stripe.webhooks.constructEvent(payload, signature, this.settings.webhookSecret);
+  /**
+   * The event, if `signature` is Stripe's for exactly this payload and signed within
+   * WEBHOOK_TOLERANCE_SECONDS of now, either way; throws otherwise. The SDK judges only the
+   * past: a timestamp ahead of the clock by more than the tolerance is refused here.
+   */
+  verifyEvent(payload: string, signature: string, nowSeconds = Math.floor(Date.now() / 1000)): Stripe.Event {
+    const signedAt = Number(/(?:^|,)\s*t=(\d+)/.exec(signature)?.[1]);
+    if (signedAt > nowSeconds + WEBHOOK_TOLERANCE_SECONDS) throw new Error('The signature is dated in the future');
+    return this.stripe.webhooks.constructEvent(
+      payload,
+      signature,
+      this.settings.webhookSecret,
+      WEBHOOK_TOLERANCE_SECONDS,
+    );
   }
 }
 
@@ -101,12 +139,20 @@ export function declineOf(error: unknown): ChargeResult | undefined {
   return undefined;
 }
 
+/** The status of the PaymentIntent a refused call names (Stripe's `payment_intent_unexpected_state`). */
+function intentStatusOf(error: unknown): string | undefined {
+  if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) return undefined;
+  return error.payment_intent?.status;
+}
+
 /**
- * A confirmed PaymentIntent that did not throw is captured (`succeeded`), refused (`canceled`)
- * or still on its way (anything else: 3-D Secure, bank processing). The webhook settles the last.
+ * A confirmed PaymentIntent that did not throw is authorized (`requires_capture`), captured
+ * (`succeeded`), refused (`canceled`) or still on its way (anything else: 3-D Secure, bank
+ * processing). The webhook settles the last.
  */
 export function chargeResult(intent: Pick<Stripe.PaymentIntent, 'id' | 'status'>): ChargeResult {
-  if (intent.status === 'succeeded') return { status: 'succeeded', reference: intent.id };
+  if (intent.status === 'requires_capture') return { status: 'authorized', reference: intent.id };
+  if (intent.status === 'succeeded') return { status: 'captured', reference: intent.id };
   if (intent.status === 'canceled') return { status: 'declined', reason: 'canceled' };
   return { status: 'processing', reference: intent.id };
 }

@@ -25,18 +25,26 @@ export class StripeWebhookService {
       throw new AppError(
         400,
         ErrorCode.InvalidSignature,
-        'The Stripe-Signature does not match this payload, or is too old',
+        'The Stripe-Signature does not match this payload, or is too old or dated in the future',
       );
     }
-    if (event.type === 'payment_intent.succeeded' || event.type === 'payment_intent.payment_failed') {
+    if (
+      event.type === 'payment_intent.amount_capturable_updated' ||
+      event.type === 'payment_intent.succeeded' ||
+      event.type === 'payment_intent.payment_failed'
+    ) {
       const intent = event.data.object;
       const orderId = intent.metadata?.orderId;
       // Intents this shop did not create (no or a foreign order id) are none of its business.
       if (orderId && isUUID(orderId)) {
         const report = { orderId, paymentId: intent.metadata?.paymentId, reference: intent.id };
-        if (event.type === 'payment_intent.succeeded') {
+        const currency = (intent.currency ?? '').toUpperCase();
+        if (event.type === 'payment_intent.amount_capturable_updated') {
+          // Manual capture: the money is held (authorized) until the order ships.
+          await this.reports.reported('authorized', { ...report, amount: intent.amount_capturable, currency });
+        } else if (event.type === 'payment_intent.succeeded') {
           const amount = intent.amount_received || intent.amount;
-          await this.reports.captured({ ...report, amount, currency: (intent.currency ?? '').toUpperCase() });
+          await this.reports.reported('captured', { ...report, amount, currency });
         } else await this.reports.failed(report);
       }
     }

@@ -1,12 +1,12 @@
 import { TestPaymentProvider } from './test-payment.provider';
 
 const charge = (paymentMethod: string) =>
-  new TestPaymentProvider().charge({ orderId: 'o1', amount: 100, currency: 'USD', paymentMethod, paymentId: 'p1' });
+  new TestPaymentProvider().authorize({ orderId: 'o1', amount: 100, currency: 'USD', paymentMethod, paymentId: 'p1' });
 
 describe('TestPaymentProvider', () => {
-  it('approves 4242 4242 4242 4242 however it is spaced', async () => {
-    await expect(charge('4242 4242 4242 4242')).resolves.toEqual({ status: 'succeeded', reference: 'test_o1' });
-    await expect(charge('4242-4242-4242-4242')).resolves.toMatchObject({ status: 'succeeded' });
+  it('authorizes 4242 4242 4242 4242 however it is spaced', async () => {
+    await expect(charge('4242 4242 4242 4242')).resolves.toEqual({ status: 'authorized', reference: 'test_o1' });
+    await expect(charge('4242-4242-4242-4242')).resolves.toMatchObject({ status: 'authorized' });
   });
 
   it('declines 4000 0000 0000 0002 and any other number', async () => {

@@ -9,8 +9,8 @@ import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 import { OrderLifecycle, SYSTEM } from '../orders/order-lifecycle.service';
 import { OrderStore } from '../orders/order.store';
 import { PaymentRecovery } from '../payments/payment-recovery.service';
-import { RefundService } from '../payments/refund.service';
-import { InternalStatus, rethrowUnlessInvalidTransition, STOCK_FOR_STATUS } from '../orders/order-status.machine';
+import { PaymentSettlement } from '../payments/payment-settlement.service';
+import { InternalStatus, rethrowUnlessMoveRefused, STOCK_FOR_STATUS } from '../orders/order-status.machine';
 
 /** Orders handled per step and round, so one round stays short. */
 const BATCH = 100;
@@ -33,7 +33,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
     private readonly lifecycle: OrderLifecycle,
     private readonly store: OrderStore,
     private readonly idempotency: IdempotencyService,
-    private readonly refunds: RefundService,
+    private readonly settlement: PaymentSettlement,
     private readonly payments: PaymentRecovery,
   ) {}
 
@@ -60,7 +60,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
       this.resolvePayments,
       this.expireUnpaid,
       this.syncStock,
-      this.refundCancelled,
+      this.releaseCancelled,
       this.purgeKeys,
     ]) {
       try {
@@ -102,10 +102,9 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
       )
       .limit(BATCH);
     for (const { id } of expired) {
-      // A payment or the customer moved it first: nothing left to expire.
-      await this.lifecycle
-        .transition(id, OrderStatus.Cancelled, SYSTEM, 'expired')
-        .catch(rethrowUnlessInvalidTransition);
+      // A payment or the customer moved it first: nothing left to expire. A payment in flight
+      // keeps it: once settled, the order is paid, or expires a round later.
+      await this.lifecycle.transition(id, OrderStatus.Cancelled, SYSTEM, 'expired').catch(rethrowUnlessMoveRefused);
     }
   }
 
@@ -130,10 +129,11 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
   private async resolvePayments(): Promise<void> {
     await this.payments.resolveUnanswered(this.config.recovery.stuckAfterSeconds, BATCH);
     await this.payments.finishCaptured(this.config.recovery.stuckAfterSeconds, BATCH);
+    await this.payments.letGoLapsingAuthorizations(this.config.recovery.authorizationTtlSeconds, BATCH);
   }
 
-  private refundCancelled(): Promise<void> {
-    return this.refunds.refundOutstanding(this.config.recovery.stuckAfterSeconds);
+  private releaseCancelled(): Promise<void> {
+    return this.settlement.releaseOutstanding(this.config.recovery.stuckAfterSeconds);
   }
 
   private purgeKeys(): Promise<void> {
