@@ -25,7 +25,7 @@ export class AccountMailer implements OnModuleInit {
 
   onModuleInit(): void {
     if (!this.config.accountMailDrop) {
-      this.logger.warn('Password-reset and verification links are not emailed yet: no delivery is configured');
+      this.logger.log('Password-reset and verification links are not emailed yet: no delivery is configured');
     }
   }
 
