@@ -182,7 +182,10 @@ async function placeOrder(base, admin) {
   const order = await http(
     'POST',
     `${base}/orders`,
-    { items: [{ productId: product.body.id, quantity: 2 }] },
+    {
+      items: [{ productId: product.body.id, quantity: 2 }],
+      shippingAddress: { name: 'CI', line1: '1 Main St', city: 'London', country: 'GB' },
+    },
     { authorization: `Bearer ${await token(customer)}`, 'idempotency-key': randomUUID() },
   );
   if (order.status !== 201) throw new Error(`placing an order: ${order.status} ${JSON.stringify(order.body)}`);

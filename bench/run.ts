@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { Client } from 'pg';
 import { bearer, createShopClient } from '@shop/api-client';
-import { accessToken, ADMIN_ENV, HttpClient, TEST_ADMIN, TestSystem } from '@shop/testing';
+import { accessToken, ADMIN_ENV, HttpClient, TEST_ADDRESS, TEST_ADMIN, TestSystem } from '@shop/testing';
 import type { LoadResult, LoadSpec } from './load';
 import { summarizeProfile, type ProfileSummary } from './profile-summary';
 
@@ -245,7 +245,9 @@ async function main(): Promise<void> {
       method: 'POST',
       paths: ['/api/v1/orders'],
       tokens: data.tokens,
-      bodies: data.contended.map((productId) => JSON.stringify({ items: [{ productId, quantity: 1 }] })),
+      bodies: data.contended.map((productId) =>
+        JSON.stringify({ items: [{ productId, quantity: 1 }], shippingAddress: TEST_ADDRESS }),
+      ),
     });
     const { left } = await query<{ left: string }>(
       system.databaseUrl('catalog'),

@@ -236,7 +236,7 @@ describe('docker/compose.yaml', () => {
     expect(services.rabbitmq.healthcheck?.test).toEqual(['CMD', 'rabbitmq-diagnostics', '-q', 'ping']);
     expect(Object.keys(needs('auth')).sort()).toEqual(['postgres', 'rabbitmq']);
     expect(Object.keys(needs('catalog')).sort()).toEqual(['postgres', 'rabbitmq', 'redis']);
-    expect(Object.keys(needs('orders')).sort()).toEqual(['catalog', 'postgres', 'rabbitmq']);
+    expect(Object.keys(needs('orders')).sort()).toEqual(['auth', 'catalog', 'postgres', 'rabbitmq']);
     expect(Object.keys(needs('notifications')).sort()).toEqual(['auth', 'postgres', 'rabbitmq']);
     expect(Object.keys(needs('gateway')).sort()).toEqual(['auth', 'catalog', 'orders']);
     for (const app of APPS) {
@@ -277,6 +277,7 @@ describe('docker/compose.yaml', () => {
     for (const [app, port] of Object.entries(TCP_APPS)) {
       expect(gateway[`${app.toUpperCase()}_SERVICE_URL`]).toBe(`tcp://${app}:${port}`);
     }
+    expect(services.orders.environment?.AUTH_SERVICE_URL).toBe('tcp://auth:4001');
     expect(services.orders.environment?.CATALOG_SERVICE_URL).toBe('tcp://catalog:4002');
     expect(services.orders.environment?.NOTIFICATIONS_SERVICE_URL).toBe('tcp://notifications:4004');
     expect(services.notifications.environment?.AUTH_SERVICE_URL).toBe('tcp://auth:4001');

@@ -223,9 +223,9 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
     }
   });
 
-  it('lets only the gateway (and orders for catalog and notifications, notifications for auth) reach the TCP ports', () => {
+  it('lets only the gateway (and orders for auth, catalog and notifications, notifications for auth) reach the TCP ports', () => {
     const callers: Record<string, string[]> = {
-      auth: ['gateway', 'notifications'],
+      auth: ['gateway', 'orders', 'notifications'],
       catalog: ['gateway', 'orders'],
       orders: ['gateway'],
       notifications: ['gateway', 'orders'],
@@ -309,6 +309,7 @@ describe.each(['default-values.yaml', 'production-values.yaml'])('rendered with 
       const port = named(objects, 'Service', `shop-${app}`).spec.ports[0].port;
       expect(gatewayEnv[`${app.toUpperCase()}_SERVICE_URL`].value).toBe(`tcp://shop-${app}:${port}`);
     }
+    expect(envOf(containersOf(deployment('orders'))[0]).AUTH_SERVICE_URL.value).toBe('tcp://shop-auth:4001');
     expect(envOf(containersOf(deployment('orders'))[0]).CATALOG_SERVICE_URL.value).toBe('tcp://shop-catalog:4002');
   });
 

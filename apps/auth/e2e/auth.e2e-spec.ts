@@ -44,6 +44,8 @@ describe('register', () => {
       email: 'grace@example.com',
       name: 'Grace',
       role: 'customer',
+      status: 'active',
+      emailVerified: false,
       phone: null,
       notifications: { email: true, sms: false },
       createdAt: expect.any(String),

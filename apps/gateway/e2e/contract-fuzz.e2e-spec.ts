@@ -9,6 +9,9 @@ import {
   OpenApiConformance,
   TEST_ADMIN,
   TestSystem,
+  type SmtpSink,
+  startSmtpSink,
+  TEST_ADDRESS,
 } from '@shop/testing';
 import fc from 'fast-check';
 
@@ -31,7 +34,7 @@ jest.setTimeout(Math.max(120_000, RUNS * 4_000));
  * is about other data, not the field's form: a category that does not exist, a version that
  * disagrees with If-Match, a minimum above the maximum.
  */
-const CROSS_FIELD = new Set(['categoryId', 'parentId', 'version', 'If-Match', 'minPrice']);
+const CROSS_FIELD = new Set(['categoryId', 'parentId', 'version', 'If-Match', 'minPrice', 'shippingAddressId']);
 const FORM_CODES = new Set(['VALIDATION_FAILED', 'MALFORMED_JSON', 'BODY_TOO_DEEP']);
 
 type Identity = 'anonymous' | 'customer' | 'admin';
@@ -44,10 +47,19 @@ const tokens: Partial<Record<Identity, string>> = {};
 /** Ids of rows that exist (or existed): valid requests draw from them as well as from random UUIDs. */
 const knownIds = new Set<string>();
 
+let smtp: SmtpSink;
+
 beforeAll(async () => {
+  // Every route's app runs, notifications too (GET /notifications), with a mail server to send to.
+  smtp = await startSmtpSink();
   system = await TestSystem.start({
     label: 'fuzz',
-    env: { auth: ADMIN_ENV, gateway: { AUTH_THROTTLE_LIMIT: '100000', THROTTLE_LIMIT: '100000' } },
+    notifications: true,
+    env: {
+      auth: ADMIN_ENV,
+      gateway: { AUTH_THROTTLE_LIMIT: '100000', THROTTLE_LIMIT: '100000' },
+      notifications: { SMTP_URL: smtp.url },
+    },
   });
   document = (await system.http.get('/docs-json')).body;
   tokens.admin = await accessToken(system, TEST_ADMIN);
@@ -64,14 +76,19 @@ beforeAll(async () => {
   knownIds.add(product.body.id);
   const order = await system.http.post(
     '/api/v1/orders',
-    { items: [{ productId: product.body.id, quantity: 1 }] },
+    { items: [{ productId: product.body.id, quantity: 1 }], shippingAddress: TEST_ADDRESS },
     { token: tokens.customer },
   );
   knownIds.add(order.body.id);
+  const address = await system.http.post('/api/v1/auth/me/addresses', TEST_ADDRESS, { token: tokens.customer });
+  knownIds.add(address.body.id);
   arbitraries = new OpenApiArbitraries(document, () => [...knownIds]);
   conformance = new OpenApiConformance(document);
 });
-afterAll(() => system?.stop());
+afterAll(async () => {
+  await system?.stop();
+  await smtp?.stop();
+});
 
 async function send(method: string, request: FuzzRequest, identity: Identity): Promise<ApiResponse> {
   const query = new URLSearchParams(request.query).toString();
@@ -102,6 +119,20 @@ const OPERATIONS = [
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
   'GET /api/v1/auth/me',
+  'PATCH /api/v1/auth/me',
+  'POST /api/v1/auth/change-password',
+  'POST /api/v1/auth/password-reset',
+  'POST /api/v1/auth/password-reset/confirm',
+  'POST /api/v1/auth/verify-email',
+  'POST /api/v1/auth/verify-email/resend',
+  'GET /api/v1/auth/me/addresses',
+  'POST /api/v1/auth/me/addresses',
+  'PATCH /api/v1/auth/me/addresses/{id}',
+  'GET /api/v1/users',
+  'GET /api/v1/users/{id}',
+  'PATCH /api/v1/users/{id}',
+  'POST /api/v1/users/{id}/disable',
+  'POST /api/v1/users/{id}/enable',
   'GET /health/live',
   'GET /health/ready',
   'GET /api/v1/products',
@@ -128,7 +159,9 @@ const OPERATIONS = [
   'GET /api/v1/orders/{id}/payments',
   'GET /api/v1/payments/{id}',
   'POST /api/v1/payments/webhooks/stripe',
+  'GET /api/v1/notifications',
   // Deletes last: they take away the rows the others draw on.
+  'DELETE /api/v1/auth/me/addresses/{id}',
   'DELETE /api/v1/products/{id}',
   'DELETE /api/v1/categories/{id}',
 ];

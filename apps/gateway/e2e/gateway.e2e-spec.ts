@@ -8,6 +8,7 @@ import {
   TEST_DATABASE_URL,
   TestSystem,
   waitFor,
+  TEST_ADDRESS,
 } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -171,7 +172,7 @@ describe('request id', () => {
         'an order the catalog refuses for stock (409 through orders)',
         409,
         '/api/v1/orders',
-        () => ({ items: [{ productId, quantity: 1000 }] }),
+        () => ({ items: [{ productId, quantity: 1000 }], shippingAddress: TEST_ADDRESS }),
       ],
     ])('is on the lines that gateway, orders and catalog write for %s', async (_, status, path, body) => {
       const requestId = `hop-${randomUUID()}`;

@@ -7,6 +7,7 @@ import {
   signedToken,
   TEST_ADMIN,
   TestSystem,
+  TEST_ADDRESS,
 } from '@shop/testing';
 
 let system: TestSystem;
@@ -68,7 +69,7 @@ describe('GET /metrics', () => {
     const order = () =>
       system.http.post(
         '/api/v1/orders',
-        { items: [{ productId: lastOne.body.id, quantity: 1 }] },
+        { items: [{ productId: lastOne.body.id, quantity: 1 }], shippingAddress: TEST_ADDRESS },
         { token: buyer.token },
       );
     expect([(await order()).status, (await order()).status]).toEqual([201, 409]);

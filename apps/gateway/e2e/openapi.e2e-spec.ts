@@ -19,7 +19,12 @@ type Schema = { $ref?: string; type?: string; allOf?: unknown[]; oneOf?: unknown
 
 const PROBLEM = 'application/problem+json';
 /** POSTs that take no body; any other POST, PUT or PATCH must document one. */
-const BODYLESS_WRITES = ['POST /api/v1/orders/{id}/cancel'];
+const BODYLESS_WRITES = [
+  'POST /api/v1/orders/{id}/cancel',
+  'POST /api/v1/auth/verify-email/resend',
+  'POST /api/v1/users/{id}/disable',
+  'POST /api/v1/users/{id}/enable',
+];
 
 beforeAll(async () => {
   system = await TestSystem.start({ label: 'openapi', env: { gateway: { AUTH_THROTTLE_LIMIT: '1000' } } });

@@ -1,4 +1,4 @@
-import { freePort, HttpClient, ROOT, waitFor } from '@shop/testing';
+import { freePort, HttpClient, ROOT, TEST_ADDRESS, waitFor } from '@shop/testing';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,7 +128,11 @@ it('serves the auth flow on embedded databases, stops on Ctrl-C, and keeps the d
     { sku: 'COF-001', name: 'Espresso beans', price: 2490, currency: 'EUR', stock: 5 },
     { token: admin },
   );
-  const order = await http.post('/api/v1/orders', { items: [{ productId: product.body.id, quantity: 2 }] }, { token });
+  const order = await http.post(
+    '/api/v1/orders',
+    { items: [{ productId: product.body.id, quantity: 2 }], shippingAddress: TEST_ADDRESS },
+    { token },
+  );
   expect(order.status).toBe(201);
   const paid = await http.post(
     `/api/v1/orders/${order.body.id}/payments`,

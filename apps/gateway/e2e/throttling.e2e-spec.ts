@@ -20,6 +20,10 @@ const login = (ip: string, email = 'a@example.com', client: HttpClient = system.
   client.post('/api/v1/auth/login', { email, password: 'whatever1' }, from(ip));
 const register = (ip: string, email = 'a@example.com') =>
   system.http.post('/api/v1/auth/register', { email, password: 'another-password', name: 'R' }, from(ip));
+const resetPassword = (ip: string, email = 'a@example.com') =>
+  system.http.post('/api/v1/auth/password-reset', { email }, from(ip));
+const confirmReset = (ip: string) =>
+  system.http.post('/api/v1/auth/password-reset/confirm', { token: 'forged', password: 'new-password-1' }, from(ip));
 
 async function statuses(count: number, request: () => Promise<{ status: number }>): Promise<number[]> {
   const result = [];
@@ -32,6 +36,8 @@ describe('rate limits', () => {
   it.each([
     ['login', login, 401],
     ['register', register, 201],
+    ['password reset requests', resetPassword, 202],
+    ['password reset confirmations', confirmReset, 400],
   ])('limits %s more strictly, with 429 RATE_LIMITED and Retry-After', async (_, attempt, allowed) => {
     const ip = newClientIp();
     expect(await statuses(4, () => attempt(ip, `${randomUUID()}@example.com`))).toEqual([
@@ -49,6 +55,17 @@ describe('rate limits', () => {
     expect(limited.headers.get('ratelimit-limit')).toBe('3');
     expect(limited.headers.get('ratelimit-remaining')).toBe('0');
     expect(limited.headers.get('ratelimit-reset')).toBe(limited.headers.get('retry-after'));
+  });
+
+  it('limits resending the verification link as strictly', async () => {
+    const credentials = { email: `${randomUUID()}@example.com`, password: 'another-password' };
+    expect(
+      (await system.http.post('/api/v1/auth/register', { ...credentials, name: 'R' }, from(newClientIp()))).status,
+    ).toBe(201);
+    const token = (await system.http.post('/api/v1/auth/login', credentials, from(newClientIp()))).body.accessToken;
+    const ip = newClientIp();
+    const resend = () => system.http.post('/api/v1/auth/verify-email/resend', undefined, { token, ...from(ip) });
+    expect(await statuses(4, resend)).toEqual([204, 204, 204, 429]);
   });
 
   it('counts login and register against one auth budget per address', async () => {

@@ -1,4 +1,4 @@
-import { accessToken, ADMIN_ENV, TEST_ADMIN, type TestSystem, TestSystem as System } from '@shop/testing';
+import { accessToken, ADMIN_ENV, TEST_ADDRESS, TEST_ADMIN, type TestSystem, TestSystem as System } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 
@@ -80,7 +80,11 @@ export async function newProduct(system: TestSystem, admin: string, fields: { pr
 export async function placeOrder(system: TestSystem, token: string, productId: string, quantity = 1) {
   const headers = { 'idempotency-key': randomUUID() };
   for (let attempt = 1; ; attempt++) {
-    const response = await system.http.post('/api/v1/orders', { items: [{ productId, quantity }] }, { token, headers });
+    const response = await system.http.post(
+      '/api/v1/orders',
+      { items: [{ productId, quantity }], shippingAddress: TEST_ADDRESS },
+      { token, headers },
+    );
     if (response.status === 201) return response.body as { id: string; total: number };
     // 409 IDEMPOTENCY_KEY_IN_USE: the lost attempt is still running; its outcome comes with a later retry.
     const lost = response.status === 503 || response.status === 504 || response.body?.code === 'IDEMPOTENCY_KEY_IN_USE';

@@ -1,4 +1,12 @@
-import { accessToken, ADMIN_ENV, type ApiResponse, type BackendName, TEST_ADMIN, TestSystem } from '@shop/testing';
+import {
+  accessToken,
+  ADMIN_ENV,
+  type ApiResponse,
+  type BackendName,
+  TEST_ADDRESS,
+  TEST_ADMIN,
+  TestSystem,
+} from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 
@@ -40,7 +48,7 @@ export const placeOrder = (
   token: string,
   body: object = {},
   headers: Record<string, string> = {},
-) => system.http.post('/api/v1/orders', body, { token, headers });
+) => system.http.post('/api/v1/orders', { shippingAddress: TEST_ADDRESS, ...body }, { token, headers });
 
 export function expectProblem(response: ApiResponse, status: number, code: string) {
   expect({ status: response.status, code: response.body?.code }).toEqual({ status, code });

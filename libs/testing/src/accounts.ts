@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { TestSystem } from './test-system';
 
+/** A shipping address any test order can be placed with (`POST /orders` requires one). */
+export const TEST_ADDRESS = {
+  name: 'Ada Lovelace',
+  line1: '12 St James’s Square',
+  city: 'London',
+  postalCode: 'SW1Y 4LE',
+  country: 'GB',
+};
+
 /** Pass as `env: { auth: ADMIN_ENV }` so the system starts with this admin account. */
 export const TEST_ADMIN = { email: 'admin@shop.test', password: 'admin-password-1' };
 export const ADMIN_ENV = { ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password };

@@ -3,6 +3,7 @@
  * is not the one competing for the CPU). Run with `node -r tools/register.cjs load-runner.ts
  * <config.json> <results.json>`; it stops by itself after `durationMs`.
  */
+import { TEST_ADDRESS } from './accounts';
 import { randomInt, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -56,7 +57,10 @@ const SCENARIOS: Scenario[] = [
     // Each with its own Idempotency-Key, so an order placed by a request that then failed can
     // be told from one nobody asked for.
     request: (c) => {
-      const init = json(pick(c.tokens), { items: [{ productId: pick(c.productIds), quantity: 1 }] });
+      const init = json(pick(c.tokens), {
+        items: [{ productId: pick(c.productIds), quantity: 1 }],
+        shippingAddress: TEST_ADDRESS,
+      });
       return ['/api/v1/orders', { ...init, headers: { ...init.headers, 'idempotency-key': randomUUID() } }];
     },
   },

@@ -258,7 +258,12 @@ export class TestSystem {
       ? urls('notifications')
       : `tcp://127.0.0.1:${this.absentNotificationsPort}`;
     if (name === 'orders')
-      return { CATALOG_SERVICE_URL: urls('catalog'), NOTIFICATIONS_SERVICE_URL: notifications, ...own };
+      return {
+        AUTH_SERVICE_URL: urls('auth'),
+        CATALOG_SERVICE_URL: urls('catalog'),
+        NOTIFICATIONS_SERVICE_URL: notifications,
+        ...own,
+      };
     if (name === 'notifications') return { AUTH_SERVICE_URL: urls('auth'), ...own };
     if (name === 'gateway') {
       return {

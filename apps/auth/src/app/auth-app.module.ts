@@ -1,8 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfigModule, EventsModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
+import { AddressesModule } from './addresses/addresses.module';
+import { AdminUsersModule } from './admin-users/admin-users.module';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config';
 import { schema } from './db/schema';
+import { EmailVerificationModule } from './email-verification/email-verification.module';
+import { PasswordsModule } from './passwords/passwords.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
 
@@ -21,6 +25,10 @@ export class AuthAppModule {
         AppConfigModule.forRoot(AUTH_CONFIG, config),
         UsersModule,
         SessionsModule,
+        AddressesModule,
+        PasswordsModule,
+        EmailVerificationModule,
+        AdminUsersModule,
       ],
     };
   }

@@ -15,3 +15,19 @@ describe('loadAuthConfig: DATA_DIR', () => {
     expect(config.jwtSecret).toBe('s'.repeat(64));
   });
 });
+
+describe('loadAuthConfig: ACCOUNT_MAIL_DROP', () => {
+  const secret = 'x'.repeat(64);
+
+  it('is read outside production', () => {
+    expect(loadAuthConfig({ JWT_SECRET: secret, ACCOUNT_MAIL_DROP: '/tmp/mail.jsonl' }).accountMailDrop).toBe(
+      '/tmp/mail.jsonl',
+    );
+  });
+
+  it('stops a production start: whoever reads the file could take over any account', () => {
+    expect(() =>
+      loadAuthConfig({ NODE_ENV: 'production', JWT_SECRET: secret, ACCOUNT_MAIL_DROP: '/tmp/mail.jsonl' }),
+    ).toThrow(/ACCOUNT_MAIL_DROP: is for tests only/);
+  });
+});

@@ -2,7 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuthGuardModule, JwtAuthGuard } from '@shop/auth-guard';
 import { loggingModule } from '@shop/service-defaults';
+import { AddressesController } from './auth/addresses.controller';
 import { AuthController } from './auth/auth.controller';
+import { UsersController } from './auth/users.controller';
 import { CartController } from './cart/cart.controller';
 import { CategoriesController } from './catalog/categories.controller';
 import { ProductsController } from './catalog/products.controller';
@@ -32,6 +34,8 @@ export class GatewayModule {
       ],
       controllers: [
         AuthController,
+        AddressesController,
+        UsersController,
         MetricsController,
         ProductsController,
         StockAdjustmentsController,

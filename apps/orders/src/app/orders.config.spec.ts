@@ -10,6 +10,7 @@ describe('loadOrdersConfig', () => {
       address: { host: '127.0.0.1', port: 4003 },
       healthPort: undefined,
       database: { url: undefined, dataDir: '.data/orders' },
+      auth: { address: [{ host: '127.0.0.1', port: 4001 }], timeoutMs: 5000 },
       catalog: { address: [{ host: '127.0.0.1', port: 4002 }], timeoutMs: 5000 },
       recovery: {
         intervalMs: 15_000,
@@ -63,14 +64,16 @@ describe('loadOrdersConfig', () => {
     expect(loadOrdersConfig({ NODE_ENV: 'production', PAYMENT_PROVIDER: 'test' }).stripe).toBeUndefined();
   });
 
-  it('reads where the catalog listens and how long orders and stuck requests may last', () => {
+  it('reads where auth and the catalog listen and how long orders and stuck requests may last', () => {
     const config = loadOrdersConfig({
+      AUTH_SERVICE_URL: 'tcp://auth.internal:7001',
       CATALOG_SERVICE_URL: 'tcp://catalog.internal:7000',
       RPC_TIMEOUT_MS: '1500',
       ORDER_TTL_SECONDS: '600',
       RECOVERY_INTERVAL_MS: '250',
       STUCK_ORDER_SECONDS: '5',
     });
+    expect(config.auth).toEqual({ address: [{ host: 'auth.internal', port: 7001 }], timeoutMs: 1500 });
     expect(config.catalog).toEqual({ address: [{ host: 'catalog.internal', port: 7000 }], timeoutMs: 1500 });
     expect(config.recovery).toEqual({
       intervalMs: 250,

@@ -13,6 +13,7 @@ import { stripeCallBoundMs } from './payments/stripe-payment.provider';
 const schema = z
   .object({
     ...microserviceEnv(4003),
+    AUTH_SERVICE_URL: tcpUrl(4001),
     CATALOG_SERVICE_URL: tcpUrl(4002),
     RPC_TIMEOUT_MS: positiveInt(5000),
     ORDER_TTL_SECONDS: positiveInt(30 * 60),
@@ -83,6 +84,7 @@ export function loadOrdersConfig(env: Record<string, string | undefined>) {
     ...microserviceSettings('orders', values),
     events: loadEventsConfig('orders', env),
     production: values.NODE_ENV === 'production',
+    auth: { address: values.AUTH_SERVICE_URL, timeoutMs: values.RPC_TIMEOUT_MS },
     catalog: { address: values.CATALOG_SERVICE_URL, timeoutMs: values.RPC_TIMEOUT_MS },
     recovery: {
       intervalMs: values.RECOVERY_INTERVAL_MS,

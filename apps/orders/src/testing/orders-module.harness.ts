@@ -3,6 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { type ActorDto, Role } from '@shop/contracts';
 import {
   AppConfigModule,
+  AuthApi,
   CatalogApi,
   DATABASE,
   type Database,
@@ -26,6 +27,7 @@ import {
 import { PaymentsModule } from '../app/payments/payments.module';
 import { TestPaymentProvider } from '../app/payments/test-payment.provider';
 import { RecoveryModule } from '../app/recovery/recovery.module';
+import { FakeAddressBook } from './fake-address-book';
 import { FakeCatalog } from './fake-catalog';
 
 /** The test provider, recording the captures, voids and refunds it is asked for (by reference). */
@@ -63,19 +65,21 @@ export interface OrdersHarness {
   get<T>(type: Type<T>): T;
   db: Database<OrdersSchema>;
   catalog: FakeCatalog;
+  addressBook: FakeAddressBook;
   provider: CountingPaymentProvider;
   close(): Promise<void>;
 }
 
 /**
  * The orders app's real feature modules in this process, on a fresh in-memory PGlite database
- * with the app's migrations, the catalog replaced by {@link FakeCatalog}. Recovery's timer is
+ * with the app's migrations, the catalog replaced by {@link FakeCatalog} and the address book by {@link FakeAddressBook}. Recovery's timer is
  * left idle (tests run its rounds themselves).
  */
 export async function startOrdersModules(): Promise<OrdersHarness> {
   // Module tests provoke failures on purpose; their warnings are noise here.
   Logger.overrideLogger(false);
   const catalog = new FakeCatalog();
+  const addressBook = new FakeAddressBook();
   const provider = new CountingPaymentProvider();
   const module: TestingModule = await Test.createTestingModule({
     imports: [
@@ -95,6 +99,8 @@ export async function startOrdersModules(): Promise<OrdersHarness> {
   })
     .overrideProvider(CatalogApi)
     .useValue(catalog)
+    .overrideProvider(AuthApi)
+    .useValue(addressBook)
     .overrideProvider(PAYMENT_PROVIDER)
     .useValue(provider)
     .compile();
@@ -103,6 +109,7 @@ export async function startOrdersModules(): Promise<OrdersHarness> {
     get: (type) => module.get(type),
     db: module.get(DATABASE),
     catalog,
+    addressBook,
     provider,
     close: () => module.close(),
   };

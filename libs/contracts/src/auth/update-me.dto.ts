@@ -29,7 +29,13 @@ export class UpdateMeDto {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ example: '+447700900123', nullable: true, description: 'E.164; null removes it.' })
+  @ApiPropertyOptional({
+    type: String,
+    pattern: E164.source,
+    example: '+447700900123',
+    nullable: true,
+    description: 'E.164; null removes it.',
+  })
   @OmittableOrNull()
   @IsString()
   @Matches(E164, { message: 'phone must be in E.164 form, e.g. +447700900123' })

@@ -6,16 +6,20 @@ import {
   IsIn,
   IsInt,
   IsString,
+  IsDefined,
   IsUUID,
   Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { PostalAddressDto } from '../auth/address.dto';
 import { MAX_ORDER_LINES, StockLineDto } from '../catalog/reservation.dto';
+import { IsId } from '../id.decorator';
 import { Omittable } from '../omittable.decorator';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../page.query';
 import { decimalInteger, NOT_BLANK, trimmed } from '../transforms';
@@ -25,7 +29,10 @@ import { ORDER_STATUSES, type OrderStatus } from './order-status';
 /** What the `Idempotency-Key` header may hold: short and plain, so it is safe to store and log. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 
-/** POST /orders. No `items` (or an empty body) checks out the caller's cart. Prices are never taken from the client. */
+/**
+ * POST /orders. No `items` checks out the caller's cart. Prices are never taken from the client.
+ * Exactly one of `shippingAddressId` and `shippingAddress` says where it goes.
+ */
 export class CreateOrderDto {
   @ApiPropertyOptional({
     type: [StockLineDto],
@@ -39,6 +46,28 @@ export class CreateOrderDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ORDER_LINES)
   items?: StockLineDto[];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'An address from your book. Either this or `shippingAddress`.' })
+  @ValidateIf((dto: CreateOrderDto) => dto.shippingAddress === undefined || dto.shippingAddressId !== undefined)
+  @IsDefined({ message: 'shippingAddressId or shippingAddress is required' })
+  @IsId()
+  @ValidateBy({
+    name: 'notBesideShippingAddress',
+    validator: {
+      validate: (_, args) => (args?.object as CreateOrderDto).shippingAddress === undefined,
+      defaultMessage: () => 'give shippingAddressId or shippingAddress, not both',
+    },
+  })
+  shippingAddressId?: string;
+
+  @ApiPropertyOptional({
+    type: PostalAddressDto,
+    description: 'Where to ship, given here. Either this or `shippingAddressId`.',
+  })
+  @Omittable()
+  @ValidateNested()
+  @Type(() => PostalAddressDto)
+  shippingAddress?: PostalAddressDto;
 }
 
 export class CreateOrderRequest extends CreateOrderDto {

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PostalAddressView } from '../auth/address.dto';
 import { PageOf } from '../page.dto';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
 import { PAYMENT_STATUSES, type PaymentStatus } from './payment.dto';
@@ -70,6 +71,14 @@ export class OrderDto {
 
   @ApiProperty({ description: 'ISO 4217.', example: 'USD' })
   currency: string;
+
+  @ApiProperty({
+    type: PostalAddressView,
+    nullable: true,
+    description:
+      'A copy taken when the order was placed: editing or deleting the book entry never changes it. Null only on orders placed before addresses existed.',
+  })
+  shippingAddress: PostalAddressView | null;
 
   @ApiProperty({
     enum: [...PAYMENT_STATUSES, null],

@@ -15,8 +15,9 @@ export class AccessTokenIssuer {
     this.ttlSeconds = config.accessTokenTtl;
   }
 
-  issue(user: { id: string; role: Role }): string {
-    return sign({ role: user.role }, this.key, {
+  /** `sid` names the session (the refresh-token family), so a password change can keep the caller's own open. */
+  issue(user: { id: string; role: Role }, sessionId: string): string {
+    return sign({ role: user.role, sid: sessionId }, this.key, {
       algorithm: JWT_ALGORITHM,
       subject: user.id,
       expiresIn: this.ttlSeconds,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ErrorCode, type LoginDto, type TokenPairDto } from '@shop/contracts';
+import { ErrorCode, type LoginDto, type TokenPairDto, UserStatus } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { businessMetrics, DATABASE, type Database } from '@shop/service-defaults';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
@@ -9,11 +9,20 @@ import { PasswordHasher } from '../credentials/password-hasher';
 import { type AuthSchema, refreshTokens, users } from '../db/schema';
 import { normalizeEmail } from '../users/user.mapper';
 import { AccessTokenIssuer } from './access-token.issuer';
-import { formatRefreshToken, hashSecret, newRefreshToken, parseRefreshToken, type RefreshToken } from './refresh-token';
+import {
+  formatOpaqueToken,
+  hashSecret,
+  newOpaqueToken,
+  type OpaqueToken,
+  parseOpaqueToken,
+} from '../credentials/opaque-token';
 
-type Executor = Pick<Database<AuthSchema>, 'insert'>;
+type Transaction = Parameters<Parameters<Database<AuthSchema>['transaction']>[0]>[0];
+type UserRow = typeof users.$inferSelect;
 
 const invalidCredentials = () => new AppError(401, ErrorCode.InvalidCredentials, 'Email or password is incorrect');
+export const accountDisabled = () =>
+  new AppError(401, ErrorCode.AccountDisabled, 'This account is disabled; ask an administrator');
 const invalidRefreshToken = () =>
   new AppError(401, ErrorCode.InvalidRefreshToken, 'The refresh token is invalid, expired or already used');
 
@@ -26,7 +35,10 @@ export class SessionService {
     private readonly accessTokens: AccessTokenIssuer,
   ) {}
 
-  /** Unknown email and wrong password take the same time and give the same answer. */
+  /**
+   * Unknown email and wrong password take the same time and give the same answer. Only the right
+   * password learns that an account is disabled.
+   */
   async login(dto: LoginDto): Promise<TokenPairDto> {
     const user = await this.db.query.users.findFirst({ where: eq(users.email, normalizeEmail(dto.email)) });
     const valid = await this.hasher.verify(user?.passwordHash, dto.password);
@@ -34,7 +46,13 @@ export class SessionService {
       businessMetrics.loginFailures.inc();
       throw invalidCredentials();
     }
-    return this.issuePair(this.db, user, randomUUID());
+    const pair = await this.db.transaction(async (tx) => {
+      const current = await this.lockUser(tx, user.id);
+      // The password changed while it was being verified: the old one opens nothing.
+      if (current?.passwordHash !== user.passwordHash) throw invalidCredentials();
+      return this.issuePair(tx, current, randomUUID());
+    });
+    return pair;
   }
 
   /**
@@ -43,10 +61,16 @@ export class SessionService {
    * family is revoked.
    */
   async refresh(value: string): Promise<TokenPairDto> {
-    const token = parseRefreshToken(value);
+    const token = parseOpaqueToken(value);
     if (!token) throw invalidRefreshToken();
 
     const pair = await this.db.transaction(async (tx) => {
+      // The user's row first, then the token's: the order a disable or password change takes
+      // them in, so the two never wait on each other in a circle.
+      const [owner] = await tx.select({ userId: refreshTokens.userId }).from(refreshTokens).where(this.matches(token));
+      if (!owner) return null;
+      const user = await this.lockUser(tx, owner.userId);
+      if (!user) return null;
       const [consumed] = await tx
         .update(refreshTokens)
         .set({ usedAt: sql`now()` })
@@ -59,9 +83,8 @@ export class SessionService {
           ),
         )
         .returning({ userId: refreshTokens.userId, familyId: refreshTokens.familyId });
-      if (!consumed) return null;
-      const user = await tx.query.users.findFirst({ where: eq(users.id, consumed.userId) });
-      return user ? this.issuePair(tx, user, consumed.familyId) : null;
+      // The role and status are read now: a role change takes effect at the next refresh.
+      return consumed ? this.issuePair(tx, user, consumed.familyId) : null;
     });
     if (pair) return pair;
 
@@ -71,7 +94,7 @@ export class SessionService {
 
   /** Idempotent: logging out with a token that no longer works is not an error. */
   async logout(value: string): Promise<void> {
-    const token = parseRefreshToken(value);
+    const token = parseOpaqueToken(value);
     if (!token) return;
     await this.db
       .update(refreshTokens)
@@ -79,7 +102,18 @@ export class SessionService {
       .where(and(this.matches(token), isNull(refreshTokens.revokedAt)));
   }
 
-  private async revokeFamilyIfReused(token: RefreshToken): Promise<void> {
+  /**
+   * The user's row, share-locked until the session is written: disabling an account or changing
+   * its password updates that row before revoking sessions, so a login or refresh either commits
+   * its token before that revocation (which then revokes it) or sees the new row. Disabled: 401.
+   */
+  private async lockUser(tx: Transaction, userId: string): Promise<UserRow | undefined> {
+    const [user] = await tx.select().from(users).where(eq(users.id, userId)).for('share');
+    if (user?.status === UserStatus.Disabled) throw accountDisabled();
+    return user;
+  }
+
+  private async revokeFamilyIfReused(token: OpaqueToken): Promise<void> {
     const reused = await this.db.query.refreshTokens.findFirst({
       where: and(this.matches(token), sql`${refreshTokens.usedAt} is not null`),
       columns: { familyId: true },
@@ -91,17 +125,13 @@ export class SessionService {
       .where(and(eq(refreshTokens.familyId, reused.familyId), isNull(refreshTokens.revokedAt)));
   }
 
-  private matches(token: RefreshToken) {
+  private matches(token: OpaqueToken) {
     return and(eq(refreshTokens.id, token.id), eq(refreshTokens.secretHash, hashSecret(token.secret)));
   }
 
-  private async issuePair(
-    executor: Executor,
-    user: typeof users.$inferSelect,
-    familyId: string,
-  ): Promise<TokenPairDto> {
-    const refreshToken = newRefreshToken();
-    await executor.insert(refreshTokens).values({
+  private async issuePair(tx: Transaction, user: UserRow, familyId: string): Promise<TokenPairDto> {
+    const refreshToken = newOpaqueToken();
+    await tx.insert(refreshTokens).values({
       id: refreshToken.id,
       userId: user.id,
       familyId,
@@ -109,8 +139,8 @@ export class SessionService {
       expiresAt: new Date(Date.now() + this.config.refreshTokenTtl * 1000),
     });
     return {
-      accessToken: this.accessTokens.issue(user),
-      refreshToken: formatRefreshToken(refreshToken),
+      accessToken: this.accessTokens.issue(user, familyId),
+      refreshToken: formatOpaqueToken(refreshToken),
       tokenType: 'Bearer',
       expiresIn: this.accessTokens.ttlSeconds,
     };

@@ -14,6 +14,8 @@ export function toUserDto(user: UserRow): UserDto {
     role: user.role,
     phone: user.phone,
     notifications: { email: user.notifyEmail, sms: user.notifySms },
+    status: user.status,
+    emailVerified: user.emailVerifiedAt !== null,
     createdAt: user.createdAt.toISOString(),
   };
 }

@@ -4,6 +4,7 @@ import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database, onUniqueViolation, Outbox, type Transaction } from '@shop/service-defaults';
 import { eq, sql } from 'drizzle-orm';
 import { PasswordHasher } from '../credentials/password-hasher';
+import { EmailVerification } from '../email-verification/email-verification.service';
 import { type AuthSchema, refreshTokens, users } from '../db/schema';
 import { normalizeEmail, toUserDto, toUserEventPayload, type UserRow } from './user.mapper';
 
@@ -14,22 +15,27 @@ export class UserService {
   constructor(
     @Inject(DATABASE) private readonly db: Database<AuthSchema>,
     private readonly hasher: PasswordHasher,
+    private readonly verification: EmailVerification,
     private readonly outbox: Outbox,
   ) {}
 
-  /** Self-registration always creates a customer; the role is not the caller's to choose. */
+  /**
+   * Self-registration always creates a customer; the role is not the caller's to choose. The
+   * account and its first verification token are written together; the link is mailed after.
+   */
   async register(dto: RegisterDto): Promise<UserDto> {
     const passwordHash = await this.hasher.hash(dto.password);
-    const user = await onUniqueViolation('users_email_key', emailTaken, () =>
+    const { user, sendVerification } = await onUniqueViolation('users_email_key', emailTaken, () =>
       this.db.transaction(async (tx) => {
         const [row] = await tx
           .insert(users)
           .values({ email: normalizeEmail(dto.email), name: dto.name, role: Role.Customer, passwordHash })
           .returning();
         await this.recordEvent(tx, 'user.registered', row);
-        return row;
+        return { user: row, sendVerification: await this.verification.issue(tx, row) };
       }),
     );
+    await sendVerification();
     return toUserDto(user);
   }
 

@@ -20,13 +20,14 @@ export class OrdersController {
     summary: 'Place an order',
     description:
       'Reserves the stock and prices every line from the catalog. Without `items`, checks out your cart and empties it. ' +
-      'Prices or totals in the body are refused. The order stays `pending` until paid, and expires if unpaid.',
+      'Prices or totals in the body are refused. The order stays `pending` until paid, and expires if unpaid. ' +
+      'Ships to `shippingAddressId` (from your address book) or an inline `shippingAddress`, exactly one; the order keeps a copy.',
   })
   @ApiCreatedResponse({ type: OrderDto })
   @ApiProblems({
     ...BAD_BODY_PROBLEMS,
     401: 'UNAUTHORIZED',
-    404: 'NOT_FOUND (extensions.products: unknown product ids)',
+    404: 'NOT_FOUND (extensions.products: unknown product ids; or shippingAddressId is not in your address book)',
     409: 'INSUFFICIENT_STOCK (extensions.products: [{productId, requested, available}]), IDEMPOTENCY_KEY_IN_USE',
     422: 'CART_EMPTY, MIXED_CURRENCIES, IDEMPOTENCY_KEY_REUSED',
     ...COMMON_PROBLEMS,

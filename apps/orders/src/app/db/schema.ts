@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { PostalAddressView } from '@shop/contracts';
 import {
   bigserial,
   check,
@@ -36,6 +37,8 @@ export const orders = pgTable(
      * outlived its idempotency claim (the first request died after placing) finds this order.
      */
     idempotencyKey: text('idempotency_key'),
+    /** Where it ships: a copy of the address at checkout, so the address book can change freely. Null on orders from before. */
+    shippingAddress: jsonb('shipping_address').$type<PostalAddressView>(),
     /** Set together when the order ships. */
     carrier: text('carrier'),
     trackingNumber: text('tracking_number'),

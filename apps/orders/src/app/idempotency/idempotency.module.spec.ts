@@ -1,6 +1,7 @@
 import { ErrorCode } from '@shop/contracts';
 import { eq } from 'drizzle-orm';
 import { customer, type OrdersHarness, startOrdersModules } from '../../testing/orders-module.harness';
+import { SHIP_TO } from '../../testing/fake-address-book';
 import { orders } from '../db/schema';
 import { OrderPlacement } from '../orders/order-placement.service';
 
@@ -13,7 +14,12 @@ describe('Idempotency-Key (IdempotencyModule through order placement, on PGlite)
   it('places one order for one key, however many requests carry it at once', async () => {
     const product = shop.catalog.addProduct({ stock: 100 });
     const actor = customer();
-    const request = { actor, idempotencyKey: 'checkout-1', items: [{ productId: product.id, quantity: 2 }] };
+    const request = {
+      actor,
+      shippingAddress: SHIP_TO,
+      idempotencyKey: 'checkout-1',
+      items: [{ productId: product.id, quantity: 2 }],
+    };
     const answers = await Promise.all(Array.from({ length: 10 }, () => shop.get(OrderPlacement).create(request)));
     expect(new Set(answers.map((order) => order.id)).size).toBe(1);
     expect(await shop.db.select().from(orders).where(eq(orders.userId, actor.id))).toHaveLength(1);
@@ -27,14 +33,21 @@ describe('Idempotency-Key (IdempotencyModule through order placement, on PGlite)
     const actor = customer();
     await shop.get(OrderPlacement).create({
       actor,
+      shippingAddress: SHIP_TO,
       idempotencyKey: 'k',
       items: [{ productId: product.id, quantity: 1 }],
     });
     await expect(
-      shop.get(OrderPlacement).create({ actor, idempotencyKey: 'k', items: [{ productId: product.id, quantity: 2 }] }),
+      shop.get(OrderPlacement).create({
+        actor,
+        shippingAddress: SHIP_TO,
+        idempotencyKey: 'k',
+        items: [{ productId: product.id, quantity: 2 }],
+      }),
     ).rejects.toMatchObject({ status: 422, code: ErrorCode.IdempotencyKeyReused });
     const other = await shop.get(OrderPlacement).create({
       actor: customer(),
+      shippingAddress: SHIP_TO,
       idempotencyKey: 'k',
       items: [{ productId: product.id, quantity: 1 }],
     });
@@ -44,7 +57,12 @@ describe('Idempotency-Key (IdempotencyModule through order placement, on PGlite)
 
   it('gives the key back when the first attempt failed in a way worth retrying', async () => {
     const product = shop.catalog.addProduct({ stock: 3 });
-    const request = { actor: customer(), idempotencyKey: 'retry-me', items: [{ productId: product.id, quantity: 1 }] };
+    const request = {
+      actor: customer(),
+      shippingAddress: SHIP_TO,
+      idempotencyKey: 'retry-me',
+      items: [{ productId: product.id, quantity: 1 }],
+    };
     shop.catalog.failNext('reserve');
     await expect(shop.get(OrderPlacement).create(request)).rejects.toMatchObject({ status: 503 });
     const order = await shop.get(OrderPlacement).create(request);

@@ -1,6 +1,7 @@
 import { ErrorCode, OrderStatus } from '@shop/contracts';
 import { eq } from 'drizzle-orm';
 import { customer, type OrdersHarness, startOrdersModules } from '../../testing/orders-module.harness';
+import { SHIP_TO } from '../../testing/fake-address-book';
 import { orders, outbox } from '../db/schema';
 import { OrderPlacement } from './order-placement.service';
 
@@ -16,7 +17,11 @@ afterAll(() => shop?.close());
 describe('placing orders (OrdersModule on PGlite, catalog faked)', () => {
   it("places an order at the catalog's prices, pending with its stock held", async () => {
     const product = shop.catalog.addProduct({ price: 1250, stock: 10 });
-    const order = await placement.create({ actor: customer(), items: [{ productId: product.id, quantity: 3 }] });
+    const order = await placement.create({
+      actor: customer(),
+      shippingAddress: SHIP_TO,
+      items: [{ productId: product.id, quantity: 3 }],
+    });
     expect(order).toMatchObject({ status: OrderStatus.Pending, total: 3750, currency: 'USD' });
     expect(shop.catalog.stockOf(product.id)).toBe(7);
     expect(shop.catalog.reservations.get(order.id)?.status).toBe('reserved');
@@ -40,7 +45,11 @@ describe('placing orders (OrdersModule on PGlite, catalog faked)', () => {
     const product = shop.catalog.addProduct({ stock: 5 });
     const outcomes = await Promise.allSettled(
       Array.from({ length: 20 }, () =>
-        placement.create({ actor: customer(), items: [{ productId: product.id, quantity: 1 }] }),
+        placement.create({
+          actor: customer(),
+          shippingAddress: SHIP_TO,
+          items: [{ productId: product.id, quantity: 1 }],
+        }),
       ),
     );
     const placed = outcomes.filter((outcome) => outcome.status === 'fulfilled');
@@ -59,7 +68,11 @@ describe('placing orders (OrdersModule on PGlite, catalog faked)', () => {
     const product = shop.catalog.addProduct({ stock: 4 });
     shop.catalog.failNext('reserve');
     await expect(
-      placement.create({ actor: customer(), items: [{ productId: product.id, quantity: 2 }] }),
+      placement.create({
+        actor: customer(),
+        shippingAddress: SHIP_TO,
+        items: [{ productId: product.id, quantity: 2 }],
+      }),
     ).rejects.toMatchObject({ status: 503 });
     const released = [...shop.catalog.calls].reverse().find((call) => call.call === 'release');
     expect(released).toBeDefined();
@@ -69,5 +82,36 @@ describe('placing orders (OrdersModule on PGlite, catalog faked)', () => {
       shop.catalog.reserve({ orderId: released!.orderId!, lines: [{ productId: product.id, quantity: 2 }] }),
     ).rejects.toMatchObject({ code: ErrorCode.ReservationReleased });
     expect(shop.catalog.stockOf(product.id)).toBe(4);
+  });
+});
+
+describe('the shipping address of an order (address book faked)', () => {
+  it('keeps a copy of the book entry it was placed with, which later edits do not change', async () => {
+    const product = shop.catalog.addProduct({ stock: 10 });
+    const actor = customer();
+    const entry = shop.addressBook.add(actor.id, { ...SHIP_TO, line2: 'Flat 3' });
+    const order = await placement.create({
+      actor,
+      shippingAddressId: entry.id,
+      items: [{ productId: product.id, quantity: 1 }],
+    });
+    shop.addressBook.edit(entry.id, { line1: '99 Elsewhere Rd' });
+    const [row] = await shop.db.select().from(orders).where(eq(orders.id, order.id));
+    const copy = { ...SHIP_TO, line2: 'Flat 3', region: null, postalCode: null, phone: null };
+    expect(order.shippingAddress).toEqual(copy);
+    expect(row.shippingAddress).toEqual(copy);
+  });
+
+  it("refuses someone else's book entry as not found, and reserves nothing", async () => {
+    const product = shop.catalog.addProduct({ stock: 10 });
+    const entry = shop.addressBook.add(customer().id, SHIP_TO);
+    await expect(
+      placement.create({
+        actor: customer(),
+        shippingAddressId: entry.id,
+        items: [{ productId: product.id, quantity: 1 }],
+      }),
+    ).rejects.toMatchObject({ status: 404, code: ErrorCode.NotFound });
+    expect(shop.catalog.stockOf(product.id)).toBe(10);
   });
 });

@@ -4,11 +4,19 @@ import {
   type CreateOrderRequest,
   ErrorCode,
   type OrderDto,
+  type PostalAddressView,
   type ReservationDto,
   type StockLineDto,
 } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { businessMetrics, CatalogApi, DATABASE, type Database, isUniqueViolation } from '@shop/service-defaults';
+import {
+  AuthApi,
+  businessMetrics,
+  CatalogApi,
+  DATABASE,
+  type Database,
+  isUniqueViolation,
+} from '@shop/service-defaults';
 import { and, asc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { cartItems, orders, type OrdersSchema } from '../db/schema';
@@ -33,25 +41,60 @@ export class OrderPlacement {
   constructor(
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
     private readonly catalog: CatalogApi,
+    private readonly auth: AuthApi,
     private readonly idempotency: IdempotencyService,
     private readonly repository: OrderRepository,
     private readonly store: OrderStore,
   ) {}
 
-  create({ actor, idempotencyKey, items }: CreateOrderRequest): Promise<OrderDto> {
-    return this.idempotency.run(actor.id, idempotencyKey, { operation: 'create-order', items: items ?? null }, () =>
-      this.place(actor, items, idempotencyKey),
+  create({ actor, idempotencyKey, items, shippingAddressId, shippingAddress }: CreateOrderRequest): Promise<OrderDto> {
+    const fingerprint = {
+      operation: 'create-order',
+      items: items ?? null,
+      shippingAddressId: shippingAddressId ?? null,
+      shippingAddress: shippingAddress ?? null,
+    };
+    return this.idempotency.run(actor.id, idempotencyKey, fingerprint, async () =>
+      this.place(actor, items, await this.shipTo(actor, { shippingAddressId, shippingAddress }), idempotencyKey),
     );
   }
 
-  private async place(actor: ActorDto, items: StockLineDto[] | undefined, idempotencyKey?: string): Promise<OrderDto> {
+  /** The copy of the address the order keeps: from the caller's book (someone else's entry is 404), or as given. */
+  private async shipTo(
+    actor: ActorDto,
+    { shippingAddressId, shippingAddress }: Pick<CreateOrderRequest, 'shippingAddressId' | 'shippingAddress'>,
+  ): Promise<PostalAddressView> {
+    const address = shippingAddressId
+      ? await this.auth.getAddress({ userId: actor.id, addressId: shippingAddressId })
+      : shippingAddress;
+    if (!address)
+      throw new AppError(400, ErrorCode.ValidationFailed, 'shippingAddressId or shippingAddress is required');
+    const { name, line1, line2, city, region, postalCode, country, phone } = address;
+    return {
+      name,
+      line1,
+      line2: line2 || null,
+      city,
+      region: region || null,
+      postalCode: postalCode || null,
+      country,
+      phone: phone || null,
+    };
+  }
+
+  private async place(
+    actor: ActorDto,
+    items: StockLineDto[] | undefined,
+    shippingAddress: PostalAddressView,
+    idempotencyKey?: string,
+  ): Promise<OrderDto> {
     const fromCart = items === undefined;
     const lines = mergeLines(fromCart ? await this.cartLines(actor.id) : items);
     if (!lines.length) throw new AppError(422, ErrorCode.CartEmpty, 'Your cart is empty');
 
     const orderId = randomUUID();
     try {
-      await this.store.insertReserving(orderId, actor.id, idempotencyKey);
+      await this.store.insertReserving(orderId, actor.id, shippingAddress, idempotencyKey);
     } catch (error) {
       if (idempotencyKey && isUniqueViolation(error, 'orders_user_idempotency_key_idx'))
         return this.placedBefore(actor, idempotencyKey);

@@ -27,6 +27,7 @@ export function toOrderDto(
     paymentStatus,
     carrier: order.carrier,
     trackingNumber: order.trackingNumber,
+    shippingAddress: order.shippingAddress ?? null,
     transitions: transitions.map((transition) => ({
       from: transition.fromStatus as OrderStatus | null,
       to: transition.toStatus as OrderStatus,

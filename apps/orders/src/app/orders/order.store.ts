@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ActorDto, ErrorCode, OrderStatus } from '@shop/contracts';
+import { type ActorDto, ErrorCode, OrderStatus, type PostalAddressView } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database } from '@shop/service-defaults';
 import { and, eq, inArray, sql } from 'drizzle-orm';
@@ -48,10 +48,20 @@ export class OrderStore {
   ) {}
 
   /** The row of an order being placed, written before the catalog is asked, so a crash leaves a trace. */
-  async insertReserving(orderId: string, userId: string, idempotencyKey: string | undefined): Promise<void> {
-    await this.db
-      .insert(orders)
-      .values({ id: orderId, userId, status: InternalStatus.Reserving, stock: 'unknown', idempotencyKey });
+  async insertReserving(
+    orderId: string,
+    userId: string,
+    shippingAddress: PostalAddressView,
+    idempotencyKey: string | undefined,
+  ): Promise<void> {
+    await this.db.insert(orders).values({
+      id: orderId,
+      userId,
+      status: InternalStatus.Reserving,
+      stock: 'unknown',
+      shippingAddress,
+      idempotencyKey,
+    });
   }
 
   /**

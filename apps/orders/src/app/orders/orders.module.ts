@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthClientModule } from '../auth-client/auth-client.module';
 import { CatalogClientModule } from '../catalog-client/catalog-client.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { OrderEvents } from './order-events';
@@ -14,7 +15,7 @@ import { OrdersController } from './orders.controller';
  * through both.
  */
 @Module({
-  imports: [CatalogClientModule, IdempotencyModule],
+  imports: [AuthClientModule, CatalogClientModule, IdempotencyModule],
   controllers: [OrdersController],
   providers: [OrderRepository, OrderStore, OrderEvents, OrderLifecycle, OrderPlacement],
   exports: [OrderRepository, OrderStore, OrderEvents, OrderLifecycle],

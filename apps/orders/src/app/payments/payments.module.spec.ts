@@ -2,6 +2,7 @@ import { ErrorCode, OrderStatus } from '@shop/contracts';
 import { eq } from 'drizzle-orm';
 import { ADMIN, customer, type OrdersHarness, startOrdersModules } from '../../testing/orders-module.harness';
 import { randomUUID } from 'node:crypto';
+import { SHIP_TO } from '../../testing/fake-address-book';
 import { orders, payments } from '../db/schema';
 import { OrderLifecycle } from '../orders/order-lifecycle.service';
 import { OrderPlacement } from '../orders/order-placement.service';
@@ -17,7 +18,9 @@ afterAll(() => shop?.close());
 async function pendingOrder(stock = 10) {
   const product = shop.catalog.addProduct({ price: 990, stock });
   const actor = customer();
-  const order = await shop.get(OrderPlacement).create({ actor, items: [{ productId: product.id, quantity: 2 }] });
+  const order = await shop
+    .get(OrderPlacement)
+    .create({ actor, shippingAddress: SHIP_TO, items: [{ productId: product.id, quantity: 2 }] });
   return { actor, order, product };
 }
 

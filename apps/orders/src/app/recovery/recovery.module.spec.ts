@@ -2,6 +2,7 @@ import { ErrorCode, OrderStatus } from '@shop/contracts';
 import { eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { customer, type OrdersHarness, startOrdersModules } from '../../testing/orders-module.harness';
+import { SHIP_TO } from '../../testing/fake-address-book';
 import { orders } from '../db/schema';
 import { OrderLifecycle } from '../orders/order-lifecycle.service';
 import { OrderPlacement } from '../orders/order-placement.service';
@@ -16,7 +17,8 @@ afterAll(() => shop?.close());
 /** What a request that died after its reserve left: the order reserving, its stock held at the catalog. */
 async function crashedMidPlacement(productId: string, quantity: number, ageSeconds: number): Promise<string> {
   const orderId = randomUUID();
-  await shop.get(OrderStore).insertReserving(orderId, customer().id, undefined);
+  const shipTo = { ...SHIP_TO, line2: null, region: null, postalCode: null, phone: null };
+  await shop.get(OrderStore).insertReserving(orderId, customer().id, shipTo, undefined);
   await shop.catalog.reserve({ orderId, lines: [{ productId, quantity }] });
   await age(orderId, ageSeconds);
   return orderId;
@@ -40,7 +42,7 @@ describe('recovery (RecoveryModule with the real orders and payments modules, on
     const inFlight = await crashedMidPlacement(product.id, 2, 0);
     const placed = await shop
       .get(OrderPlacement)
-      .create({ actor: customer(), items: [{ productId: product.id, quantity: 1 }] });
+      .create({ actor: customer(), shippingAddress: SHIP_TO, items: [{ productId: product.id, quantity: 1 }] });
     expect(shop.catalog.stockOf(product.id)).toBe(4);
 
     await shop.get(OrderRecovery).runOnce();
@@ -59,7 +61,9 @@ describe('recovery (RecoveryModule with the real orders and payments modules, on
   it('retries a release the catalog missed when an order was cancelled', async () => {
     const product = shop.catalog.addProduct({ stock: 6 });
     const actor = customer();
-    const order = await shop.get(OrderPlacement).create({ actor, items: [{ productId: product.id, quantity: 4 }] });
+    const order = await shop
+      .get(OrderPlacement)
+      .create({ actor, shippingAddress: SHIP_TO, items: [{ productId: product.id, quantity: 4 }] });
     shop.catalog.failNext('release');
     await shop.get(OrderLifecycle).transition(order.id, OrderStatus.Cancelled, actor);
     expect((await rowOf(order.id))?.stock).toBe('held');
