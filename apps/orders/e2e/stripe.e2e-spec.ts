@@ -458,3 +458,61 @@ it('runs stripe-mock on loopback only', async () => {
       expect({ host, port, open: await canConnect(port, host) }).toEqual({ host, port, open: false });
   }
 });
+
+it('races 40 Stripe payments against cancels: every order ends cancelled, its intent voided, none captured', async () => {
+  const placed = await Promise.all(Array.from({ length: 40 }, () => pendingOrder()));
+  const cancel = (orderId: string, token: string) =>
+    system.http.post(`/api/v1/orders/${orderId}/cancel`, undefined, { token });
+  const raced = await Promise.all(
+    // The cancel trails by 0-39 ms, so that some land before the payment and some while it is in flight.
+    placed.map(({ buyer, order }, index) =>
+      Promise.all([
+        pay(order.id, buyer.token),
+        new Promise((resolve) => setTimeout(resolve, index)).then(() => cancel(order.id, buyer.token)),
+      ]),
+    ),
+  );
+  for (const [paid, cancelled] of raced) {
+    expect([201, 409]).toContain(paid.status);
+    expect([200, 409]).toContain(cancelled.status);
+  }
+  // Stripe authorizes what was sent; each report moves its order to paid, and the customer cancels again.
+  for (const { buyer, order } of placed) {
+    const [attempt] = await queryOrdersDb(
+      system,
+      `select id, provider_ref from payments where order_id = $1 and status = 'processing'`,
+      [order.id],
+    );
+    if (!attempt) continue;
+    const authorized = intentEvent('payment_intent.amount_capturable_updated', order.id, {
+      id: attempt.provider_ref,
+      paymentId: attempt.id,
+    });
+    expect((await deliverSigned(authorized)).status).toBe(200);
+    expect((await cancel(order.id, buyer.token)).body).toMatchObject({ status: 'cancelled', paymentStatus: 'voided' });
+  }
+  const ids = placed.map(({ order }) => order.id);
+  const rows: { status: string; payments: string[] }[] = await queryOrdersDb(
+    system,
+    `select o.status, coalesce(array_agg(p.status) filter (where p.id is not null), '{}') as payments
+       from orders o left join payments p on p.order_id = o.id where o.id = any($1) group by o.id, o.status`,
+    [ids],
+  );
+  expect(rows.map((row) => row.status)).toEqual(Array(40).fill('cancelled'));
+  expect(rows.flatMap((row) => row.payments).filter((status) => status !== 'voided')).toEqual([]);
+  const intents: { provider_ref: string }[] = await queryOrdersDb(
+    system,
+    'select provider_ref from payments where order_id = any($1)',
+    [ids],
+  );
+  // Which way each race went depends on the machine; the rules hold for every way.
+  console.log(
+    `Stripe pay/cancel races: ${intents.length} of 40 had their payment under way before the cancel (then voided)`,
+  );
+  // On the wire: a cancel for every intent, never a capture or a refund.
+  for (const { provider_ref: intentId } of intents) {
+    expect(intentActions(intentId, 'cancel')).toHaveLength(1);
+    expect(intentActions(intentId, 'capture')).toEqual([]);
+    expect(refundedIntents()).not.toContain(intentId);
+  }
+});
