@@ -105,7 +105,11 @@ async function startShop(): Promise<ChildProcess> {
   let exited = false;
   shop.once('exit', () => (exited = true));
   while (!output.includes('Shop is ready')) {
-    if (exited) throw new Error(`the shop did not start:\n${output.slice(-3000)}`);
+    // Either way start.mjs has said why, last.
+    if (exited || output.includes('[start] not ready')) {
+      await stopShop(shop);
+      throw new Error(`the shop did not start:\n${output.slice(-3000)}`);
+    }
     await sleep(200);
   }
   return shop;

@@ -11,7 +11,7 @@ import { Client } from 'pg';
 // printed, and a second run adds nothing.
 jest.setTimeout(400_000);
 
-const APPS = ['auth', 'catalog', 'orders'] as const;
+const APPS = ['auth', 'catalog', 'orders', 'notifications'] as const;
 let root: string;
 let env: Record<string, string>;
 const drops: (() => Promise<void>)[] = [];
