@@ -6,6 +6,7 @@ import { AddressesController } from './auth/addresses.controller';
 import { AuthController } from './auth/auth.controller';
 import { UsersController } from './auth/users.controller';
 import { CartController } from './cart/cart.controller';
+import { CatalogCacheModule } from './catalog/catalog-cache.module';
 import { CategoriesController } from './catalog/categories.controller';
 import { ProductsController } from './catalog/products.controller';
 import { StockAdjustmentsController } from './catalog/stock-adjustments.controller';
@@ -30,6 +31,7 @@ export class GatewayModule {
         throttlingModule(config),
         AuthGuardModule.forRoot({ jwtSecret: config.jwtSecret }),
         ServiceClientsModule.forRoot(config),
+        CatalogCacheModule.forRoot(config.catalogCache),
         HealthModule,
       ],
       controllers: [
