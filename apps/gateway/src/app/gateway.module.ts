@@ -27,7 +27,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        loggingModule({ service: 'gateway', level: config.logLevel, accessLog: true }),
+        loggingModule({ service: 'gateway', level: config.logLevel, accessLog: true, ...config.accessLog }),
         throttlingModule(config),
         AuthGuardModule.forRoot({ jwtSecret: config.jwtSecret }),
         ServiceClientsModule.forRoot(config),
