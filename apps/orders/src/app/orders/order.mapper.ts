@@ -1,8 +1,8 @@
 import type { OrderDto, OrderStatus, PaymentStatus } from '@shop/contracts';
 import type { orderItems, OrderRow, orderTransitions } from '../db/schema';
 
-type ItemRow = typeof orderItems.$inferSelect;
-type TransitionRow = typeof orderTransitions.$inferSelect;
+export type ItemRow = typeof orderItems.$inferSelect;
+export type TransitionRow = typeof orderTransitions.$inferSelect;
 
 export function toOrderDto(
   order: OrderRow,
