@@ -32,7 +32,9 @@ const newProduct = async (stock: number) => {
   );
   return response.body as { id: string; version: number };
 };
-const stockOf = async (id: string) => (await system.http.get(`/api/v1/products/${id}`)).body.stock as number;
+// The catalog's own count, not the gateway's copy (up to 1 s behind a reservation).
+const stockOf = async (id: string) =>
+  (await system.http.get(`/api/v1/products/${id}`, { headers: { 'cache-control': 'no-cache' } })).body.stock as number;
 const reserve = (orderId: string, lines: { productId: string; quantity: number }[], i = 0) =>
   catalog(i).reserve({ orderId, lines });
 const release = (orderId: string, restockCommitted?: boolean, i = 0) =>

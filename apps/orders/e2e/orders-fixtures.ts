@@ -38,7 +38,8 @@ export async function newProduct(
 }
 
 export async function stockOf(system: TestSystem, productId: string): Promise<number> {
-  const response = await system.http.get(`/api/v1/products/${productId}`);
+  // The catalog's own count, not the gateway's copy (up to 1 s behind a reservation).
+  const response = await system.http.get(`/api/v1/products/${productId}`, { headers: { 'cache-control': 'no-cache' } });
   if (response.status !== 200) throw new Error(`product ${productId}: ${response.status} ${response.text}`);
   return response.body.stock;
 }

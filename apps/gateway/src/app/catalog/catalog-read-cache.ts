@@ -58,17 +58,25 @@ export class CatalogReadCache {
     return this.now() - this.appliedUntil <= this.maxStalenessMs;
   }
 
-  product(id: string, fetch: () => Promise<ProductDto>): Promise<ProductDto> {
-    return this.read('product', this.products, MAX_PRODUCTS, id, fetch);
+  /** `fresh`: the client asked for the catalog's own answer (`Cache-Control: no-cache`). */
+  product(id: string, fetch: () => Promise<ProductDto>, fresh = false): Promise<ProductDto> {
+    return this.read('product', this.products, MAX_PRODUCTS, id, fetch, fresh);
   }
 
-  listing(key: string, fetch: () => Promise<ProductPageDto>): Promise<ProductPageDto> {
-    return this.read('listing', this.listings, MAX_LISTINGS, key, fetch);
+  listing(key: string, fetch: () => Promise<ProductPageDto>, fresh = false): Promise<ProductPageDto> {
+    return this.read('listing', this.listings, MAX_LISTINGS, key, fetch, fresh);
   }
 
   /** A write made through this replica: its next read fetches, whatever the feed says yet. */
   forget(id: string): void {
     this.products.delete(id);
+    this.listings.clear();
+    this.generation++;
+  }
+
+  /** A category written through this replica: products show their category's name. */
+  forgetAll(): void {
+    this.products.clear();
     this.listings.clear();
     this.generation++;
   }
@@ -82,17 +90,24 @@ export class CatalogReadCache {
     const categoriesChanged =
       changes.categoriesChanged || (this.categoryCount !== undefined && this.categoryCount !== changes.categoryCount);
     this.categoryCount = changes.categoryCount;
-    if (changes.truncated || categoriesChanged) this.products.clear();
-    else for (const id of changes.productIds) this.products.delete(id);
-    if (changes.truncated || categoriesChanged || changes.productIds.length > 0) {
+    if (changes.truncated || categoriesChanged) this.forgetAll();
+    else if (changes.productIds.length > 0) {
+      for (const id of changes.productIds) this.products.delete(id);
       this.listings.clear();
       this.generation++;
     }
     this.appliedUntil = Math.max(this.appliedUntil, askedAt - changes.lagMs);
   }
 
-  private async read<T>(kind: Kind, entries: Map<string, T>, max: number, key: string, fetch: () => Promise<T>) {
-    const serving = this.serving;
+  private async read<T>(
+    kind: Kind,
+    entries: Map<string, T>,
+    max: number,
+    key: string,
+    fetch: () => Promise<T>,
+    fresh: boolean,
+  ) {
+    const serving = this.serving && !fresh;
     if (serving) {
       const kept = entries.get(key);
       if (kept !== undefined) {
