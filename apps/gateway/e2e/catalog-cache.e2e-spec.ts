@@ -40,13 +40,17 @@ describe('the gateway read cache on two replicas', () => {
   it('serves repeated reads without the hop, with the exact ETag', async () => {
     const { id } = await newProduct();
     for (const gateway of gateways()) {
-      await waitFor('the cache serving', () => serving(gateway));
-      const before = await hits(gateway);
       const first = await gateway.get(`/api/v1/products/${id}`);
       const again = await gateway.get(`/api/v1/products/${id}`, { headers: { 'if-none-match': '"1"' } });
       expect([first.status, first.headers.get('etag'), first.body.version]).toEqual([200, '"1"', 1]);
       expect([again.status, again.headers.get('etag')]).toEqual([304, '"1"']);
-      expect(await hits(gateway)).toBeGreaterThan(before);
+      // On a loaded machine the feed may fall behind for a moment; a hit comes once it is fresh.
+      const before = await hits(gateway);
+      await waitFor('a read answered from the cache', async () => {
+        const cached = await gateway.get(`/api/v1/products/${id}`, { headers: { 'if-none-match': '"1"' } });
+        expect([cached.status, cached.headers.get('etag')]).toEqual([304, '"1"']);
+        return (await hits(gateway)) > before;
+      });
     }
   });
 
