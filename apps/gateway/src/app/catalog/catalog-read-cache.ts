@@ -58,13 +58,12 @@ export class CatalogReadCache {
     return this.now() - this.appliedUntil <= this.maxStalenessMs;
   }
 
-  /** `fresh`: the client asked for the catalog's own answer (`Cache-Control: no-cache`). */
-  product(id: string, fetch: () => Promise<ProductDto>, fresh = false): Promise<ProductDto> {
-    return this.read('product', this.products, MAX_PRODUCTS, id, fetch, fresh);
+  product(id: string, fetch: () => Promise<ProductDto>): Promise<ProductDto> {
+    return this.read('product', this.products, MAX_PRODUCTS, id, fetch);
   }
 
-  listing(key: string, fetch: () => Promise<ProductPageDto>, fresh = false): Promise<ProductPageDto> {
-    return this.read('listing', this.listings, MAX_LISTINGS, key, fetch, fresh);
+  listing(key: string, fetch: () => Promise<ProductPageDto>): Promise<ProductPageDto> {
+    return this.read('listing', this.listings, MAX_LISTINGS, key, fetch);
   }
 
   /** A write made through this replica: its next read fetches, whatever the feed says yet. */
@@ -99,15 +98,8 @@ export class CatalogReadCache {
     this.appliedUntil = Math.max(this.appliedUntil, askedAt - changes.lagMs);
   }
 
-  private async read<T>(
-    kind: Kind,
-    entries: Map<string, T>,
-    max: number,
-    key: string,
-    fetch: () => Promise<T>,
-    fresh: boolean,
-  ) {
-    const serving = this.serving && !fresh;
+  private async read<T>(kind: Kind, entries: Map<string, T>, max: number, key: string, fetch: () => Promise<T>) {
+    const serving = this.serving;
     if (serving) {
       const kept = entries.get(key);
       if (kept !== undefined) {
