@@ -12,7 +12,7 @@ beforeAll(async () => {
   second = new HttpClient(`http://127.0.0.1:${port}`);
   await waitFor('gateway-2 readiness', async () => (await second.get('/health/ready')).status === 200);
   admin = await accessToken(system, TEST_ADMIN);
-});
+}, 120_000);
 afterAll(() => system?.stop());
 
 /** A metric's value (summed over its series matching `labels`) from a gateway's /metrics. */
