@@ -2,7 +2,7 @@ import { CatalogApi } from '@shop/service-defaults';
 import {
   accessToken,
   ADMIN_ENV,
-  freePort,
+  closedPort,
   startTcpProxy,
   type TcpProxy,
   TEST_ADMIN,
@@ -80,7 +80,7 @@ describe('readiness with the catalog cache Redis going away and back', () => {
   it('starts with REDIS_URL on a closed port, ready, reporting Redis down', async () => {
     const port = await system.startApp('catalog', {
       id: 'catalog-closed-redis',
-      env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` },
+      env: { REDIS_URL: `redis://127.0.0.1:${await closedPort()}` },
     });
     const catalog = new CatalogApi({ host: '127.0.0.1', port }, { timeoutMs: 5_000 });
     try {

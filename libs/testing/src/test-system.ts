@@ -4,7 +4,7 @@ import { mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, spawnAppChild, untilReported } from './app-process';
 import { HttpClient } from './http-client';
-import { freePort, waitFor } from './net';
+import { closedPort, waitFor } from './net';
 import { createTestDatabase } from './test-database';
 
 /** The apps every system runs; `notifications` joins them when a test asks for it. */
@@ -228,7 +228,7 @@ export class TestSystem {
       common.RABBITMQ_PREFIX = this.rabbitmqPrefix;
     }
     if (options.notifications) this.backends.push('notifications');
-    else this.absentNotificationsPort = await freePort();
+    else this.absentNotificationsPort = await closedPort();
     for (const name of this.backends) {
       const database = await createTestDatabase(`${options.label}_${name}`);
       this.databases.push(database);
