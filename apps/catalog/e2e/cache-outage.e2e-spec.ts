@@ -38,7 +38,7 @@ afterAll(async () => {
 const readiness = () => system.http.get('/health/ready');
 const catalogRedis = async () => (await readiness()).body.services.catalog.dependencies?.redis as string | undefined;
 const redisBecomes = (state: 'up' | 'down') =>
-  waitFor(`the catalog's Redis to be reported ${state}`, async () => (await catalogRedis()) === state, 10_000);
+  waitFor(`the catalog's Redis to be reported ${state}`, async () => (await catalogRedis()) === state);
 const product = (id: string) => system.http.get(`/api/v1/products/${id}`);
 
 describe('readiness with the catalog cache Redis going away and back', () => {

@@ -350,10 +350,8 @@ describe('downstream failures', () => {
   it('answers 503 while an app is down, and recovers once it is back', async () => {
     const user = validUser();
     await system.stopApp('auth');
-    const started = Date.now();
-    const down = await system.http.post('/api/v1/auth/register', user);
-    expect(Date.now() - started).toBeLessThan(5_000);
-    expectProblem(down, 503, 'SERVICE_UNAVAILABLE');
+    // Refused at once, so 503, not the 504 of waiting out RPC_TIMEOUT_MS.
+    expectProblem(await system.http.post('/api/v1/auth/register', user), 503, 'SERVICE_UNAVAILABLE');
 
     await system.startApp('auth');
     expect((await system.http.post('/api/v1/auth/register', user)).status).toBe(201);
