@@ -153,6 +153,58 @@ describe('buyers racing for stock', () => {
     }
   });
 
+  it('reservations arriving together share a transaction, each order still all or nothing', async () => {
+    const plenty = await newProduct(100);
+    const scarce = await newProduct(3);
+    // 30 orders want a unit of each (3 can have it), 30 only a plentiful one; one order id is sent twice at once.
+    const orders = Array.from({ length: 60 }, (_, i) => ({
+      orderId: randomUUID(),
+      lines:
+        i < 30
+          ? [
+              { productId: plenty.id, quantity: 1 },
+              { productId: scarce.id, quantity: 1 },
+            ]
+          : [{ productId: plenty.id, quantity: 1 }],
+    }));
+    const sent = [...orders, orders[59]];
+    const results = await Promise.all(sent.map((order, i) => outcome(reserve(order.orderId, order.lines, i))));
+
+    const both = results.slice(0, 30);
+    expect(both.filter((r) => r.ok)).toHaveLength(3);
+    for (const result of both.filter((r) => !r.ok)) {
+      expect(!result.ok && [result.error.code, result.error.options.extensions]).toEqual([
+        'INSUFFICIENT_STOCK',
+        { products: [{ productId: scarce.id, requested: 1, available: 0 }] },
+      ]);
+    }
+    expect(results.slice(30).every((r) => r.ok)).toBe(true);
+    // The order sent twice got one reservation, and both requests its answer.
+    expect(results[60]).toEqual(results[59]);
+    expect(await stockOf(scarce.id)).toBe(0);
+    expect(await stockOf(plenty.id)).toBe(100 - 3 - 30);
+
+    const db = new Client({ connectionString: system.databaseUrl('catalog') });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ order_id: string; tx: string; units: string }>(
+        `select r.order_id, r.xmin::text as tx, coalesce(sum(l.quantity), 0) as units
+           from reservations r left join reservation_lines l on l.order_id = r.order_id
+          where r.order_id = any($1) group by r.order_id, r.xmin`,
+        [orders.map((order) => order.orderId)],
+      );
+      const succeeded = orders.filter((_, i) => results[i].ok);
+      // Refused orders hold nothing at all; each successful one exactly its lines.
+      expect(rows.map((row) => row.order_id).sort()).toEqual(succeeded.map((order) => order.orderId).sort());
+      for (const row of rows)
+        expect(Number(row.units)).toBe(orders.find((order) => order.orderId === row.order_id)!.lines.length);
+      // Fewer transactions than orders: rows written by one transaction share its xmin.
+      expect(new Set(rows.map((row) => row.tx)).size).toBeLessThan(succeeded.length);
+    } finally {
+      await db.end();
+    }
+  });
+
   it('a multi-line order short on one product changes nothing and names that product', async () => {
     const plenty = await newProduct(5);
     const scarce = await newProduct(1);

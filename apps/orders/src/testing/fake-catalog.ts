@@ -35,6 +35,7 @@ export class FakeCatalog implements CatalogCalls {
   readonly reservations = new Map<string, ReservationDto>();
   readonly calls: { call: Call; orderId?: string }[] = [];
   private readonly failures = new Map<Call, Error>();
+  private readonly lost = new Map<Call, () => void>();
 
   addProduct(fields: Partial<Omit<Product, 'id'>> = {}): Product {
     const product = {
@@ -62,7 +63,24 @@ export class FakeCatalog implements CatalogCalls {
     this.failures.set(call, error);
   }
 
-  async reserve({ orderId, lines }: ReserveStockDto): Promise<ReservationDto> {
+  /**
+   * The next call of this kind does its work, but its answer never arrives, as when the caller's
+   * process dies waiting for it. Resolves once the work is done.
+   */
+  loseNextAnswer(call: Call): Promise<void> {
+    return new Promise((resolve) => this.lost.set(call, resolve));
+  }
+
+  async reserve(request: ReserveStockDto): Promise<ReservationDto> {
+    const reservation = await this.reserveNow(request);
+    const lose = this.lost.get('reserve');
+    if (!lose) return reservation;
+    this.lost.delete('reserve');
+    lose();
+    return new Promise<never>(() => {});
+  }
+
+  private async reserveNow({ orderId, lines }: ReserveStockDto): Promise<ReservationDto> {
     await this.enter('reserve', orderId);
     const existing = this.reservations.get(orderId);
     if (existing?.status === 'released')

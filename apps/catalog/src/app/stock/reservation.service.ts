@@ -9,16 +9,26 @@ import {
 } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database, onConstraintViolation, type Transaction } from '@shop/service-defaults';
-import { and, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, products, reservationLines, reservations, STOCK_CEILING } from '../db/schema';
 import { CatalogEvents } from '../events/catalog-events';
+import { GroupCommit, type Outcome } from './group-commit';
 
 const STOCK_CEILING_CHECK = 'products_stock_ceiling_check';
+/** Orders per reservation transaction at most: a batch's locks are held while it runs. */
+const MAX_BATCH = 100;
+
+interface ReserveRequest {
+  orderId: string;
+  /** One per product, in product id order. */
+  lines: StockLineDto[];
+}
 
 /**
  * Stock held for orders. Every change is one transaction: a reservation takes all its lines or
- * none, each decrement conditional on `stock >= quantity`; release and commit move the
+ * none (reservations arriving together share one transaction), each decrement conditional on
+ * `stock >= quantity`; release and commit move the
  * reservation out of `reserved` in a conditional UPDATE, so each happens at most once.
  */
 @Injectable()
@@ -29,62 +39,105 @@ export class ReservationService {
     private readonly events: CatalogEvents,
   ) {}
 
-  /** Idempotent per order id: a retry gets the first answer and reserves nothing more. */
-  async reserve(orderId: string, requested: StockLineDto[]): Promise<ReservationDto> {
-    const lines = mergeLines(requested);
-    const { reservation, touched } = await this.db.transaction(async (tx) => {
-      // A concurrent retry with the same order id waits here until this transaction ends.
-      const [claimed] = await tx
-        .insert(reservations)
-        .values({ orderId, status: 'reserved' })
-        .onConflictDoNothing()
-        .returning();
-      if (!claimed) {
-        const existing = await this.existing(tx, orderId);
-        if (existing.status === 'released') {
-          throw new AppError(409, ErrorCode.ReservationReleased, 'This order was already given up; use a new order id');
-        }
-        return { reservation: existing, touched: [] };
-      }
+  private readonly batches = new GroupCommit((requests: ReserveRequest[]) => this.reserveBatch(requests), MAX_BATCH);
 
-      // Locking rows in id order means two multi-line orders can never deadlock.
-      const reserved: ReservedLine[] = [];
+  /**
+   * Idempotent per order id: a retry gets the first answer and reserves nothing more. Reservations
+   * arriving together are made in one transaction (see `reserveBatch`), each still all or nothing.
+   */
+  reserve(orderId: string, requested: StockLineDto[]): Promise<ReservationDto> {
+    return this.batches.submit({ orderId, lines: mergeLines(requested) });
+  }
+
+  /**
+   * Reserves for a batch of orders in one transaction: the products of the whole batch are locked
+   * first (in id order, as every batch does, so batches on several replicas never deadlock), so
+   * each order is judged, in arrival order, on stock nobody else can move until the commit. An
+   * order gets all its lines or none, and a refused one holds nothing; then each product's stock
+   * moves once for the whole batch, still conditional on `stock >= quantity`. A batch costs a
+   * handful of statements and one commit however many orders it holds.
+   */
+  private async reserveBatch(requests: ReserveRequest[]): Promise<Outcome<ReservationDto>[]> {
+    // The first request for an order id decides; a repeat in the same batch gets the same answer.
+    const firsts = new Map<string, ReserveRequest>();
+    for (const request of requests) if (!firsts.has(request.orderId)) firsts.set(request.orderId, request);
+    const { outcomes, touched } = await this.db.transaction(async (tx) => {
+      const productIds = [...new Set([...firsts.values()].flatMap(({ lines }) => lines.map((line) => line.productId)))];
+      const available = new Map(
+        (
+          await tx
+            .select({
+              id: products.id,
+              sku: products.sku,
+              name: products.name,
+              price: products.price,
+              currency: products.currency,
+              stock: products.stock,
+            })
+            .from(products)
+            .where(and(inArray(products.id, productIds), isNull(products.deletedAt)))
+            .orderBy(asc(products.id))
+            .for('update')
+        ).map((product) => [product.id, product]),
+      );
+      // Claimed in id order too: a concurrent retry of one of them (say, hedged to another replica) waits here for this commit.
+      const claimed = new Set(
+        (
+          await tx
+            .insert(reservations)
+            .values([...firsts.keys()].sort().map((orderId) => ({ orderId, status: 'reserved' as const })))
+            .onConflictDoNothing()
+            .returning({ orderId: reservations.orderId })
+        ).map((row) => row.orderId),
+      );
+      const answers = new Map<string, Outcome<ReservationDto>>();
+      const refused: string[] = [];
+      const taken = new Map<string, number>();
+      const held: (ReservedLine & { orderId: string })[] = [];
+      for (const { orderId, lines } of firsts.values()) {
+        if (!claimed.has(orderId)) {
+          answers.set(orderId, await this.existingAnswer(tx, orderId));
+          continue;
+        }
+        const error = shortageError(lines, available);
+        if (error) {
+          refused.push(orderId);
+          answers.set(orderId, { error });
+          continue;
+        }
+        const reserved = lines.map(({ productId, quantity }) => {
+          const product = available.get(productId)!;
+          product.stock -= quantity;
+          taken.set(productId, (taken.get(productId) ?? 0) + quantity);
+          const { sku, name, price: unitPrice, currency } = product;
+          return { productId, sku, name, quantity, unitPrice, currency };
+        });
+        held.push(...reserved.map((line) => ({ ...line, orderId })));
+        answers.set(orderId, { value: { orderId, status: 'reserved', lines: reserved } });
+      }
+      if (refused.length) await tx.delete(reservations).where(inArray(reservations.orderId, refused));
       const touched: { id: string; version: number }[] = [];
-      const shortages: StockLineDto[] = [];
-      for (const line of lines) {
+      for (const [productId, quantity] of [...taken].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const [product] = await tx
           .update(products)
           .set({
-            stock: sql`${products.stock} - ${line.quantity}`,
+            stock: sql`${products.stock} - ${quantity}`,
             version: sql`${products.version} + 1`,
             updatedAt: sql`now()`,
           })
-          .where(and(eq(products.id, line.productId), isNull(products.deletedAt), gte(products.stock, line.quantity)))
-          .returning();
-        if (!product) {
-          shortages.push(line);
-          continue;
-        }
+          .where(and(eq(products.id, productId), gte(products.stock, quantity)))
+          .returning({ id: products.id, stock: products.stock, version: products.version });
+        // Unreachable while the row is locked; throwing rolls the whole batch back rather than oversell.
+        if (!product) throw new Error(`Stock of ${productId} moved under its lock`);
         touched.push(product);
-        // Every order moves stock; an event each would lengthen the lock every buyer of the product
-        // queues on. Consumers care about the crossing: the last unit gone.
-        if (product.stock === 0) await this.events.stockChanged(tx, product, -line.quantity, 'reserved');
-        reserved.push({
-          productId: product.id,
-          sku: product.sku,
-          name: product.name,
-          quantity: line.quantity,
-          unitPrice: product.price,
-          currency: product.currency,
-        });
+        // Every order moves stock; consumers care about the crossing: the last unit gone.
+        if (product.stock === 0) await this.events.stockChanged(tx, product, -quantity, 'reserved');
       }
-      // Throwing rolls back every decrement made above.
-      if (shortages.length) throw await this.shortageError(tx, shortages);
-      await tx.insert(reservationLines).values(reserved.map((line) => ({ ...line, orderId })));
-      return { reservation: { orderId, status: 'reserved' as const, lines: reserved }, touched };
+      if (held.length) await tx.insert(reservationLines).values(held);
+      return { outcomes: requests.map((request) => answers.get(request.orderId)!), touched };
     });
     await this.cache.invalidateMany(touched);
-    return reservation;
+    return outcomes;
   }
 
   /**
@@ -155,6 +208,15 @@ export class ReservationService {
     });
   }
 
+  /** A claimed order id's reservation as a repeat gets it: the first answer, unless it was released. */
+  private async existingAnswer(tx: Transaction<CatalogSchema>, orderId: string): Promise<Outcome<ReservationDto>> {
+    const existing = await this.existing(tx, orderId);
+    if (existing.status !== 'released') return { value: existing };
+    return {
+      error: new AppError(409, ErrorCode.ReservationReleased, 'This order was already given up; use a new order id'),
+    };
+  }
+
   private async existing(tx: Transaction<CatalogSchema>, orderId: string): Promise<ReservationDto> {
     const reservation = await tx.query.reservations.findFirst({ where: eq(reservations.orderId, orderId) });
     if (!reservation) throw new AppError(404, ErrorCode.NotFound, 'No reservation for this order');
@@ -165,30 +227,33 @@ export class ReservationService {
       .orderBy(reservationLines.productId);
     return { orderId, status: reservation.status, lines: lines.map(toReservedLine) };
   }
+}
 
-  /** Names every product that fell short: unknown or deleted ones (404) first, else the short ones (409). */
-  private async shortageError(tx: Transaction<CatalogSchema>, shortages: StockLineDto[]): Promise<AppError> {
-    const ids = shortages.map((line) => line.productId);
-    const found = await tx
-      .select({ id: products.id, stock: products.stock })
-      .from(products)
-      .where(and(inArray(products.id, ids), isNull(products.deletedAt)));
-    const stockOf = new Map(found.map((product) => [product.id, product.stock]));
-    const missing = ids.filter((id) => !stockOf.has(id));
-    if (missing.length) {
-      return new AppError(404, ErrorCode.NotFound, `Unknown products: ${missing.join(', ')}`, {
-        extensions: { products: missing },
-      });
-    }
-    const short: StockShortage[] = shortages.map((line) => ({
-      productId: line.productId,
-      requested: line.quantity,
-      available: stockOf.get(line.productId)!,
-    }));
-    return new AppError(409, ErrorCode.InsufficientStock, `Not enough stock for: ${ids.join(', ')}`, {
-      extensions: { products: short },
+/**
+ * Why an order cannot have its lines from what is left: unknown or deleted products (404) first,
+ * else every short line with what is left of it (409). Undefined when it can.
+ */
+function shortageError(lines: StockLineDto[], available: Map<string, { stock: number }>): AppError | undefined {
+  const missing = lines.filter((line) => !available.has(line.productId)).map((line) => line.productId);
+  if (missing.length) {
+    return new AppError(404, ErrorCode.NotFound, `Unknown products: ${missing.join(', ')}`, {
+      extensions: { products: missing },
     });
   }
+  const short: StockShortage[] = lines
+    .map((line) => ({
+      productId: line.productId,
+      requested: line.quantity,
+      available: available.get(line.productId)!.stock,
+    }))
+    .filter((line) => line.available < line.requested);
+  if (!short.length) return undefined;
+  return new AppError(
+    409,
+    ErrorCode.InsufficientStock,
+    `Not enough stock for: ${short.map((line) => line.productId).join(', ')}`,
+    { extensions: { products: short } },
+  );
 }
 
 /** Releases never stop at MAX_STOCK (they give back what was taken), only at the column's ceiling. */

@@ -14,7 +14,58 @@ export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
 const WAIT_FOR_FIRST_MS = 20_000;
 const POLL_MS = 25;
 /** Refusals that only say "not now": kept as the key's answer, a retry could never get the real one. */
-const TRY_AGAIN_LATER: ReadonlySet<string> = new Set([ErrorCode.PaymentInProgress]);
+const TRY_AGAIN_LATER: ReadonlySet<string> = new Set([ErrorCode.PaymentInProgress, ErrorCode.IdempotencyKeyInUse]);
+
+/** Thrown by `KeyClaim.take` when another request holds the key: the run then waits for its answer. */
+class KeyTaken extends Error {}
+
+/**
+ * The (user, Idempotency-Key) of one request, for work that claims it in its own first
+ * transaction and answers it in its last, so keeping the promise adds no commit of its own.
+ */
+export class KeyClaim {
+  taken = false;
+  answered = false;
+
+  constructor(
+    readonly userId: string,
+    readonly key: string,
+    readonly requestHash: string,
+  ) {}
+
+  /** The claiming statement, for a transaction or a CTE of the work's: it returns the key's row only if it was free. */
+  insert(db: Database<OrdersSchema>) {
+    return db
+      .insert(idempotencyKeys)
+      .values({ userId: this.userId, key: this.key, requestHash: this.requestHash })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+  }
+
+  /** Claims the key in `db` (a transaction of the work's); another request holds it: the work stops here. */
+  async take(db: Database<OrdersSchema>): Promise<void> {
+    this.settleClaim((await this.insert(db)).length > 0);
+  }
+
+  /** Records whether the work's own statement (see `insert`) claimed the key. */
+  settleClaim(won: boolean): void {
+    if (!won) throw new KeyTaken(`Idempotency-Key ${this.key} is taken`);
+    this.taken = true;
+  }
+
+  /** Keeps the response in the work's last transaction, which must also be the one that commits its result. */
+  async answer(db: Database<OrdersSchema>, response: unknown): Promise<void> {
+    await db
+      .update(idempotencyKeys)
+      .set({ response: response as object })
+      .where(this.row());
+    this.answered = true;
+  }
+
+  row() {
+    return and(eq(idempotencyKeys.userId, this.userId), eq(idempotencyKeys.key, this.key));
+  }
+}
 
 /**
  * Runs an operation at most once per (user, Idempotency-Key). The first request claims the key
@@ -25,40 +76,52 @@ const TRY_AGAIN_LATER: ReadonlySet<string> = new Set([ErrorCode.PaymentInProgres
 export class IdempotencyService {
   constructor(@Inject(DATABASE) private readonly db: Database<OrdersSchema>) {}
 
-  async run<T>(userId: string, key: string | undefined, request: unknown, work: () => Promise<T>): Promise<T> {
-    if (key === undefined) return work();
+  /** Claims the key before `work` starts, and keeps its outcome once it ends. */
+  run<T>(userId: string, key: string | undefined, request: unknown, work: () => Promise<T>): Promise<T> {
+    return this.runClaiming(userId, key, request, async (claim) => {
+      await claim?.take(this.db);
+      return work();
+    });
+  }
+
+  /**
+   * As `run`, but `work` claims the key itself (`KeyClaim.insert` or `take`) in its first
+   * transaction, and may answer it (`KeyClaim.answer`) in its last; whatever it did not do is
+   * done here. An outcome reached before the claim (a bad request) is kept too, unless another
+   * request with the key answered first, whose answer is then given.
+   */
+  async runClaiming<T>(
+    userId: string,
+    key: string | undefined,
+    request: unknown,
+    work: (claim: KeyClaim | undefined) => Promise<T>,
+  ): Promise<T> {
+    if (key === undefined) return work(undefined);
     const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     for (;;) {
-      const [claimed] = await this.db
-        .insert(idempotencyKeys)
-        .values({ userId, key, requestHash })
-        .onConflictDoNothing()
-        .returning({ key: idempotencyKeys.key });
-      if (claimed) return this.complete(userId, key, work);
-
-      const existing = await this.db.query.idempotencyKeys.findFirst({
-        where: and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)),
-      });
-      // Gone: the first attempt failed in a way worth retrying and gave the key back.
-      if (!existing) continue;
-      if (existing.requestHash !== requestHash) {
-        throw new AppError(
-          422,
-          ErrorCode.IdempotencyKeyReused,
-          'This Idempotency-Key was already used for another request',
-        );
+      const claim = new KeyClaim(userId, key, requestHash);
+      let result: T;
+      try {
+        result = await work(claim);
+      } catch (error) {
+        if (!(error instanceof KeyTaken) && (await this.keepError(claim, error))) throw error;
+        const first = await this.firstAnswer<T>(claim, deadline);
+        if (first) return first.response;
+        // Gone: the first attempt failed in a way worth retrying and gave the key back.
+        continue;
       }
-      if (existing.error) throw AppError.fromPayload(existing.error as ErrorPayload);
-      if (existing.response !== null) return existing.response as T;
-      if (Date.now() > deadline) {
-        throw new AppError(
-          409,
-          ErrorCode.IdempotencyKeyInUse,
-          'A request with this Idempotency-Key is still in progress; retry later',
-        );
+      if (claim.answered) return result;
+      if (claim.taken) {
+        await this.db
+          .update(idempotencyKeys)
+          .set({ response: result as object })
+          .where(claim.row());
+        return result;
       }
-      await sleep(POLL_MS);
+      if (await this.keepFirst(claim, { response: result as object })) return result;
+      const first = await this.firstAnswer<T>(claim, deadline);
+      if (first) return first.response;
     }
   }
 
@@ -78,26 +141,56 @@ export class IdempotencyService {
       );
   }
 
-  private async complete<T>(userId: string, key: string, work: () => Promise<T>): Promise<T> {
-    const row = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
-    let result: T;
-    try {
-      result = await work();
-    } catch (error) {
-      // A client error is the answer to this request and is kept; anything else (the catalog
-      // down, a timeout, another payment still in progress) may go otherwise on retry, so the
-      // key is given back.
-      if (error instanceof AppError && error.status < 500 && !TRY_AGAIN_LATER.has(error.code)) {
-        await this.db.update(idempotencyKeys).set({ error: error.toPayload() }).where(row);
-      } else {
-        await this.db.delete(idempotencyKeys).where(row);
+  /**
+   * Keeps a failed request's error as its key's answer, or gives the key back. False when the work
+   * failed before claiming and another request with the key answered first.
+   */
+  private async keepError(claim: KeyClaim, error: unknown): Promise<boolean> {
+    // A client error is the answer to this request and is kept; anything else (the catalog
+    // down, a timeout, another payment still in progress) may go otherwise on retry, so the
+    // key is given back.
+    const kept = error instanceof AppError && error.status < 500 && !TRY_AGAIN_LATER.has(error.code);
+    if (!claim.taken) return kept ? this.keepFirst(claim, { error: error.toPayload() }) : true;
+    if (kept) await this.db.update(idempotencyKeys).set({ error: error.toPayload() }).where(claim.row());
+    else await this.db.delete(idempotencyKeys).where(claim.row());
+    return true;
+  }
+
+  /** Claims the key with its answer already in it; false if another request holds it. */
+  private async keepFirst(claim: KeyClaim, answer: { response: object } | { error: object }): Promise<boolean> {
+    const [kept] = await this.db
+      .insert(idempotencyKeys)
+      .values({ userId: claim.userId, key: claim.key, requestHash: claim.requestHash, ...answer })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    return kept !== undefined;
+  }
+
+  /**
+   * The answer of the request holding the key, once it has one (its error is thrown); undefined
+   * if the key was given back meanwhile. 422 for another request's key, 409 if it takes too long.
+   */
+  private async firstAnswer<T>(claim: KeyClaim, deadline: number): Promise<{ response: T } | undefined> {
+    for (;;) {
+      const existing = await this.db.query.idempotencyKeys.findFirst({ where: claim.row() });
+      if (!existing) return undefined;
+      if (existing.requestHash !== claim.requestHash) {
+        throw new AppError(
+          422,
+          ErrorCode.IdempotencyKeyReused,
+          'This Idempotency-Key was already used for another request',
+        );
       }
-      throw error;
+      if (existing.error) throw AppError.fromPayload(existing.error as ErrorPayload);
+      if (existing.response !== null) return { response: existing.response as T };
+      if (Date.now() > deadline) {
+        throw new AppError(
+          409,
+          ErrorCode.IdempotencyKeyInUse,
+          'A request with this Idempotency-Key is still in progress; retry later',
+        );
+      }
+      await sleep(POLL_MS);
     }
-    await this.db
-      .update(idempotencyKeys)
-      .set({ response: result as object })
-      .where(row);
-    return result;
   }
 }

@@ -6,6 +6,8 @@ import { type OrderRow, orderItems, orders, type OrdersSchema, orderTransitions,
 
 export type PaymentEventType = 'order.payment_failed' | 'order.refunded';
 type PaymentRow = typeof payments.$inferSelect;
+/** An order line as every order event carries it. */
+type EventLine = Omit<typeof orderItems.$inferSelect, 'orderId'>;
 
 type OrderEventType =
   | 'order.placed'
@@ -60,6 +62,11 @@ export class OrderEvents {
     else await this.record(tx, type, order, { reason: null });
   }
 
+  /** The order was just placed, with these lines: its first change, so no counting is needed. */
+  placed(tx: Transaction<OrdersSchema>, order: OrderRow, lines: EventLine[]): Promise<void> {
+    return this.write(tx, 'order.placed', order, lines, 1, {});
+  }
+
   async record<T extends OrderEventType>(
     tx: Transaction<OrdersSchema>,
     type: T,
@@ -87,6 +94,17 @@ export class OrderEvents {
       .select({ n: count() })
       .from(payments)
       .where(and(eq(payments.orderId, order.id), eq(payments.status, 'refunded')));
+    await this.write(tx, type, order, lines, transitions.n + refunds.n, extra);
+  }
+
+  private async write<T extends OrderEventType>(
+    tx: Transaction<OrdersSchema>,
+    type: T,
+    order: OrderRow,
+    lines: EventLine[],
+    aggregateVersion: number,
+    extra: Extra<T>,
+  ): Promise<void> {
     const payload = {
       orderId: order.id,
       userId: order.userId,
@@ -96,10 +114,6 @@ export class OrderEvents {
       lines,
       ...extra,
     } as EventPayload<T>;
-    await this.outbox.add(tx, type, {
-      aggregateId: order.id,
-      aggregateVersion: transitions.n + refunds.n,
-      payload,
-    });
+    await this.outbox.add(tx, type, { aggregateId: order.id, aggregateVersion, payload });
   }
 }

@@ -20,7 +20,7 @@ import {
 import { and, asc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { cartItems, orders, type OrdersSchema } from '../db/schema';
-import { IdempotencyService } from '../idempotency/idempotency.service';
+import { IdempotencyService, type KeyClaim } from '../idempotency/idempotency.service';
 import { mergeLines } from './order-lines';
 import { InternalStatus } from './order-status.machine';
 import { OrderRepository } from './order.repository';
@@ -54,8 +54,9 @@ export class OrderPlacement {
       shippingAddressId: shippingAddressId ?? null,
       shippingAddress: shippingAddress ?? null,
     };
-    return this.idempotency.run(actor.id, idempotencyKey, fingerprint, async () =>
-      this.place(actor, items, await this.shipTo(actor, { shippingAddressId, shippingAddress }), idempotencyKey),
+    // The key is claimed with the order's first row and answered with its confirmation.
+    return this.idempotency.runClaiming(actor.id, idempotencyKey, fingerprint, async (claim) =>
+      this.place(actor, items, await this.shipTo(actor, { shippingAddressId, shippingAddress }), claim),
     );
   }
 
@@ -86,7 +87,7 @@ export class OrderPlacement {
     actor: ActorDto,
     items: StockLineDto[] | undefined,
     shippingAddress: PostalAddressView,
-    idempotencyKey?: string,
+    claim: KeyClaim | undefined,
   ): Promise<OrderDto> {
     const fromCart = items === undefined;
     const lines = mergeLines(fromCart ? await this.cartLines(actor.id) : items);
@@ -94,10 +95,11 @@ export class OrderPlacement {
 
     const orderId = randomUUID();
     try {
-      await this.store.insertReserving(orderId, actor.id, shippingAddress, idempotencyKey);
+      await this.store.insertReserving(orderId, actor.id, shippingAddress, claim);
     } catch (error) {
-      if (idempotencyKey && isUniqueViolation(error, 'orders_user_idempotency_key_idx'))
-        return this.placedBefore(actor, idempotencyKey);
+      // The key's claim was purged while its order stayed: the order answers for it.
+      if (claim && isUniqueViolation(error, 'orders_user_idempotency_key_idx'))
+        return this.placedBefore(actor, claim.key);
       throw error;
     }
     let reservation: ReservationDto;
@@ -111,7 +113,7 @@ export class OrderPlacement {
       throw error;
     }
     try {
-      return await this.confirm(orderId, actor, reservation, fromCart);
+      return await this.confirm(orderId, actor, reservation, fromCart, claim);
     } catch (error) {
       await this.undo(orderId, true);
       throw error;
@@ -123,6 +125,7 @@ export class OrderPlacement {
     actor: ActorDto,
     reservation: ReservationDto,
     fromCart: boolean,
+    claim: KeyClaim | undefined,
   ): Promise<OrderDto> {
     const currencies = new Set(reservation.lines.map((line) => line.currency));
     if (currencies.size !== 1) {
@@ -142,12 +145,17 @@ export class OrderPlacement {
     const total = items.reduce((sum, item) => sum + item.lineTotal, 0);
     if (total > MAX_TOTAL) throw new AppError(422, ErrorCode.ValidationFailed, 'The order total is too large');
 
-    const order = await this.store.confirm(orderId, actor, { total, currency: [...currencies][0], items, fromCart });
+    const order = await this.store.confirm(
+      orderId,
+      actor,
+      { total, currency: [...currencies][0], items, fromCart },
+      claim,
+    );
     // The recovery job judged this request dead and is releasing its stock.
     if (!order)
       throw new AppError(503, ErrorCode.ServiceUnavailable, 'The order could not be completed in time; try again');
     businessMetrics.ordersPlaced.inc();
-    return this.repository.toDto(order);
+    return order;
   }
 
   /** Gives back what may have been reserved and forgets the order; on failure the recovery job does both. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ActorDto, ErrorCode, OrderStatus, type PostalAddressView } from '@shop/contracts';
+import { type ActorDto, ErrorCode, type OrderDto, OrderStatus, type PostalAddressView } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database } from '@shop/service-defaults';
 import { and, eq, inArray, sql } from 'drizzle-orm';
@@ -14,7 +14,9 @@ import {
   orderTransitions,
   payments,
 } from '../db/schema';
+import type { KeyClaim } from '../idempotency/idempotency.service';
 import { OrderEvents } from './order-events';
+import { toOrderDto } from './order.mapper';
 import { InternalStatus, type StockState } from './order-status.machine';
 
 type OrderItemRow = typeof orderItems.$inferInsert;
@@ -47,32 +49,47 @@ export class OrderStore {
     private readonly events: OrderEvents,
   ) {}
 
-  /** The row of an order being placed, written before the catalog is asked, so a crash leaves a trace. */
+  /**
+   * The row of an order being placed, written before the catalog is asked, so a crash leaves a
+   * trace. With an Idempotency-Key, the statement claims the key too (one commit for both): the
+   * row is written only if the key was free, else the claim stops the request.
+   */
   async insertReserving(
     orderId: string,
     userId: string,
     shippingAddress: PostalAddressView,
-    idempotencyKey: string | undefined,
+    claim: KeyClaim | undefined,
   ): Promise<void> {
-    await this.db.insert(orders).values({
-      id: orderId,
-      userId,
-      status: InternalStatus.Reserving,
-      stock: 'unknown',
-      shippingAddress,
-      idempotencyKey,
-    });
+    if (!claim) {
+      await this.db.insert(orders).values({
+        id: orderId,
+        userId,
+        status: InternalStatus.Reserving,
+        stock: 'unknown',
+        shippingAddress,
+      });
+      return;
+    }
+    const inserted = await this.db.execute(sql`
+      with claimed as (${claim.insert(this.db).getSQL()})
+      insert into ${orders} (id, user_id, status, stock, shipping_address, idempotency_key)
+      select ${orderId}::uuid, ${userId}::uuid, ${InternalStatus.Reserving}, 'unknown', ${JSON.stringify(shippingAddress)}::jsonb, ${claim.key}
+      from claimed
+      returning id`);
+    claim.settleClaim((inserted as unknown as { rows: unknown[] }).rows.length > 0);
   }
 
   /**
-   * The reserving order becomes pending, with its items, its first transition and the ordered
-   * lines gone from the cart, in one transaction. Undefined when recovery took the order over.
+   * The reserving order becomes pending, with its items, its first transition, its event, the
+   * ordered lines gone from the cart and the Idempotency-Key's answer, in one transaction.
+   * Undefined when recovery took the order over.
    */
   async confirm(
     orderId: string,
     actor: ActorDto,
     placed: { total: number; currency: string; items: OrderItemRow[]; fromCart: boolean },
-  ): Promise<OrderRow | undefined> {
+    claim: KeyClaim | undefined,
+  ): Promise<OrderDto | undefined> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx
         .update(orders)
@@ -87,15 +104,24 @@ export class OrderStore {
         .returning();
       if (!row) return undefined;
       await tx.insert(orderItems).values(placed.items);
-      await tx
+      const [transition] = await tx
         .insert(orderTransitions)
-        .values({ orderId, fromStatus: null, toStatus: OrderStatus.Pending, actorId: actor.id, actorRole: actor.role });
+        .values({ orderId, fromStatus: null, toStatus: OrderStatus.Pending, actorId: actor.id, actorRole: actor.role })
+        .returning();
       if (placed.fromCart) {
         const ordered = placed.items.map((item) => item.productId);
         await tx.delete(cartItems).where(and(eq(cartItems.userId, actor.id), inArray(cartItems.productId, ordered)));
       }
-      await this.events.entered(tx, row);
-      return row;
+      // As the order's readers list them.
+      const items = [...placed.items].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+      await this.events.placed(
+        tx,
+        row,
+        items.map(({ orderId: _, ...line }) => line),
+      );
+      const order = toOrderDto(row, items, [transition], null);
+      await claim?.answer(tx, order);
+      return order;
     });
   }
 

@@ -1,9 +1,9 @@
 import { ErrorCode, OrderStatus } from '@shop/contracts';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { customer, type OrdersHarness, startOrdersModules } from '../../testing/orders-module.harness';
 import { SHIP_TO } from '../../testing/fake-address-book';
-import { orders } from '../db/schema';
+import { idempotencyKeys, orders } from '../db/schema';
 import { OrderLifecycle } from '../orders/order-lifecycle.service';
 import { OrderPlacement } from '../orders/order-placement.service';
 import { OrderStore } from '../orders/order.store';
@@ -33,6 +33,14 @@ const age = (orderId: string, seconds: number) =>
     })
     .where(eq(orders.id, orderId));
 
+const keyOf = async (userId: string, key: string) =>
+  (
+    await shop.db
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)))
+  )[0];
+
 const rowOf = async (orderId: string) => (await shop.db.select().from(orders).where(eq(orders.id, orderId)))[0];
 
 describe('recovery (RecoveryModule with the real orders and payments modules, on PGlite)', () => {
@@ -56,6 +64,42 @@ describe('recovery (RecoveryModule with the real orders and payments modules, on
     await expect(
       shop.catalog.reserve({ orderId: crashed, lines: [{ productId: product.id, quantity: 3 }] }),
     ).rejects.toMatchObject({ code: ErrorCode.ReservationReleased });
+  });
+
+  it('undoes an order whose request died after claiming its key, and frees the key for a retry', async () => {
+    const product = shop.catalog.addProduct({ stock: 5 });
+    const actor = customer();
+    const request = {
+      actor,
+      shippingAddress: SHIP_TO,
+      idempotencyKey: 'died-mid-checkout',
+      items: [{ productId: product.id, quantity: 2 }],
+    };
+    const reserved = shop.catalog.loseNextAnswer('reserve');
+    // Never settles: the request dies with the catalog's answer in flight, its key claimed with its order.
+    void shop.get(OrderPlacement).create(request);
+    await reserved;
+    const [left] = await shop.db.select().from(orders).where(eq(orders.userId, actor.id));
+    expect(left.status).toBe('reserving');
+    expect(await keyOf(actor.id, request.idempotencyKey)).toMatchObject({ response: null, error: null });
+    await age(left.id, 120);
+    await shop.db
+      .update(idempotencyKeys)
+      .set({ createdAt: sql`now() - make_interval(secs => 120)` })
+      .where(eq(idempotencyKeys.userId, actor.id));
+
+    await shop.get(OrderRecovery).runOnce();
+
+    expect(await rowOf(left.id)).toBeUndefined();
+    expect(shop.catalog.reservations.get(left.id)?.status).toBe('released');
+    expect(await keyOf(actor.id, request.idempotencyKey)).toBeUndefined();
+    expect(shop.catalog.stockOf(product.id)).toBe(5);
+    // The client's retry with its key places the order, once.
+    const placed = await shop.get(OrderPlacement).create(request);
+    expect(placed.status).toBe(OrderStatus.Pending);
+    expect(await shop.db.select().from(orders).where(eq(orders.userId, actor.id))).toHaveLength(1);
+    expect(shop.catalog.stockOf(product.id)).toBe(3);
+    expect((await keyOf(actor.id, request.idempotencyKey))?.response).toEqual(placed);
   });
 
   it('retries a release the catalog missed when an order was cancelled', async () => {
