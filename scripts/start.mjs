@@ -15,7 +15,7 @@
 // "Listening on" line which port it bound, the apps that call it start once it has, told where,
 // and the ready line shows the gateway's and the mail catcher's. So copies never collide (tests).
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { prettyFactory } from 'pino-pretty';
@@ -32,6 +32,11 @@ const CALLS = {
   orders: ['auth', 'catalog', 'notifications'],
   gateway: Object.keys(BACKENDS),
 };
+/**
+ * Calls that close a cycle (auth mails through notifications, which asks auth for contact details):
+ * the caller starts first and, where the callee's port is 0, gets a relay's address instead.
+ */
+const LATE_CALLS = { auth: ['notifications'] };
 const READY_WITHIN_MS = 180_000;
 const watch = process.argv.includes('--watch');
 const port = Number(process.env.PORT ?? '3000');
@@ -195,11 +200,32 @@ for (const { app, host, port } of Object.values(address)) {
 async function launch(app, env = () => ({}), ready = () => true) {
   const callsKnown = () => CALLS[app].every((callee) => portKnown(callee) !== undefined);
   if (!(await until(async () => callsKnown() && ready(), deadline))) return;
-  const urls = CALLS[app].map((callee) => [
-    `${callee.toUpperCase()}_SERVICE_URL`,
-    `tcp://${address[callee].host}:${portKnown(callee)}`,
-  ]);
+  const url = async (callee) =>
+    portKnown(callee) === undefined
+      ? `tcp://127.0.0.1:${await relayTo(callee)}`
+      : `tcp://${address[callee].host}:${portKnown(callee)}`;
+  const callees = [...CALLS[app], ...(LATE_CALLS[app] ?? [])];
+  const urls = await Promise.all(
+    callees.map(async (callee) => [`${callee.toUpperCase()}_SERVICE_URL`, await url(callee)]),
+  );
   startApp(app, { ...Object.fromEntries(urls), ...env() });
+}
+
+/**
+ * A port of npm start's own, bound now, that forwards each connection to `app` once it has said
+ * where it listens (refused until then, as the app itself would be).
+ */
+async function relayTo(app) {
+  const relay = createServer((socket) => {
+    const port = portKnown(app);
+    if (port === undefined) return void socket.destroy();
+    const upstream = connect({ host: address[app].host, port });
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+    socket.pipe(upstream).pipe(socket);
+  });
+  await new Promise((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return relay.address().port;
 }
 
 const mailSmtpPort = () => portOf('maildev', 'smtp', MAIL_SMTP_PORT);

@@ -114,7 +114,7 @@ it('serves the auth flow on embedded databases, stops on Ctrl-C, and keeps the d
       ((await mailCatcher.get('/email')).body as { subject: string; text: string; to: { address: string }[] }[]).filter(
         (mail) => mail.subject === subject && mail.to[0].address === user.email,
       );
-    await waitFor(`"${subject}" in the mail catcher`, async () => (await mails()).length === 1, 10_000);
+    await waitFor(`"${subject}" in the mail catcher`, async () => (await mails()).length === 1, 120_000);
     const link = new URL(/http:\/\/localhost:3000\/\S+/.exec((await mails())[0].text)?.[0] ?? '');
     return link.searchParams.get('token');
   };
