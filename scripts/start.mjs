@@ -213,15 +213,19 @@ async function launch(app, env = () => ({}), ready = () => true) {
 
 /**
  * A port of npm start's own, bound now, that forwards each connection to `app` once it has said
- * where it listens (refused until then, as the app itself would be).
+ * where it listens. Until then a connection is held, not reset: the caller's probe times out
+ * quietly, where a reset would be logged as an error.
  */
 async function relayTo(app) {
-  const relay = createServer((socket) => {
-    const port = portKnown(app);
-    if (port === undefined) return void socket.destroy();
-    const upstream = connect({ host: address[app].host, port });
-    socket.on('error', () => upstream.destroy());
-    upstream.on('error', () => socket.destroy());
+  const relay = createServer(async (socket) => {
+    socket.on('error', () => socket.destroy());
+    await until(async () => portKnown(app) !== undefined || socket.destroyed, deadline);
+    if (socket.destroyed || portKnown(app) === undefined) return void socket.destroy();
+    const upstream = connect({ host: address[app].host, port: portKnown(app) });
+    upstream.on('error', () => upstream.destroy());
+    // Either side closing closes the other, as a direct connection would.
+    socket.once('close', () => upstream.destroy());
+    upstream.once('close', () => socket.destroy());
     socket.pipe(upstream).pipe(socket);
   });
   await new Promise((resolve) => relay.listen(0, '127.0.0.1', resolve));
