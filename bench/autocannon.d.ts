@@ -2,7 +2,7 @@
 declare module 'autocannon' {
   function autocannon(
     options: Record<string, unknown>,
-    done: (error: Error | null, result: { duration: number; errors: number; timeouts: number }) => void,
+    done: (error: Error | null, result: { duration: number; errors: number; requests: { sent: number } }) => void,
   ): { on(event: 'response', listener: (...args: any[]) => void): void };
   export default autocannon;
 }

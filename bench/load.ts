@@ -1,10 +1,19 @@
 /**
- * One scenario, driven by autocannon from its own process so the orchestrator does not compete
- * with it. argv[2]: a file holding a {@link LoadSpec} as JSON (too large for an argument with a
- * thousand tokens). Prints a {@link LoadResult} as JSON on stdout.
+ * One share of a scenario, driven by autocannon from its own process so the orchestrator does not
+ * compete with it (run.ts starts several at once and merges them, see load-merge.ts).
+ * argv[2]: a file holding a {@link LoadSpec} as JSON (too large for an argument with a thousand
+ * tokens). Prints a {@link LoadResult} as JSON on stdout.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+
+/** One kind of request; each request takes one at random. */
+export interface Variant {
+  path: string;
+  token?: string;
+  body?: string;
+}
 
 export interface LoadSpec {
   url: string;
@@ -13,31 +22,35 @@ export interface LoadSpec {
   duration?: number;
   amount?: number;
   method: 'GET' | 'POST';
-  /** Each request takes one at random, as it does each of `bodies` and `tokens`. */
-  paths: string[];
-  bodies?: string[];
-  tokens?: string[];
+  variants: Variant[];
+  /** A fresh Idempotency-Key on every request. */
+  idempotencyKey?: boolean;
+  /** Collect the `id` of every 201's body (placed orders). */
+  collectCreatedIds?: boolean;
 }
 
 export interface LoadResult {
+  /** Requests that got an HTTP answer. */
   requests: number;
-  requestsPerSecond: number;
-  latencyMs: { p50: number; p95: number; p99: number };
+  /** Requests sent, answered or not (at the end, those still in flight are abandoned, though the server goes on with them). */
+  sent: number;
+  /** Seconds the load ran. */
+  seconds: number;
+  /** Latency in tenths of a millisecond → how many answers took that long. */
+  histogram: Record<string, number>;
   statuses: Record<string, number>;
-  non2xx: number;
+  /** Socket errors and timeouts: requests that never got an HTTP answer. */
   errors: number;
+  createdIds: string[];
 }
 
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
 
-const percentile = (sorted: number[], p: number) =>
-  sorted.length
-    ? Math.round(10 * sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]) / 10
-    : 0;
-
 function run(spec: LoadSpec): Promise<LoadResult> {
-  const latencies: number[] = [];
+  const histogram: Record<string, number> = {};
   const statuses: Record<string, number> = {};
+  const createdIds: string[] = [];
+  let requests = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -48,37 +61,47 @@ function run(spec: LoadSpec): Promise<LoadResult> {
         requests: [
           {
             method: spec.method,
-            setupRequest: (request: Record<string, unknown>) => ({
-              ...request,
-              path: pick(spec.paths),
-              headers: {
-                ...(spec.bodies ? { 'content-type': 'application/json' } : {}),
-                ...(spec.tokens ? { authorization: `Bearer ${pick(spec.tokens)}` } : {}),
-              },
-              body: spec.bodies ? pick(spec.bodies) : undefined,
-            }),
+            setupRequest: (request: Record<string, unknown>) => {
+              const variant = pick(spec.variants);
+              return {
+                ...request,
+                path: variant.path,
+                headers: {
+                  ...(variant.body ? { 'content-type': 'application/json' } : {}),
+                  ...(variant.token ? { authorization: `Bearer ${variant.token}` } : {}),
+                  ...(spec.idempotencyKey ? { 'idempotency-key': randomUUID() } : {}),
+                },
+                body: variant.body,
+              };
+            },
+            ...(spec.collectCreatedIds
+              ? {
+                  onResponse: (status: number, body: string) => {
+                    if (status === 201) createdIds.push((JSON.parse(body) as { id: string }).id);
+                  },
+                }
+              : {}),
           },
         ],
       },
-      (error: Error | null, result: { duration: number; errors: number; timeouts: number }) => {
+      // autocannon's `errors` already includes its `timeouts`.
+      (error: Error | null, result: { duration: number; errors: number; requests: { sent: number } }) => {
         if (error) return reject(error);
-        // Our own record of every response: autocannon's summary has no p95.
-        latencies.sort((a, b) => a - b);
-        const non2xx = Object.entries(statuses)
-          .filter(([status]) => !status.startsWith('2'))
-          .reduce((sum, [, count]) => sum + count, 0);
         resolve({
-          requests: latencies.length,
-          requestsPerSecond: Math.round(latencies.length / result.duration),
-          latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+          requests,
+          sent: result.requests.sent,
+          seconds: result.duration,
+          histogram,
           statuses,
-          non2xx,
-          errors: result.errors + result.timeouts,
+          errors: result.errors,
+          createdIds,
         });
       },
     );
     instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
-      latencies.push(responseTime);
+      requests++;
+      const bucket = Math.round(responseTime * 10);
+      histogram[bucket] = (histogram[bucket] ?? 0) + 1;
       statuses[status] = (statuses[status] ?? 0) + 1;
     });
   });
