@@ -368,6 +368,20 @@ describe('admin user management', () => {
     expect(after.map((r) => r.status)).toEqual(after.map(() => 401));
   });
 
+  it('revokes every session of an account disabled while it logs in', async () => {
+    const user = await newAccount();
+    const [logins, disabled] = await Promise.all([
+      Promise.all(Array.from({ length: 5 }, () => login(user.email, user.password))),
+      post(`/users/${user.id}/disable`, undefined, admin),
+    ]);
+    expect(disabled.status).toBe(200);
+    for (const answer of logins.filter((r) => r.status !== 200)) expectProblem(answer, 401, 'ACCOUNT_DISABLED');
+    await post(`/users/${user.id}/enable`, undefined, admin);
+    // Whatever won each race, no session opened before or during the disable outlives it.
+    const after = await Promise.all(logins.filter((r) => r.status === 200).map((r) => refresh(r.body.refreshToken)));
+    expect(after.map((r) => r.status)).toEqual(after.map(() => 401));
+  });
+
   // Last: it leaves one of the two admins demoted.
   it('never demotes or disables the last active admin (409 LAST_ADMIN), even when two admins demote each other at once', async () => {
     const me = (await get('/auth/me', admin)).body.id as string;
