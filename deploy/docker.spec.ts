@@ -281,6 +281,11 @@ describe('docker/compose.yaml', () => {
     expect(services.orders.environment?.CATALOG_SERVICE_URL).toBe('tcp://catalog:4002');
     expect(services.orders.environment?.NOTIFICATIONS_SERVICE_URL).toBe('tcp://notifications:4004');
     expect(services.notifications.environment?.AUTH_SERVICE_URL).toBe('tcp://auth:4001');
+    // Auth hands password-reset and verification links to notifications, to email.
+    expect(services.auth.environment?.NOTIFICATIONS_SERVICE_URL).toBe('tcp://notifications:4004');
+    expect(services.notifications.environment?.ACCOUNT_LINK_BASE_URL).toBe(
+      '${ACCOUNT_LINK_BASE_URL:-http://localhost:${GATEWAY_PORT:-3000}}',
+    );
     expect(services.gateway.ports).toEqual(['${GATEWAY_PORT:-3000}:3000']);
     // The mail catcher's page is for the developer running the compose file.
     expect(services.maildev.ports).toEqual(['${MAILDEV_PORT:-1080}:1080']);

@@ -1,53 +1,57 @@
-import { TEST_ADMIN, ADMIN_ENV, accessToken, TestSystem, waitFor } from '@shop/testing';
+import { ADMIN_ENV, accessToken, type SmtpSink, startSmtpSink, TEST_ADMIN, TestSystem, waitFor } from '@shop/testing';
 import { decode } from 'jsonwebtoken';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 
+let smtp: SmtpSink;
 let system: TestSystem;
 let admin: string;
-let mailDir: string;
 
 beforeAll(async () => {
-  mailDir = mkdtempSync(join(tmpdir(), 'shop-account-mail-'));
+  smtp = await startSmtpSink();
   system = await TestSystem.start({
     label: 'accounts',
+    notifications: true,
     env: {
-      auth: { ...ADMIN_ENV, ACCOUNT_MAIL_DROP: join(mailDir, 'mail.jsonl') },
+      auth: ADMIN_ENV,
+      notifications: { SMTP_URL: smtp.url, SHOP_NAME: 'Test Shop', ACCOUNT_LINK_BASE_URL: 'https://shop.test/' },
       gateway: { AUTH_THROTTLE_LIMIT: '100000', THROTTLE_LIMIT: '100000' },
     },
   });
   admin = await accessToken(system, TEST_ADMIN);
-});
+}, 180_000);
 afterAll(async () => {
   await system?.stop();
-  rmSync(mailDir, { recursive: true, force: true });
+  await smtp?.stop();
 });
 
-interface Mail {
-  kind: 'password_reset' | 'email_verification';
-  email: string;
-  token: string;
-}
-
-const mails = (): Mail[] => {
-  try {
-    return readFileSync(join(mailDir, 'mail.jsonl'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Mail);
-  } catch {
-    return [];
-  }
+type LinkKind = 'password-reset' | 'email-verification';
+const SUBJECT: Record<LinkKind, string> = {
+  'password-reset': 'Test Shop: reset your password',
+  'email-verification': 'Test Shop: confirm your email address',
 };
-const mailsTo = (email: string, kind: Mail['kind']) => mails().filter((m) => m.email === email && m.kind === kind);
+const PAGE: Record<LinkKind, string> = {
+  'password-reset': 'https://shop.test/reset-password',
+  'email-verification': 'https://shop.test/verify-email',
+};
 
-/** Waits for the `count`-th link of that kind to that address, and answers its token. */
-async function link(email: string, kind: Mail['kind'], count = 1): Promise<string> {
-  await waitFor(`${kind} mail #${count} to ${email}`, async () => mailsTo(email, kind).length >= count);
-  return mailsTo(email, kind)[count - 1].token;
+/**
+ * Waits for the `count`-th email of that kind to that address and answers the token of its link,
+ * read from the message as its owner would: the page the link opens posts that token to the API.
+ */
+async function link(email: string, kind: LinkKind, count = 1): Promise<string> {
+  const mails = await smtp.waitFor(
+    `${kind} email #${count} to ${email}`,
+    (mail) => mail.to.includes(email) && mail.subject === SUBJECT[kind],
+    count,
+  );
+  const mail = mails[count - 1];
+  const href = /https:\/\/shop\.test\/\S+/.exec(mail.text)?.[0] ?? '';
+  const url = new URL(href);
+  expect(`${url.origin}${url.pathname}`).toBe(PAGE[kind]);
+  // Handlebars escapes `=` in HTML as `&#x3D;`, which a browser reads back as `=`.
+  expect(mail.html.replaceAll('&#x3D;', '=')).toContain(`<a href="${href}">`);
+  return url.searchParams.get('token') ?? '';
 }
 
 const post = (path: string, body?: object, token?: string) => system.http.post(`/api/v1${path}`, body, { token });
@@ -85,6 +89,25 @@ async function queryAuthDb(text: string, params: unknown[]) {
   }
 }
 
+/** Every row of every table of an app's own database, as text. */
+async function everythingStored(app: 'auth' | 'notifications'): Promise<string> {
+  const db = new Client({ connectionString: system.databaseUrl(app) });
+  await db.connect();
+  try {
+    const { rows: tables } = await db.query<{ name: string }>(
+      `select quote_ident(table_schema) || '.' || quote_ident(table_name) as name from information_schema.tables
+       where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
+    );
+    const rows: string[] = [];
+    for (const { name } of tables) {
+      rows.push(...(await db.query<{ row: string }>(`select t::text as row from ${name} t`)).rows.map((r) => r.row));
+    }
+    return rows.join('\n');
+  } finally {
+    await db.end();
+  }
+}
+
 const login = (email: string, password: string) => post('/auth/login', { email, password });
 const refresh = (refreshToken: string) => post('/auth/refresh', { refreshToken });
 const NO_PASSWORD_MATERIAL = /password|argon2|hash/i;
@@ -93,7 +116,7 @@ describe('email verification', () => {
   it('mails a link at registration; using it verifies the email, once', async () => {
     const user = await newAccount();
     expect((await get('/auth/me', user.session.accessToken)).body.emailVerified).toBe(false);
-    const token = await link(user.email, 'email_verification');
+    const token = await link(user.email, 'email-verification');
     expect((await post('/auth/verify-email', { token })).status).toBe(204);
     const profile = await get('/auth/me', user.session.accessToken);
     expect(profile.body).toMatchObject({ emailVerified: true, status: 'active' });
@@ -107,9 +130,9 @@ describe('email verification', () => {
 
   it('resends a new link on request; the earlier one stops working', async () => {
     const user = await newAccount();
-    const first = await link(user.email, 'email_verification');
+    const first = await link(user.email, 'email-verification');
     expect((await post('/auth/verify-email/resend', undefined, user.session.accessToken)).status).toBe(204);
-    const second = await link(user.email, 'email_verification', 2);
+    const second = await link(user.email, 'email-verification', 2);
     expect(second).not.toBe(first);
     expectProblem(await post('/auth/verify-email', { token: first }), 400, 'INVALID_TOKEN');
     expect((await post('/auth/verify-email', { token: second })).status).toBe(204);
@@ -128,23 +151,33 @@ describe('email verification', () => {
 });
 
 describe('password reset', () => {
-  it('answers 202 with the same body whether or not the email has an account, and mails only the account', async () => {
+  it('answers 202 with the same body whether or not the email has an account, and emails only the account', async () => {
     const user = await newAccount();
     const nobody = `nobody-${randomUUID()}@example.com`;
-    const known = await post('/auth/password-reset', { email: user.email.toUpperCase() });
     const unknown = await post('/auth/password-reset', { email: nobody });
+    const known = await post('/auth/password-reset', { email: user.email.toUpperCase() });
     expect(known.status).toBe(202);
     expect(unknown.status).toBe(202);
     expect(unknown.text).toBe(known.text);
-    await link(user.email, 'password_reset');
-    expect(mails().filter((mail) => mail.email === nobody)).toEqual([]);
+    // Auth's work for each request ends in one of two lines, by request id: after the unknown
+    // address's, nothing more is done for it; the known one's ends once its email is handed over.
+    const outcome = async (response: { headers: Headers }) =>
+      (
+        await system.requestLog('auth', response.headers.get('x-request-id') ?? '', (entry) =>
+          /^(No password reset link sent|Handed the password-reset link)/.test(entry.msg),
+        )
+      ).map((entry) => entry.msg);
+    expect(await outcome(unknown)).toContain('No password reset link sent: no active account has that email');
+    expect((await outcome(known)).join('\n')).not.toMatch(/No password reset link sent/);
+    await link(user.email, 'password-reset');
+    expect(smtp.messages.filter((mail) => mail.to.includes(nobody))).toEqual([]);
   });
 
   it('sets the password with the link, once, and revokes every session', async () => {
     const user = await newAccount();
     const other = (await login(user.email, user.password)).body;
     await post('/auth/password-reset', { email: user.email });
-    const token = await link(user.email, 'password_reset');
+    const token = await link(user.email, 'password-reset');
     expect((await post('/auth/password-reset/confirm', { token, password: 'second-password-2' })).status).toBe(204);
 
     expectProblem(await login(user.email, user.password), 401, 'INVALID_CREDENTIALS');
@@ -162,7 +195,7 @@ describe('password reset', () => {
   it('uses a link once however many requests race with it', async () => {
     const user = await newAccount();
     await post('/auth/password-reset', { email: user.email });
-    const token = await link(user.email, 'password_reset');
+    const token = await link(user.email, 'password-reset');
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         post('/auth/password-reset/confirm', { token, password: `raced-password-${i}` }),
@@ -174,7 +207,7 @@ describe('password reset', () => {
   it('refuses an expired link, a forged one and one for verification with 400 INVALID_TOKEN', async () => {
     const user = await newAccount();
     await post('/auth/password-reset', { email: user.email });
-    const token = await link(user.email, 'password_reset');
+    const token = await link(user.email, 'password-reset');
     await queryAuthDb(`update account_tokens set expires_at = now() - interval '1 second' where id = $1`, [
       token.split('.')[0],
     ]);
@@ -189,7 +222,7 @@ describe('password reset', () => {
       400,
       'INVALID_TOKEN',
     );
-    const verification = await link(user.email, 'email_verification');
+    const verification = await link(user.email, 'email-verification');
     expectProblem(
       await post('/auth/password-reset/confirm', { token: verification, password: 'new-password-1' }),
       400,
@@ -201,13 +234,36 @@ describe('password reset', () => {
   it('keeps the 30-minute lifetime and stores only a hash of the token', async () => {
     const user = await newAccount();
     await post('/auth/password-reset', { email: user.email });
-    const token = await link(user.email, 'password_reset');
+    const token = await link(user.email, 'password-reset');
     const rows = await queryAuthDb(
       `select secret_hash, extract(epoch from expires_at - created_at)::int as lifetime from account_tokens where id = $1`,
       [token.split('.')[0]],
     );
     expect(rows[0].lifetime).toBe(1800);
     expect(rows[0].secret_hash).not.toContain(token.split('.')[1]);
+  });
+
+  it('keeps the tokens out of every table and every log line', async () => {
+    const user = await newAccount();
+    const verification = await link(user.email, 'email-verification');
+    await post('/auth/password-reset', { email: user.email });
+    const reset = await link(user.email, 'password-reset');
+    expect((await post('/auth/verify-email', { token: verification })).status).toBe(204);
+    expect((await post('/auth/password-reset/confirm', { token: reset, password: 'second-password-2' })).status).toBe(
+      204,
+    );
+    // pino writes asynchronously: wait for the sender's lines about both messages.
+    const sent = () => system.logEntries('notifications').filter((entry) => /^Sent the .+ email$/.test(entry.msg));
+    await waitFor('the sent lines', async () => sent().length >= 2);
+
+    const stored = [await everythingStored('auth'), await everythingStored('notifications')].join('\n');
+    const logged = ['auth', 'notifications', 'gateway'].map((id) => system.logs(id)).join('\n');
+    expect(stored).toContain(user.email);
+    for (const secret of [verification, reset].map((token) => token.split('.')[1])) {
+      expect(secret.length).toBeGreaterThanOrEqual(40);
+      expect(stored).not.toContain(secret);
+      expect(logged).not.toContain(secret);
+    }
   });
 
   it('refuses a short new password with 400 VALIDATION_FAILED', async () => {

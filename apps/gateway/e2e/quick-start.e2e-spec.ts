@@ -108,6 +108,25 @@ it('serves the auth flow on embedded databases, stops on Ctrl-C, and keeps the d
   expect((await http.post('/api/v1/auth/logout', { refreshToken: refreshed.body.refreshToken })).status).toBe(204);
   expect((await http.post('/api/v1/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401);
 
+  // The verification and password-reset links reach the mail catcher; their tokens work.
+  const linkIn = async (subject: string) => {
+    const mails = async () =>
+      ((await mailCatcher.get('/email')).body as { subject: string; text: string; to: { address: string }[] }[]).filter(
+        (mail) => mail.subject === subject && mail.to[0].address === user.email,
+      );
+    await waitFor(`"${subject}" in the mail catcher`, async () => (await mails()).length === 1, 10_000);
+    const link = new URL(/http:\/\/localhost:3000\/\S+/.exec((await mails())[0].text)?.[0] ?? '');
+    return link.searchParams.get('token');
+  };
+  const verification = await linkIn('Shop: confirm your email address');
+  expect((await http.post('/api/v1/auth/verify-email', { token: verification })).status).toBe(204);
+  expect((await http.get('/api/v1/auth/me', { token: login.body.accessToken })).body.emailVerified).toBe(true);
+  expect((await http.post('/api/v1/auth/password-reset', { email: user.email })).status).toBe(202);
+  const reset = await linkIn('Shop: reset your password');
+  expect(
+    (await http.post('/api/v1/auth/password-reset/confirm', { token: reset, password: user.password })).status,
+  ).toBe(204);
+
   await ctrlC(first);
 
   const second = await npmStart();

@@ -15,6 +15,7 @@ export * from './auth/user.dto';
 export * from './auth/user-admin.dto';
 export * from './auth/user-status';
 export * from './auth/update-me.dto';
+export * from './notifications/account-email.request';
 export * from './notifications/notification.dto';
 export * from './notifications/notifications.contract';
 export * from './auth/update-me.request';

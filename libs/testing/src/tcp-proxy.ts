@@ -14,9 +14,11 @@ export interface TcpProxy {
  * A loopback TCP proxy in front of `target` (say the shared Redis) that a test can cut and
  * restore: to the client behind it the server goes away and comes back, while the server itself,
  * which other tests use, stays up. While cut it still accepts, then closes, so the port stays its own.
+ * A function target is asked on each connection, so the proxy can stand for a server not yet
+ * started (its address unknown): until it answers one, connections are closed as when cut.
  */
-export async function startTcpProxy(target: string): Promise<TcpProxy> {
-  const upstream = new URL(target);
+export async function startTcpProxy(target: string | (() => string | undefined)): Promise<TcpProxy> {
+  const upstreamOf = typeof target === 'string' ? () => target : target;
   const open = new Set<Socket>();
   let cut = false;
   const track = (socket: Socket) => {
@@ -25,8 +27,10 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     socket.on('error', () => socket.destroy());
   };
   const server = createServer((client) => {
-    if (cut) return void client.destroy();
-    const remote = createConnection({ host: upstream.hostname, port: Number(upstream.port) });
+    const upstream = cut ? undefined : upstreamOf();
+    if (!upstream) return void client.destroy();
+    const { hostname, port } = new URL(upstream);
+    const remote = createConnection({ host: hostname, port: Number(port) });
     track(client);
     track(remote);
     client.pipe(remote).pipe(client);
@@ -37,7 +41,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
-  const url = new URL(target);
+  const url = new URL(typeof target === 'string' ? target : 'tcp://127.0.0.1');
   url.hostname = '127.0.0.1';
   url.port = String(port);
   return {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ROOT, spawnAppChild, untilReported } from './app-process';
 import { HttpClient } from './http-client';
 import { freePort, waitFor } from './net';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 import { createTestDatabase } from './test-database';
 
 /** The apps every system runs; `notifications` joins them when a test asks for it. */
@@ -67,6 +68,13 @@ export class TestSystem {
   private readonly rabbitmqId = randomBytes(4).toString('hex');
   /** Where orders and the gateway look for notifications when it does not run: a port nobody listens on. */
   private absentNotificationsPort = 0;
+  /**
+   * Where auth finds notifications when it runs: each calls the other, so one has to start before
+   * the other's address is known. Auth gets this proxy's, bound before it starts, which forwards
+   * to the notifications instances once they listen (round-robin).
+   */
+  private notificationsProxy?: TcpProxy;
+  private proxiedConnections = 0;
 
   private constructor(readonly label: string) {}
 
@@ -211,6 +219,7 @@ export class TestSystem {
 
   async stop(): Promise<void> {
     await Promise.all([...this.children.keys()].map((id) => this.stopApp(id, 'SIGKILL')));
+    await this.notificationsProxy?.stop();
     await Promise.all(this.databases.map((database) => database.drop()));
   }
 
@@ -227,8 +236,14 @@ export class TestSystem {
       common.RABBITMQ_URL = options.rabbitmqUrl;
       common.RABBITMQ_PREFIX = this.rabbitmqPrefix;
     }
-    if (options.notifications) this.backends.push('notifications');
-    else this.absentNotificationsPort = await freePort();
+    if (options.notifications) {
+      this.backends.push('notifications');
+      this.notificationsProxy = await startTcpProxy(() => {
+        const ports = this.instancesOf('notifications').flatMap((id) => this.instancePorts.get(id) ?? []);
+        if (!ports.length) return undefined;
+        return `tcp://127.0.0.1:${ports[this.proxiedConnections++ % ports.length]}`;
+      });
+    } else this.absentNotificationsPort = await freePort();
     for (const name of this.backends) {
       const database = await createTestDatabase(`${options.label}_${name}`);
       this.databases.push(database);
@@ -265,6 +280,7 @@ export class TestSystem {
         ...own,
       };
     if (name === 'notifications') return { AUTH_SERVICE_URL: urls('auth'), ...own };
+    if (name === 'auth') return { NOTIFICATIONS_SERVICE_URL: this.notificationsProxy?.url ?? notifications, ...own };
     if (name === 'gateway') {
       return {
         ...Object.fromEntries(BACKENDS.map((backend) => [`${backend.toUpperCase()}_SERVICE_URL`, urls(backend)])),

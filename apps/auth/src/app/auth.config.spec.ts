@@ -16,18 +16,18 @@ describe('loadAuthConfig: DATA_DIR', () => {
   });
 });
 
-describe('loadAuthConfig: ACCOUNT_MAIL_DROP', () => {
+describe('loadAuthConfig: NOTIFICATIONS_SERVICE_URL', () => {
   const secret = 'x'.repeat(64);
 
-  it('is read outside production', () => {
-    expect(loadAuthConfig({ JWT_SECRET: secret, ACCOUNT_MAIL_DROP: '/tmp/mail.jsonl' }).accountMailDrop).toBe(
-      '/tmp/mail.jsonl',
-    );
+  it('reaches the notifications app, which emails account links, at its default port unless told', () => {
+    expect(loadAuthConfig({ JWT_SECRET: secret }).notifications.address).toEqual([{ host: '127.0.0.1', port: 4004 }]);
+    const config = loadAuthConfig({ JWT_SECRET: secret, NOTIFICATIONS_SERVICE_URL: 'tcp://notifications:4010' });
+    expect(config.notifications.address).toEqual([{ host: 'notifications', port: 4010 }]);
   });
 
-  it('stops a production start: whoever reads the file could take over any account', () => {
-    expect(() =>
-      loadAuthConfig({ NODE_ENV: 'production', JWT_SECRET: secret, ACCOUNT_MAIL_DROP: '/tmp/mail.jsonl' }),
-    ).toThrow(/ACCOUNT_MAIL_DROP: is for tests only/);
+  it('refuses an address that is not tcp://host:port', () => {
+    expect(() => loadAuthConfig({ JWT_SECRET: secret, NOTIFICATIONS_SERVICE_URL: 'http://x' })).toThrow(
+      /NOTIFICATIONS_SERVICE_URL/,
+    );
   });
 });

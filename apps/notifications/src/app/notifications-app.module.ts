@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthApi, EventsModule, MicroserviceDefaultsModule } from '@shop/service-defaults';
 import { join } from 'node:path';
+import { AccountEmailController } from './account-email/account-email.controller';
+import { AccountEmailSender } from './account-email/account-email.sender';
 import { schema } from './db/schema';
 import { Mailer } from './delivery/mailer';
 import { MAILER, NotificationSender, SMS_SENDER } from './delivery/notification-sender';
@@ -42,7 +44,7 @@ export class NotificationsAppModule {
         recipients,
         EventsModule.forRoot({ config: config.events, handler: OrderEventsHandler, imports: [recipients] }),
       ],
-      controllers: [NotificationsController],
+      controllers: [NotificationsController, AccountEmailController],
       providers: [
         { provide: MAILER, useFactory: () => new Mailer(config.mail.url, config.mail.from) },
         {
@@ -54,6 +56,7 @@ export class NotificationsAppModule {
           useFactory: () => new TemplateRenderer(join(__dirname, 'templates'), config.shop.locale),
         },
         NotificationSender,
+        AccountEmailSender,
         NotificationLog,
       ],
     };

@@ -21,6 +21,11 @@ const schema = z
       .optional(),
     MAIL_FROM: z.string().min(3).default('Shop <shop@localhost>'),
     SHOP_NAME: z.string().min(1).default('Shop'),
+    /**
+     * The shop's public address: password-reset and verification links point to its
+     * `/reset-password` and `/verify-email` pages. Outside production, the local gateway.
+     */
+    ACCOUNT_LINK_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
     /** Formats amounts and dates in messages. */
     LOCALE: z.string().default('en-US'),
     TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
@@ -42,8 +47,10 @@ const schema = z
         message: 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM go together',
       });
     }
-    if (env.NODE_ENV === 'production' && env.SMTP_URL === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required when NODE_ENV=production' });
+    for (const name of ['SMTP_URL', 'ACCOUNT_LINK_BASE_URL'] as const) {
+      if (env.NODE_ENV === 'production' && env[name] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
+      }
     }
   });
 
@@ -53,7 +60,11 @@ export function loadNotificationsConfig(env: Record<string, string | undefined>)
     ...microserviceSettings('notifications', values),
     events: loadEventsConfig('notifications', env),
     auth: { address: values.AUTH_SERVICE_URL, timeoutMs: values.RPC_TIMEOUT_MS },
-    shop: { name: values.SHOP_NAME, locale: values.LOCALE },
+    shop: {
+      name: values.SHOP_NAME,
+      locale: values.LOCALE,
+      linkBaseUrl: (values.ACCOUNT_LINK_BASE_URL ?? 'http://localhost:3000').replace(/\/+$/, ''),
+    },
     mail: { url: values.SMTP_URL ?? 'smtp://127.0.0.1:1025', from: values.MAIL_FROM },
     /** Without it, text messages are written to the log (development). */
     twilio:

@@ -1,39 +1,50 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { appendFile } from 'node:fs/promises';
-import { AUTH_CONFIG, type AuthConfig } from '../auth.config';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import type { AccountEmailKind } from '@shop/contracts';
+import { NotificationsApi } from '@shop/service-defaults';
 
 /** A link the owner of an account must receive by email: the token in it is for them alone. */
 export interface AccountMail {
-  kind: 'password_reset' | 'email_verification';
+  kind: AccountEmailKind;
   userId: string;
   email: string;
+  name: string;
   token: string;
   expiresAt: string;
 }
 
 /**
- * Where account links go. Email delivery belongs to the notifications app; until auth hands
- * these to it, a link is delivered only to ACCOUNT_MAIL_DROP, a file that tests read and that
- * the configuration refuses in production. Without it the link is dropped and that is logged
- * (never the token).
+ * Hands account links to the notifications app, which emails them. Only the token's hash is
+ * stored (see AccountTokens): the token itself goes from memory to the notifications app's memory
+ * to the message, never into a table, an outbox or a log line. Callers hand a link over once the
+ * transaction that issued it has committed, and no request waits for it: if notifications cannot
+ * be reached the link is lost, which a warn line says (without it), and its owner asks again.
  */
 @Injectable()
-export class AccountMailer implements OnModuleInit {
+export class AccountMailer implements BeforeApplicationShutdown {
   private readonly logger = new Logger(AccountMailer.name);
+  private readonly handing = new Set<Promise<void>>();
 
-  constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig) {}
+  constructor(private readonly notifications: NotificationsApi) {}
 
-  onModuleInit(): void {
-    if (!this.config.accountMailDrop) {
-      this.logger.log('Password-reset and verification links are not emailed yet: no delivery is configured');
-    }
+  /** Never rejects: the outcome is logged. */
+  send({ kind, userId, email, name, token, expiresAt }: AccountMail): Promise<void> {
+    const handing = this.notifications
+      .sendAccountEmail({ kind, to: email, name, token, expiresAt })
+      .then(
+        () => this.logger.log({ userId, kind }, `Handed the ${kind} link to notifications`),
+        (error: Error) =>
+          this.logger.warn(
+            { userId, kind, error: error.message },
+            `Could not hand the ${kind} link to notifications; its owner can ask for another`,
+          ),
+      )
+      .finally(() => this.handing.delete(handing));
+    this.handing.add(handing);
+    return handing;
   }
 
-  async send(mail: AccountMail): Promise<void> {
-    if (this.config.accountMailDrop) {
-      await appendFile(this.config.accountMailDrop, `${JSON.stringify(mail)}\n`);
-      return;
-    }
-    this.logger.debug({ userId: mail.userId, kind: mail.kind }, 'A link was not sent: no delivery is configured');
+  /** Before the notifications client closes (on application shutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.handing);
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database } from '@shop/service-defaults';
@@ -15,24 +15,21 @@ type Executor = Parameters<AccountTokens['issue']>[0];
 /** Proving an account's email: a link mailed at registration (and on request), used once. */
 @Injectable()
 export class EmailVerification {
-  private readonly logger = new Logger(EmailVerification.name);
-
   constructor(
     @Inject(DATABASE) private readonly db: Database<AuthSchema>,
     private readonly tokens: AccountTokens,
     private readonly mailer: AccountMailer,
   ) {}
 
-  /** Issues a token inside the caller's transaction; the returned function mails it once that has committed. */
-  async issue(executor: Executor, user: { id: string; email: string }): Promise<() => Promise<void>> {
+  /**
+   * Issues a token inside the caller's transaction; the returned function, called once that has
+   * committed, hands the link to the notifications app without making the caller wait for it.
+   */
+  async issue(executor: Executor, user: { id: string; email: string; name: string }): Promise<() => void> {
     const token = await this.tokens.issue(executor, user.id, 'email_verification', VERIFICATION_TTL_SECONDS);
     const expiresAt = new Date(Date.now() + VERIFICATION_TTL_SECONDS * 1000).toISOString();
-    return () =>
-      this.mailer
-        .send({ kind: 'email_verification', userId: user.id, email: user.email, token, expiresAt })
-        .catch((error: Error) =>
-          this.logger.error({ userId: user.id, error: error.message }, 'Could not send the verification link'),
-        );
+    const mail = { kind: 'email-verification' as const, userId: user.id, email: user.email, name: user.name };
+    return () => void this.mailer.send({ ...mail, token, expiresAt });
   }
 
   /** A new link for the caller; 409 when the email is verified already. */
@@ -44,7 +41,7 @@ export class EmailVerification {
         throw new AppError(409, ErrorCode.EmailAlreadyVerified, 'The email is verified already');
       return this.issue(tx, user);
     });
-    await send();
+    send();
   }
 
   async verify(token: string): Promise<void> {

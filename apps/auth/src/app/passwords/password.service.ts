@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { type ChangePasswordRequest, ErrorCode, type PasswordResetConfirmDto, UserStatus } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database } from '@shop/service-defaults';
@@ -19,7 +19,7 @@ export const PASSWORD_RESET_TTL_SECONDS = 30 * 60;
  * login or refresh racing with it keeps a session opened with the old password.
  */
 @Injectable()
-export class PasswordService implements OnApplicationShutdown {
+export class PasswordService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PasswordService.name);
   private readonly resetsInFlight = new Set<Promise<void>>();
 
@@ -51,9 +51,10 @@ export class PasswordService implements OnApplicationShutdown {
   }
 
   /**
-   * Answers before anything is looked up: the link is issued and mailed off the request path, so
-   * an unknown email and a known one get the same answer in the same time. A disabled account
-   * gets no link.
+   * Answers before anything is looked up: the link is issued and handed to the notifications app
+   * off the request path, so an unknown email and a known one get the same answer after the same
+   * work. A disabled account gets no link. Either outcome is logged, with the request id and
+   * neither the address nor the token.
    */
   requestReset(email: string): void {
     const work = this.issueReset(normalizeEmail(email))
@@ -75,15 +76,26 @@ export class PasswordService implements OnApplicationShutdown {
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the notifications client closes: a link issued is handed over. */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.resetsInFlight);
   }
 
   private async issueReset(email: string): Promise<void> {
     const user = await this.db.query.users.findFirst({ where: eq(users.email, email) });
-    if (!user || user.status === UserStatus.Disabled) return;
+    if (!user || user.status === UserStatus.Disabled) {
+      this.logger.log('No password reset link sent: no active account has that email');
+      return;
+    }
     const token = await this.tokens.issue(this.db, user.id, 'password_reset', PASSWORD_RESET_TTL_SECONDS);
     const expiresAt = new Date(Date.now() + PASSWORD_RESET_TTL_SECONDS * 1000).toISOString();
-    await this.mailer.send({ kind: 'password_reset', userId: user.id, email: user.email, token, expiresAt });
+    await this.mailer.send({
+      kind: 'password-reset',
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      token,
+      expiresAt,
+    });
   }
 }

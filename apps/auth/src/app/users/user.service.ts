@@ -21,7 +21,7 @@ export class UserService {
 
   /**
    * Self-registration always creates a customer; the role is not the caller's to choose. The
-   * account and its first verification token are written together; the link is mailed after.
+   * account and its first verification token are written together; the link is emailed after.
    */
   async register(dto: RegisterDto): Promise<UserDto> {
     const passwordHash = await this.hasher.hash(dto.password);
@@ -35,7 +35,7 @@ export class UserService {
         return { user: row, sendVerification: await this.verification.issue(tx, row) };
       }),
     );
-    await sendVerification();
+    sendVerification();
     return toUserDto(user);
   }
 
