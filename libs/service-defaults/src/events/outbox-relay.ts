@@ -69,7 +69,22 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** One round: publish what is due, prune now and then. Exposed for tests that drive it by hand. */
   async relayOnce(): Promise<number> {
     const rows = await this.claim();
-    await Promise.all(rows.map((row) => this.publish(row)));
+    const published = (await Promise.all(rows.map((row) => this.publish(row)))).filter((row) => row !== undefined);
+    // One statement marks the round's published rows: a commit per round, not per event.
+    if (published.length) {
+      await this.db.execute(
+        sql`UPDATE outbox SET published_at = now(), locked_until = NULL WHERE seq IN (${sql.join(
+          published.map((row) => sql`${row.seq}`),
+          sql`, `,
+        )})`,
+      );
+    }
+    for (const { envelope: event, attempts } of published) {
+      eventMetrics.published.inc({ type: event.type });
+      requestContext.run({ requestId: event.requestId }, () =>
+        this.logger.log({ eventId: event.id, type: event.type, attempts: attempts + 1 }, `Published ${event.type}`),
+      );
+    }
     if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) await this.prune();
     return rows.length;
   }
@@ -108,20 +123,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return rowsOf(result);
   }
 
-  private async publish(row: ClaimedRow): Promise<void> {
-    const event = row.envelope;
+  /** The row once its event is published; undefined when it failed (and is rescheduled). */
+  private async publish(row: ClaimedRow): Promise<ClaimedRow | undefined> {
     // Outside the causing request's context: a retry minutes later is not part of that request, and
     // its warnings must not be taken for the request's own (the envelope carries the id onwards).
     try {
-      await this.transport.publish(event);
+      await this.transport.publish(row.envelope);
+      return row;
     } catch (error) {
-      return this.failed(row, error as Error);
+      await this.failed(row, error as Error);
+      return undefined;
     }
-    await this.db.execute(sql`UPDATE outbox SET published_at = now(), locked_until = NULL WHERE seq = ${row.seq}`);
-    eventMetrics.published.inc({ type: event.type });
-    requestContext.run({ requestId: event.requestId }, () =>
-      this.logger.log({ eventId: event.id, type: event.type, attempts: row.attempts + 1 }, `Published ${event.type}`),
-    );
   }
 
   private async failed(row: ClaimedRow, error: Error): Promise<void> {

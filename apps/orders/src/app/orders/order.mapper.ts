@@ -1,8 +1,11 @@
 import type { OrderDto, OrderStatus, PaymentStatus } from '@shop/contracts';
 import type { orderItems, OrderRow, orderTransitions } from '../db/schema';
 
-type ItemRow = typeof orderItems.$inferSelect;
-type TransitionRow = typeof orderTransitions.$inferSelect;
+type ItemRow = Omit<typeof orderItems.$inferSelect, 'orderId'>;
+type TransitionRow = Pick<
+  typeof orderTransitions.$inferSelect,
+  'fromStatus' | 'toStatus' | 'actorRole' | 'actorId' | 'reason' | 'at'
+>;
 
 export function toOrderDto(
   order: OrderRow,
