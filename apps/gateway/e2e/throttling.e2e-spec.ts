@@ -68,6 +68,22 @@ describe('rate limits', () => {
     expect(await statuses(4, resend)).toEqual([204, 204, 204, 429]);
   });
 
+  it('limits changing the password as strictly: guessing the current one is password guessing', async () => {
+    const credentials = { email: `${randomUUID()}@example.com`, password: 'another-password' };
+    expect(
+      (await system.http.post('/api/v1/auth/register', { ...credentials, name: 'R' }, from(newClientIp()))).status,
+    ).toBe(201);
+    const token = (await system.http.post('/api/v1/auth/login', credentials, from(newClientIp()))).body.accessToken;
+    const ip = newClientIp();
+    const guess = () =>
+      system.http.post(
+        '/api/v1/auth/change-password',
+        { currentPassword: 'a-wrong-guess', newPassword: 'new-password-1' },
+        { token, ...from(ip) },
+      );
+    expect(await statuses(4, guess)).toEqual([401, 401, 401, 429]);
+  });
+
   it('counts login and register against one auth budget per address', async () => {
     const ip = newClientIp();
     const attempts = [

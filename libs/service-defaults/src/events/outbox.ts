@@ -26,6 +26,11 @@ export class Outbox {
   constructor(@Inject(EVENTS_SERVICE) private readonly service: EventApp) {}
 
   async add<T extends EventType>(tx: OutboxTransaction, type: T, event: NewEvent<T>): Promise<void> {
+    await this.insert(tx, type, event);
+  }
+
+  /** The statement `add` runs, for a caller that runs it within a statement of its own (a CTE of its transaction). */
+  insert<T extends EventType>(tx: OutboxTransaction, type: T, event: NewEvent<T>) {
     const declared = EVENTS[type];
     // The catalogue names one producer per event; another app writing it is a bug, not a choice.
     if (declared.producer !== this.service) throw new Error(`${this.service} does not produce ${type}`);
@@ -41,6 +46,6 @@ export class Outbox {
       ...traceCarrier(),
       payload: event.payload,
     };
-    await tx.insert(outbox).values({ eventId: id, type, aggregateId: event.aggregateId, envelope });
+    return tx.insert(outbox).values({ eventId: id, type, aggregateId: event.aggregateId, envelope });
   }
 }

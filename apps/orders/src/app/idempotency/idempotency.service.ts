@@ -53,13 +53,16 @@ export class KeyClaim {
     this.taken = true;
   }
 
-  /** Keeps the response in the work's last transaction, which must also be the one that commits its result. */
-  async answer(db: Database<OrdersSchema>, response: unknown): Promise<void> {
-    await db
+  /**
+   * The statement keeping the response, for the work's last transaction (the one that commits its
+   * result) to run, possibly within a statement of its own.
+   */
+  answer(db: Database<OrdersSchema>, response: unknown) {
+    this.answered = true;
+    return db
       .update(idempotencyKeys)
       .set({ response: response as object })
       .where(this.row());
-    this.answered = true;
   }
 
   row() {

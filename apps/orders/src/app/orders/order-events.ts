@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EventPayload, type OrderEventPayload, OrderStatus, type OrderStatus as Status } from '@shop/contracts';
-import { Outbox, type Transaction } from '@shop/service-defaults';
+import { type NewEvent, Outbox, type Transaction } from '@shop/service-defaults';
 import { and, count, eq } from 'drizzle-orm';
 import { type OrderRow, orderItems, orders, type OrdersSchema, orderTransitions, payments } from '../db/schema';
 
@@ -62,9 +62,12 @@ export class OrderEvents {
     else await this.record(tx, type, order, { reason: null });
   }
 
-  /** The order was just placed, with these lines: its first change, so no counting is needed. */
-  placed(tx: Transaction<OrdersSchema>, order: OrderRow, lines: EventLine[]): Promise<void> {
-    return this.write(tx, 'order.placed', order, lines, 1, {});
+  /**
+   * The statement recording that the order was just placed with these lines (its first change, so
+   * nothing needs counting), for the placing transaction to run within one of its own.
+   */
+  placed(tx: Transaction<OrdersSchema>, order: OrderRow, lines: EventLine[]) {
+    return this.outbox.insert(tx, 'order.placed', event('order.placed', order, lines, 1, {}));
   }
 
   async record<T extends OrderEventType>(
@@ -94,26 +97,25 @@ export class OrderEvents {
       .select({ n: count() })
       .from(payments)
       .where(and(eq(payments.orderId, order.id), eq(payments.status, 'refunded')));
-    await this.write(tx, type, order, lines, transitions.n + refunds.n, extra);
+    await this.outbox.add(tx, type, event(type, order, lines, transitions.n + refunds.n, extra));
   }
+}
 
-  private async write<T extends OrderEventType>(
-    tx: Transaction<OrdersSchema>,
-    type: T,
-    order: OrderRow,
-    lines: EventLine[],
-    aggregateVersion: number,
-    extra: Extra<T>,
-  ): Promise<void> {
-    const payload = {
-      orderId: order.id,
-      userId: order.userId,
-      status: order.status as Status,
-      total: order.total,
-      currency: order.currency ?? '',
-      lines,
-      ...extra,
-    } as EventPayload<T>;
-    await this.outbox.add(tx, type, { aggregateId: order.id, aggregateVersion, payload });
-  }
+function event<T extends OrderEventType>(
+  type: T,
+  order: OrderRow,
+  lines: EventLine[],
+  aggregateVersion: number,
+  extra: Extra<T>,
+): NewEvent<T> {
+  const payload = {
+    orderId: order.id,
+    userId: order.userId,
+    status: order.status as Status,
+    total: order.total,
+    currency: order.currency ?? '',
+    lines,
+    ...extra,
+  } as EventPayload<T>;
+  return { aggregateId: order.id, aggregateVersion, payload };
 }

@@ -1,8 +1,11 @@
 import type { OrderDto, OrderStatus, PaymentStatus } from '@shop/contracts';
 import type { orderItems, OrderRow, orderTransitions } from '../db/schema';
 
-export type ItemRow = typeof orderItems.$inferSelect;
-export type TransitionRow = typeof orderTransitions.$inferSelect;
+export type ItemRow = Omit<typeof orderItems.$inferSelect, 'orderId'>;
+export type TransitionRow = Pick<
+  typeof orderTransitions.$inferSelect,
+  'fromStatus' | 'toStatus' | 'actorRole' | 'actorId' | 'reason' | 'at'
+>;
 
 export function toOrderDto(
   order: OrderRow,

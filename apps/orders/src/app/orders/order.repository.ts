@@ -46,12 +46,12 @@ export class OrderRepository {
         order: orders,
         items: sql<ItemRow[]>`(
           SELECT coalesce(json_agg(json_build_object(
-            'orderId', i.order_id, 'productId', i.product_id, 'sku', i.sku, 'name', i.name,
+            'productId', i.product_id, 'sku', i.sku, 'name', i.name,
             'unitPrice', i.unit_price, 'quantity', i.quantity, 'lineTotal', i.line_total) ORDER BY i.sku), '[]')
           FROM order_items i WHERE i.order_id = orders.id)`,
         transitions: sql<(Omit<TransitionRow, 'at'> & { at: string })[]>`(
           SELECT coalesce(json_agg(json_build_object(
-            'id', t.id, 'orderId', t.order_id, 'fromStatus', t.from_status, 'toStatus', t.to_status,
+            'fromStatus', t.from_status, 'toStatus', t.to_status,
             'actorId', t.actor_id, 'actorRole', t.actor_role, 'reason', t.reason, 'at', t.at) ORDER BY t.id), '[]')
           FROM order_transitions t WHERE t.order_id = orders.id)`,
         // An order's payment status is its latest attempt's.

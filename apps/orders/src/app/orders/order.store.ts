@@ -103,24 +103,29 @@ export class OrderStore {
         .where(and(eq(orders.id, orderId), eq(orders.status, InternalStatus.Reserving)))
         .returning();
       if (!row) return undefined;
-      await tx.insert(orderItems).values(placed.items);
-      const [transition] = await tx
-        .insert(orderTransitions)
-        .values({ orderId, fromStatus: null, toStatus: OrderStatus.Pending, actorId: actor.id, actorRole: actor.role })
-        .returning();
-      if (placed.fromCart) {
-        const ordered = placed.items.map((item) => item.productId);
-        await tx.delete(cartItems).where(and(eq(cartItems.userId, actor.id), inArray(cartItems.productId, ordered)));
-      }
       // As the order's readers list them.
       const items = [...placed.items].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
-      await this.events.placed(
-        tx,
-        row,
-        items.map(({ orderId: _, ...line }) => line),
+      // The transition's `at` defaults to now(), the transaction's start: the row's `updatedAt`.
+      const transition = { fromStatus: null, toStatus: OrderStatus.Pending, actorId: actor.id, actorRole: actor.role };
+      const order = toOrderDto(row, items, [{ ...transition, reason: null, at: row.updatedAt }], null);
+      const lines = items.map(({ orderId: _, ...line }) => line);
+      const ordered = items.map((item) => item.productId);
+      // The rest is one statement: a round trip, not five.
+      const writes = [
+        tx.insert(orderItems).values(items),
+        tx.insert(orderTransitions).values({ orderId, ...transition }),
+        this.events.placed(tx, row, lines),
+        ...(placed.fromCart
+          ? [tx.delete(cartItems).where(and(eq(cartItems.userId, actor.id), inArray(cartItems.productId, ordered)))]
+          : []),
+        ...(claim ? [claim.answer(tx, order)] : []),
+      ];
+      await tx.execute(
+        sql`with ${sql.join(
+          writes.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write.getSQL()})`),
+          sql`, `,
+        )} select 1`,
       );
-      const order = toOrderDto(row, items, [transition], null);
-      await claim?.answer(tx, order);
       return order;
     });
   }
