@@ -5,7 +5,7 @@
  * process at auth's cost (argon2-ceiling.ts).
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { drive, type Measured } from './drive';
 
@@ -46,5 +46,6 @@ export async function bareCeiling(
     return results;
   } finally {
     server.child.kill();
+    unlinkSync(file);
   }
 }

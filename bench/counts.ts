@@ -2,7 +2,8 @@
  * What a request costs in round trips, counted: calls between processes from the apps' own
  * Prometheus metrics (`rpc_client_duration_seconds_count` by service: the gateway's are
  * gateway→app, an app's are app→app), SQL statements, commits and Redis round trips from the
- * client-side counters bench/counters.cjs adds to every app. A scenario's cost is the difference
+ * client-side counters bench/counters.cjs adds to every app, CPU time from each app's
+ * `process_cpu_seconds_total` (all its threads: argon2's included). A scenario's cost is the difference
  * of two snapshots, less what the processes do on their own when idle (outbox polls, probes),
  * divided by the requests sent (those still in flight when the load stops are served all the same).
  */
@@ -78,6 +79,9 @@ export async function snapshot(sources: CountSources): Promise<Counts> {
       ]);
       for (const [service, calls] of Object.entries(rpcCalls(metrics))) counts[`${app}.rpc.${service}`] = calls;
       if (app === 'gateway') counts['gateway.http'] = httpRequests(metrics);
+      // prom-client's default metric, in seconds: counted here in milliseconds.
+      const cpu = /^process_cpu_seconds_total (\S+)$/m.exec(metrics);
+      if (cpu) counts[`${app}.cpuMs`] = Number(cpu[1]) * 1000;
       // Each app talks to its own database only; several pools to it add up.
       for (const database of Object.values(counters.sql))
         for (const [what, n] of Object.entries(database))
@@ -130,7 +134,7 @@ export function perRequest(delta: Counts, idlePerSecond: Counts, seconds: number
 export const scale = (counts: Counts, factor: number): Counts =>
   Object.fromEntries(Object.entries(counts).map(([key, n]) => [key, n * factor]));
 
-/** The cost summed over apps: gateway→app and app→app calls, Redis round trips, and per app's database its statements and commits. */
+/** The cost summed over apps: gateway→app and app→app calls, Redis round trips; per app its CPU time and its database's statements and commits. */
 export function summarize(cost: Counts) {
   const sum = (match: (key: string) => boolean) =>
     Math.round(
@@ -142,6 +146,7 @@ export function summarize(cost: Counts) {
     gatewayRpcs: sum((key) => key.startsWith('gateway.rpc.')),
     appRpcs: sum((key) => !key.startsWith('gateway.') && key.includes('.rpc.')),
     redisRoundTrips: sum((key) => key.endsWith('.redis.roundTrips')),
+    cpuMs: Object.fromEntries(COUNTED_APPS.map((app) => [app, cost[`${app}.cpuMs`] ?? 0])),
     sql: Object.fromEntries(
       BACKEND_APPS.map((app) => [
         app,

@@ -66,14 +66,15 @@ export function report({ machine, rows, ceilings, checks, countCheck, profiles }
 
   out('\nPer request, counted (less what the apps do when idle):\n');
   out(
-    '| Scenario | gateway→app calls | app→app calls | Redis round trips | SQL statements (auth / catalog / orders) | commits (auth / catalog / orders) |',
+    '| Scenario | gateway→app calls | app→app calls | Redis round trips | SQL statements (auth / catalog / orders) | commits (auth / catalog / orders) | CPU ms (gateway / auth / catalog / orders) |',
   );
-  out('|---|---:|---:|---:|---:|---:|');
+  out('|---|---:|---:|---:|---:|---:|---:|');
   for (const { scenario, cost } of rows) {
     const per = (what: 'statements' | 'commits') =>
       (['auth', 'catalog', 'orders'] as const).map((app) => cost.sql[app][what]).join(' / ');
+    const cpu = Object.values(cost.cpuMs).join(' / ');
     out(
-      `| ${scenario} | ${cost.gatewayRpcs} | ${cost.appRpcs} | ${cost.redisRoundTrips} | ${per('statements')} | ${per('commits')} |`,
+      `| ${scenario} | ${cost.gatewayRpcs} | ${cost.appRpcs} | ${cost.redisRoundTrips} | ${per('statements')} | ${per('commits')} | ${cpu} |`,
     );
   }
 
@@ -85,7 +86,7 @@ export function report({ machine, rows, ceilings, checks, countCheck, profiles }
     out(
       `- pgbench, 50 clients, 5 hot rows: ${single.ordersPerSecond} orders/s in one transaction each (${single.latencyAverageMs} ms), ${saga.ordersPerSecond} in three commits (${saga.latencyAverageMs} ms)`,
     );
-  } else out('- pgbench: not installed, no checkout ceiling');
+  }
   if (ceilings.argon2)
     out(
       `- argon2id verifications, one process (${ceilings.argon2.threadpool} libuv threads): ${ceilings.argon2.verificationsPerSecond}/s`,

@@ -33,6 +33,9 @@ import { report, type Ceilings, type Row } from './report';
 const RESULTS = join(__dirname, 'results');
 const RUN_ID = new Date().toISOString().replace(/[:.]/g, '-');
 const PROFILE = process.argv.includes('--profile');
+/** `-- --only login,checkout`: the scenarios whose names contain one of these, and only the ceilings they need. */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
+const selected = (scenario: { name: string }) => !ONLY || ONLY.some((part) => scenario.name.includes(part));
 const PROFILE_DIR = join(RESULTS, `profile-${RUN_ID}`);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CEILING_SECONDS = Number(process.env.BENCH_CEILING_SECONDS ?? 5);
@@ -228,7 +231,7 @@ async function main(): Promise<void> {
   mkdirSync(PROFILE ? PROFILE_DIR : RESULTS, { recursive: true });
   const loadBefore = loadavg();
   const pgbench = await hasPgbench();
-  if (!pgbench) log('pgbench not found (Debian: postgresql-client-15): the checkout ceiling will be missing');
+  if (!pgbench) log('pgbench not found (Debian: postgresql-client): the checkout ceiling will be missing');
   const production = { NODE_ENV: 'production', SHUTDOWN_DRAIN_MS: '1' };
   const preload = (profiled: boolean) => ({
     NODE_OPTIONS: [join(__dirname, 'counters.cjs'), ...(profiled ? [join(__dirname, 'cpu-profile.cjs')] : [])]
@@ -264,7 +267,7 @@ async function main(): Promise<void> {
   try {
     const data = await seed(system);
     const sources = countSources(system);
-    const all = scenarios(data);
+    const all = scenarios(data).filter(selected);
     const payloads: Record<string, string> = {};
     for (const scenario of all.filter((s) => s.read)) {
       const { path, token } = scenario.spec.variants[0];
@@ -302,7 +305,9 @@ async function main(): Promise<void> {
 
     log('ceiling: bare node:http with the same bytes (meanwhile PostgreSQL publishes the apps’ last statistics)');
     const flushed = sleep(STATS_FLUSH_MS);
-    const bare = await bareCeiling(payloads, { connections: CONNECTIONS, duration: CEILING_SECONDS });
+    const bare = Object.keys(payloads).length
+      ? await bareCeiling(payloads, { connections: CONNECTIONS, duration: CEILING_SECONDS })
+      : {};
     await flushed;
     const [serverAfter, clientAfter] = await Promise.all([commitsOnServer(databases), snapshot(sources)]);
     countCheck = (['auth', 'catalog', 'orders'] as const).map((app) => ({
@@ -335,14 +340,17 @@ async function main(): Promise<void> {
     await system.stop();
   }
 
-  if (pgbench) {
+  const needs = (ceiling: string) => rows.some((row) => targetOf(row.scenario)?.ceiling === ceiling);
+  if (pgbench && needs('pgbench')) {
     log(`ceiling: pgbench, ${CONNECTIONS} clients placing orders on 5 hot rows`);
     ceilings.pgbench = await pgbenchOrders(CONNECTIONS, CEILING_SECONDS);
   }
-  log('ceiling: argon2id verifications in one process');
-  ceilings.argon2 = JSON.parse(
-    await spawnScript('argon2-ceiling.ts', [String(CEILING_SECONDS)]).exited,
-  ) as Ceilings['argon2'];
+  if (needs('argon2')) {
+    log('ceiling: argon2id verifications in one process');
+    ceilings.argon2 = JSON.parse(
+      await spawnScript('argon2-ceiling.ts', [String(CEILING_SECONDS)]).exited,
+    ) as Ceilings['argon2'];
+  }
 
   for (const row of rows) {
     const target = targetOf(row.scenario);

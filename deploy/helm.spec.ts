@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { metricsRegistry } from '@shop/service-defaults';
-import { type AppProcess, freePort, startAppProcess } from '@shop/testing';
+import { type AppProcess, closedPort, startAppProcess } from '@shop/testing';
 import { parse, parseAllDocuments } from 'yaml';
 // The chart is checked against the gateway's own config loader and routes, not a copy of them.
 /* eslint-disable @nx/enforce-module-boundaries */
@@ -395,7 +395,7 @@ function gatewayForSuite(): { url: () => string } {
   let url = '';
   beforeAll(async () => {
     // A port nobody listens on: the apps behind it are not needed, only addresses for them.
-    const nobody = await freePort();
+    const nobody = await closedPort();
     gateway = await startAppProcess('gateway', {
       NODE_ENV: 'test',
       // Its "Listening on" line (info) tells the port it bound.

@@ -6,13 +6,11 @@
 import { bearer, createShopClient, type Schema, type ShopClient } from '@shop/api-client';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadEnvFile } from './env-file.cjs';
 
 loadEnvFile();
 
 const ROOT = join(__dirname, '..');
-const BASE = `http://localhost:${process.env.PORT ?? '3000'}`;
 /** auth makes sure this admin exists at start-up (ADMIN_EMAIL/ADMIN_PASSWORD); these are the demo's. */
 const ADMIN = {
   email: process.env.ADMIN_EMAIL ?? 'admin@example.com',
@@ -92,27 +90,36 @@ const CATALOG: Record<string, [string, number, number][]> = {
 
 const log = (message: string) => console.log(`[seed] ${message}`);
 
-/** `npm start` with the demo admin configured, quiet, until its gateway is ready. */
-async function startShop(): Promise<ChildProcess> {
+/** start.mjs's ready line, which names where the gateway listens (PORT may be 0: a port of its own). */
+const READY = /Shop is ready: (\S+)\/api\/v1/;
+
+/** `npm start` with the demo admin configured, quiet, until its gateway is ready; with the gateway's URL. */
+async function startShop(): Promise<{ shop: ChildProcess; base: string }> {
   const shop = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs')], {
     cwd: ROOT,
     env: { ...process.env, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  shop.stdout!.on('data', (chunk) => (output += chunk));
-  shop.stderr!.on('data', (chunk) => (output += chunk));
-  let exited = false;
-  shop.once('exit', () => (exited = true));
-  while (!output.includes('Shop is ready')) {
-    // Either way start.mjs has said why, last.
-    if (exited || output.includes('[start] not ready')) {
-      await stopShop(shop);
-      throw new Error(`the shop did not start:\n${output.slice(-3000)}`);
-    }
-    await sleep(200);
+  const ready = new Promise<string>((resolve, reject) => {
+    const failed = () => reject(new Error(`the shop did not start:\n${output.slice(-3000)}`));
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      const line = READY.exec(output);
+      if (line) resolve(line[1]);
+      // Either way start.mjs has said why, last.
+      else if (output.includes('[start] not ready')) failed();
+    };
+    shop.stdout!.on('data', read);
+    shop.stderr!.on('data', read);
+    shop.once('exit', failed);
+  });
+  try {
+    return { shop, base: await ready };
+  } catch (error) {
+    await stopShop(shop);
+    throw error;
   }
-  return shop;
 }
 
 async function stopShop(shop: ChildProcess): Promise<void> {
@@ -159,9 +166,9 @@ async function seedCatalog(api: ShopClient, adminToken: string) {
 
 async function main(): Promise<void> {
   log('starting the shop on the configured databases (stop a running `npm start` first)');
-  const shop = await startShop();
+  const { shop, base } = await startShop();
   try {
-    const api = createShopClient(BASE);
+    const api = createShopClient(base);
     const admin = await api.POST('/api/v1/auth/login', { body: ADMIN });
     if (!admin.data) throw new Error(`admin login: ${admin.response.status}`);
     const catalog = await seedCatalog(api, admin.data.accessToken);

@@ -409,19 +409,32 @@ describe('admin user management', () => {
     expectProblem(await post(`/users/${randomUUID()}/enable`, undefined, admin), 404, 'NOT_FOUND');
   });
 
-  it('revokes every session of an account disabled while it refreshes', async () => {
-    const user = await newAccount();
-    const sessions = await Promise.all(Array.from({ length: 5 }, () => login(user.email, user.password)));
-    const [refreshed, disabled] = await Promise.all([
-      Promise.all(sessions.map((s) => refresh(s.body.refreshToken))),
+  /**
+   * Disables `user` while `attempts` open or rotate sessions, then enables it again: each attempt
+   * either was refused as disabled or got a refresh token that no longer works.
+   */
+  async function raceWithDisable(user: { id: string }, attempts: () => ReturnType<typeof post>[]): Promise<void> {
+    const [answers, disabled] = await Promise.all([
+      Promise.all(attempts()),
       post(`/users/${user.id}/disable`, undefined, admin),
     ]);
     expect(disabled.status).toBe(200);
-    for (const answer of refreshed.filter((r) => r.status !== 200)) expectProblem(answer, 401, 'ACCOUNT_DISABLED');
+    for (const answer of answers.filter((r) => r.status !== 200)) expectProblem(answer, 401, 'ACCOUNT_DISABLED');
     await post(`/users/${user.id}/enable`, undefined, admin);
     // Whatever won each race, no refresh token issued before or during the disable works after it.
-    const after = await Promise.all(refreshed.filter((r) => r.status === 200).map((r) => refresh(r.body.refreshToken)));
+    const after = await Promise.all(answers.filter((r) => r.status === 200).map((r) => refresh(r.body.refreshToken)));
     expect(after.map((r) => r.status)).toEqual(after.map(() => 401));
+  }
+
+  it('revokes every session of an account disabled while it refreshes', async () => {
+    const user = await newAccount();
+    const sessions = await Promise.all(Array.from({ length: 5 }, () => login(user.email, user.password)));
+    await raceWithDisable(user, () => sessions.map((s) => refresh(s.body.refreshToken)));
+  });
+
+  it('revokes every session of an account disabled while it logs in', async () => {
+    const user = await newAccount();
+    await raceWithDisable(user, () => Array.from({ length: 5 }, () => login(user.email, user.password)));
   });
 
   // Last: it leaves one of the two admins demoted.

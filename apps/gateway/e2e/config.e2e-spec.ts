@@ -1,4 +1,4 @@
-import { freePort, runUntilExit } from '@shop/testing';
+import { closedPort, runUntilExit } from '@shop/testing';
 
 /** Every line an app wrote, parsed: fails the test on any line that is not JSON (Nest's coloured text). */
 function jsonLines(output: string): Record<string, any>[] {
@@ -55,9 +55,9 @@ describe('start-up failure', () => {
     const { code, output } = await runUntilExit('auth', {
       NODE_ENV: 'test',
       JWT_SECRET: 'x'.repeat(32),
-      PORT: String(await freePort()),
+      PORT: '0',
       // Nothing listens there: the database module fails while Nest is still building the app.
-      AUTH_DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/auth`,
+      AUTH_DATABASE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/auth`,
     });
     expect(code).toBe(1);
     const lines = jsonLines(output);

@@ -1,4 +1,4 @@
-import { createTestDatabase, freePort, ROOT } from '@shop/testing';
+import { createTestDatabase, ROOT } from '@shop/testing';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,16 +18,16 @@ const drops: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'shop-seed-'));
-  // ENV_FILE empty: a developer's .env must not configure the test.
-  env = { PATH: process.env.PATH!, ENV_FILE: '', PORT: String(await freePort()), DATA_DIR: join(root, '.data') };
-  // npm start's mail catcher, on ports of its own beside any other copy.
-  env.MAILDEV_SMTP_PORT = String(await freePort());
-  env.MAILDEV_WEB_PORT = String(await freePort());
+  // ENV_FILE empty: a developer's .env must not configure the test. Every port 0: the shop and its
+  // mail catcher bind ports of their own beside any other copy, and start.mjs tells the seed where.
+  env = { PATH: process.env.PATH!, ENV_FILE: '', PORT: '0', DATA_DIR: join(root, '.data') };
+  env.MAILDEV_SMTP_PORT = '0';
+  env.MAILDEV_WEB_PORT = '0';
   for (const app of APPS) {
     const database = await createTestDatabase(`seed_${app}`);
     drops.push(database.drop);
     env[`${app.toUpperCase()}_DATABASE_URL`] = database.url;
-    env[`${app.toUpperCase()}_SERVICE_URL`] = `tcp://127.0.0.1:${await freePort()}`;
+    env[`${app.toUpperCase()}_SERVICE_URL`] = 'tcp://127.0.0.1:0';
   }
 });
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { freePort, HttpClient, TestSystem, waitFor } from '@shop/testing';
+import { closedPort, HttpClient, TestSystem, waitFor } from '@shop/testing';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const gatewayEnv = { THROTTLE_LIMIT: '6', TRUSTED_PROXIES: '127.0.0.1', REDIS_URL };
@@ -36,7 +36,7 @@ describe('rate limits across gateway replicas', () => {
   });
 
   it('keeps serving and limiting per instance when Redis is down, and says so', async () => {
-    const unreachable = `redis://127.0.0.1:${await freePort()}`;
+    const unreachable = `redis://127.0.0.1:${await closedPort()}`;
     const lonely = await startGateway('gateway-no-redis', { REDIS_URL: unreachable });
 
     const ready = await lonely.get('/health/ready');

@@ -1,6 +1,5 @@
 import { EVENTS } from '@shop/contracts';
 import {
-  freePort,
   HttpClient,
   type SmtpSink,
   startSmtpSink,
@@ -31,14 +30,13 @@ beforeAll(async () => {
   // Every app reaches the broker through this proxy, so a test can take the broker away from the
   // shop without stopping the server other tests share.
   broker = await startTcpProxy(RABBITMQ_URL);
-  const healthPort = await freePort();
   ({ system, admin } = await startShop('rabbitmq', {
     smtpUrl: smtp.url,
     rabbitmqUrl: broker.url,
     notifications: { EVENT_MAX_ATTEMPTS: String(MAX_ATTEMPTS), EVENT_RETRY_BASE_MS: '200' },
-    orders: { HEALTH_PORT: String(healthPort), EVENT_RETRY_BASE_MS: '200' },
+    orders: { HEALTH_PORT: '0', EVENT_RETRY_BASE_MS: '200' },
   }));
-  ordersMetrics = new HttpClient(`http://127.0.0.1:${healthPort}`);
+  ordersMetrics = new HttpClient(`http://127.0.0.1:${system.healthPort('orders')}`);
   connection = await amqplib.connect(RABBITMQ_URL);
   channel = await connection.createChannel();
 }, 180_000);

@@ -1,4 +1,4 @@
-import { freePort, signedToken, type TestSystem } from '@shop/testing';
+import { closedPort, signedToken, type TestSystem } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { expectProblem, newProduct, placeOrder, queryOrdersDb, startShop } from './orders-fixtures';
 
@@ -7,11 +7,11 @@ let admin: string;
 
 beforeAll(async () => {
   // Nothing listens there: every call to Stripe is refused at once.
-  const closedPort = await freePort();
+  const stripePort = await closedPort();
   ({ system, admin } = await startShop('orders_provider_down', {
     STRIPE_SECRET_KEY: 'sk_test_123',
     STRIPE_WEBHOOK_SECRET: 'whsec_test',
-    STRIPE_API_URL: `http://127.0.0.1:${closedPort}`,
+    STRIPE_API_URL: `http://127.0.0.1:${stripePort}`,
   }));
 });
 afterAll(() => system?.stop());

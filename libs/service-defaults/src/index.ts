@@ -33,5 +33,7 @@ export * from './events/event-envelope.parser';
 export { eventMetrics } from './events/events.metrics';
 export * from './events/outbox';
 export * from './events/outbox-relay';
+export * from './polling/lease-due-rows';
+export * from './polling/polling-worker';
 export * from './events/outbox.schema';
 export { RabbitTopology } from './events/rabbit-topology';

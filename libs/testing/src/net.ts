@@ -1,15 +1,14 @@
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 
-/** A port the OS just handed out and released, so a child process can bind it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * A port nobody listens on, for a dependency that is down: connecting is refused. Port 1 (tcpmux,
+ * never served) is privileged and below the ephemeral range, so no test's port-0 bind or outgoing
+ * connection can be given it, as could happen to a port that was free a moment ago.
+ */
+export async function closedPort(): Promise<number> {
+  const port = 1;
+  if (await canConnect(port)) throw new Error(`something listens on 127.0.0.1:${port}; the tests need it closed`);
+  return port;
 }
 
 export function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {

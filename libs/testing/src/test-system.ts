@@ -4,7 +4,7 @@ import { mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, spawnAppChild, untilReported } from './app-process';
 import { HttpClient } from './http-client';
-import { freePort, waitFor } from './net';
+import { closedPort, waitFor } from './net';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 import { createTestDatabase } from './test-database';
 
@@ -243,7 +243,7 @@ export class TestSystem {
         if (!ports.length) return undefined;
         return `tcp://127.0.0.1:${ports[this.proxiedConnections++ % ports.length]}`;
       });
-    } else this.absentNotificationsPort = await freePort();
+    } else this.absentNotificationsPort = await closedPort();
     for (const name of this.backends) {
       const database = await createTestDatabase(`${options.label}_${name}`);
       this.databases.push(database);

@@ -1,6 +1,7 @@
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Min } from 'class-validator';
 
-export class ProductEventPayload {
+/** How every event that speaks of a product names it: the catalog's own, and an order's lines. */
+export class ProductIdentity {
   @IsUUID()
   productId: string;
 
@@ -9,7 +10,9 @@ export class ProductEventPayload {
 
   @IsString()
   name: string;
+}
 
+export class ProductEventPayload extends ProductIdentity {
   /** Minor units. */
   @IsInt()
   @Min(0)

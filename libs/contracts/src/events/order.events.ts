@@ -1,17 +1,9 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import { ORDER_STATUSES, type OrderStatus } from '../orders/order-status';
+import { ProductIdentity } from './catalog.events';
 
-export class OrderEventLine {
-  @IsUUID()
-  productId: string;
-
-  @IsString()
-  sku: string;
-
-  @IsString()
-  name: string;
-
+export class OrderEventLine extends ProductIdentity {
   /** Minor units. */
   @IsInt()
   @Min(0)

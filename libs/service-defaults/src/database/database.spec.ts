@@ -34,4 +34,26 @@ describe('openDatabase on PostgreSQL', () => {
     expect(await setting('statement_timeout')).toBe('15s');
     expect(await setting('idle_in_transaction_session_timeout')).toBe(`${IDLE_IN_TRANSACTION_TIMEOUT_MS / 1000}s`);
   });
+
+  it('lets a query wait for a busy pool longer than connecting may take, instead of failing it', async () => {
+    // One connection, held past the 5 s connect bound: the second query queues behind it, as the
+    // last buyers of a burst queue behind a product's row lock on a loaded machine.
+    const single = await openDatabase({
+      url: database.url,
+      dataDir: 'unused',
+      schema: {},
+      migrationsFolder,
+      poolMax: 1,
+    });
+    try {
+      // drizzle runs a query when it is awaited: Promise.all starts both, the sleeper first.
+      const [, waited] = await Promise.all([
+        single.db.execute(sql`select pg_sleep(6)`),
+        single.db.execute(sql`select 1 as one`),
+      ]);
+      expect((waited as unknown as { rows: { one: number }[] }).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await single.close();
+    }
+  }, 30_000);
 });

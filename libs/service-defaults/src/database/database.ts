@@ -7,7 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { mkdirSync } from 'node:fs';
-import { Pool } from 'pg';
+import { Client, type ClientConfig, Pool } from 'pg';
 import { observePool } from '../metrics/database-pool.metrics';
 
 export type Database<TSchema extends Record<string, unknown> = Record<string, never>> = PgDatabase<
@@ -34,6 +34,26 @@ export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
 /** Longer than any transaction here stays idle between statements (none waits on another app). */
 export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
 
+/** Reaching the server: a host that is down or unreachable fails a request in seconds. */
+const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * Waiting for a pooled connection while all are busy is back-pressure, not failure: under load
+ * (many buyers of one product queue on its row lock, each holding a connection) the wait grows
+ * with the queue, and a bound as short as the connect timeout turned the last few of a burst into
+ * 500s. Callers bound the request with their own deadlines; this only keeps a wait from being endless.
+ */
+const POOL_WAIT_MS = 60_000;
+
+/** A connection whose connect has its own bound, shorter than the pool's wait for a free one. */
+class BoundedConnectClient extends Client {
+  constructor(config?: string | ClientConfig) {
+    super({
+      ...(typeof config === 'string' ? { connectionString: config } : config),
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
+  }
+}
+
 /** Any constant works: each app has its own database, so its replicas contend only with each other. */
 const MIGRATION_LOCK = 727_001;
 
@@ -49,7 +69,8 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
   const pool = new Pool({
     connectionString: options.url,
     max: options.poolMax ?? 10,
-    connectionTimeoutMillis: 5_000,
+    Client: BoundedConnectClient,
+    connectionTimeoutMillis: POOL_WAIT_MS,
     // A stuck query must not hold a pooled connection, and with it a request, for ever.
     statement_timeout: 15_000,
     // Nor a stuck process: an instance frozen or cut off inside a transaction keeps its row locks

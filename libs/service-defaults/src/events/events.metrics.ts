@@ -30,6 +30,3 @@ export const eventMetrics = {
     registers,
   }),
 };
-
-/** Exponential, capped: 1×, 2×, 4×, … the base, never more than a minute. */
-export const backoffMs = (attempt: number, baseMs: number) => Math.min(baseMs * 2 ** Math.max(0, attempt - 1), 60_000);

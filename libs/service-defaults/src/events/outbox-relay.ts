@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type BeforeApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DomainEvent } from '@shop/contracts';
 import { sql } from 'drizzle-orm';
 import { Gauge } from 'prom-client';
@@ -14,8 +8,10 @@ import { requestContext } from '../logging/request-context';
 import { metricsRegistry } from '../metrics/metrics';
 import { EVENT_TRANSPORT, EVENTS_CONFIG } from './events.tokens';
 import type { EventsConfig } from './events.config';
-import { backoffMs, eventMetrics } from './events.metrics';
+import { eventMetrics } from './events.metrics';
 import { type EventTransport, HandlerFailedError } from './event-transport';
+import { backoffMs, leaseDueRows, rowsOf } from '../polling/lease-due-rows';
+import { PollingWorker } from '../polling/polling-worker';
 
 /** Rows claimed per round; each round takes at most one per aggregate (its oldest unsent). */
 const BATCH = 100;
@@ -30,7 +26,7 @@ interface ClaimedRow extends Record<string, unknown> {
 }
 
 /**
- * Publishes the outbox. Each round leases, with `FOR UPDATE SKIP LOCKED`, the oldest unsent event
+ * Publishes the outbox. Each round leases ({@link leaseDueRows}) the oldest unsent event
  * of every aggregate whose earlier events are all out, so events of one aggregate leave in the
  * order they were written and replicas never publish the same row at once. A failed publication
  * is tried again with exponential backoff; a crash between commit and publish (or mid-publish)
@@ -39,11 +35,8 @@ interface ClaimedRow extends Record<string, unknown> {
  * the retention period.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('OutboxRelay');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+export class OutboxRelay extends PollingWorker {
+  protected readonly logger = new Logger('OutboxRelay');
   private lastPrune = 0;
 
   constructor(
@@ -51,19 +44,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
     @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
   ) {
+    super();
     outboxDatabase = db;
   }
 
-  onApplicationBootstrap(): void {
-    this.schedule();
+  protected pollMs(): number {
+    return this.config.pollMs;
   }
 
-  /** Before the database and the broker connection close (their hooks run after this one). */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-    await this.transport.close();
+  /** A full batch means more is waiting. */
+  protected async round(): Promise<boolean> {
+    return (await this.relayOnce()) === BATCH;
+  }
+
+  protected override afterLastRound(): Promise<void> {
+    return this.transport.close();
   }
 
   /** One round: publish what is due, prune now and then. Exposed for tests that drive it by hand. */
@@ -89,38 +84,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return rows.length;
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.relayOnce()
-        .then((count) => {
-          // A full batch means more is waiting: go again at once rather than after the poll interval.
-          if (count === BATCH) return void setImmediate(() => this.schedule());
-          this.schedule();
-        })
-        .catch((error: unknown) => {
-          this.logger.warn(`Relay round failed: ${(error as Error).message}`);
-          this.schedule();
-        });
-    }, this.config.pollMs);
-  }
-
-  private async claim(): Promise<ClaimedRow[]> {
-    const result = await this.db.execute<ClaimedRow>(sql`
-      UPDATE outbox SET locked_until = now() + make_interval(secs => ${LEASE_SECONDS})
-      WHERE seq IN (
-        SELECT o.seq FROM outbox o
-        WHERE o.published_at IS NULL AND o.dead_at IS NULL AND o.next_attempt_at <= now()
-          AND (o.locked_until IS NULL OR o.locked_until < now())
-          AND NOT EXISTS (
-            SELECT 1 FROM outbox e
-            WHERE e.aggregate_id = o.aggregate_id AND e.seq < o.seq AND e.published_at IS NULL AND e.dead_at IS NULL
-          )
-        ORDER BY o.seq LIMIT ${BATCH}
-        FOR UPDATE SKIP LOCKED
-      )
-      RETURNING seq, envelope, attempts`);
-    return rowsOf(result);
+  private claim(): Promise<ClaimedRow[]> {
+    return leaseDueRows<ClaimedRow, Record<string, never>>(this.db, {
+      table: 'outbox',
+      key: 'seq',
+      due: sql`candidate.published_at IS NULL AND candidate.dead_at IS NULL AND candidate.next_attempt_at <= now()
+        AND NOT EXISTS (
+          SELECT 1 FROM outbox e
+          WHERE e.aggregate_id = candidate.aggregate_id AND e.seq < candidate.seq
+            AND e.published_at IS NULL AND e.dead_at IS NULL
+        )`,
+      order: sql`candidate.seq`,
+      batch: BATCH,
+      leaseSeconds: LEASE_SECONDS,
+      returning: sql`seq, envelope, attempts`,
+    });
   }
 
   /** The row once its event is published; undefined when it failed (and is rescheduled). */
@@ -169,9 +147,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.db.execute(sql`DELETE FROM outbox WHERE published_at < now() - make_interval(hours => ${hours})`);
   }
 }
-
-/** node-postgres returns `{ rows }`, PGlite too; both through drizzle's `execute`. */
-export const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
 /** The database the outbox gauges read; one relay per process. */
 let outboxDatabase: Database | undefined;

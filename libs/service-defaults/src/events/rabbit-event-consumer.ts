@@ -10,7 +10,8 @@ import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-mana
 import type { ConsumeMessage } from 'amqplib';
 import { EVENT_HANDLER, EVENTS_CONFIG, RABBIT_CONNECTION, RABBIT_TOPOLOGY } from './events.tokens';
 import type { EventsConfig } from './events.config';
-import { backoffMs, eventMetrics } from './events.metrics';
+import { eventMetrics } from './events.metrics';
+import { backoffMs } from '../polling/lease-due-rows';
 import { EventDispatcher, type EventHandler } from './event-dispatcher';
 import { MalformedEventError, parseEventEnvelope } from './event-envelope.parser';
 

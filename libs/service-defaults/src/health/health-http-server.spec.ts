@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { freePort } from '@shop/testing';
+import { Logger } from 'nestjs-pino';
 import { startMicroservice } from '../bootstrap';
 import { microserviceEnv, microserviceSettings } from '../config/microservice-env';
 import { loadConfig } from '../config/load-config';
@@ -97,8 +97,14 @@ describe('startMicroservice with a health port', () => {
   };
 
   it('probes the app database over HTTP until the app closes', async () => {
-    const [port, healthPort] = [await freePort(), await freePort()];
-    const app = await startMicroservice(testApp, { host: '127.0.0.1', port }, { healthPort });
+    // Both ports 0: the app binds its own, and says in its log where (as a supervisor learns it).
+    const said = jest.spyOn(Logger.prototype, 'log');
+    const app = await startMicroservice(testApp, { host: '127.0.0.1', port: 0 }, { healthPort: 0 });
+    const reported = said.mock.calls
+      .map(([message]) => /^Health checks on http:\/\/127\.0\.0\.1:(\d+)\//.exec(String(message)))
+      .find(Boolean);
+    said.mockRestore();
+    const healthPort = Number(reported?.[1]);
 
     ping.mockResolvedValue(undefined);
     expect((await get(healthPort, '/health/ready')).status).toBe(200);

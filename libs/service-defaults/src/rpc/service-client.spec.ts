@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { MessagePattern, type MicroserviceOptions, Payload, Transport } from '@nestjs/microservices';
 import { defineContract, EmptyRequest, healthCheck, returns, type ServiceHealth } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
+import { waitFor } from '@shop/testing';
 import type { LookupAddress } from 'node:dns';
 import { createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,8 +33,8 @@ const echoes = new Map<string, number>();
 // The client logs every failed try; these tests provoke plenty on purpose.
 beforeAll(() => Logger.overrideLogger(false));
 
-/** Real TCP apps, in this process: each answers `whoami` with its name. */
-async function startInstance(name: string, port: number, host = '127.0.0.1'): Promise<INestMicroservice> {
+/** Real TCP apps, in this process: each answers `whoami` with its name; port 0 lets it bind one of its own. */
+async function startInstance(name: string, port = 0, host = '127.0.0.1'): Promise<INestMicroservice> {
   ready.set(name, true);
 
   @Controller()
@@ -97,12 +98,7 @@ function startSilent(): Promise<Server> {
 }
 
 const portOf = (server: Server) => (server.address() as { port: number }).port;
-const freePort = async () => {
-  const server = await startDropper();
-  const port = portOf(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-};
+const portOfInstance = (instance: INestMicroservice) => portOf(instance.unwrap<Server>());
 
 describe('ServiceClient over several instances', () => {
   let ports: number[];
@@ -110,8 +106,8 @@ describe('ServiceClient over several instances', () => {
   let client: ServiceClient;
 
   beforeEach(async () => {
-    ports = [await freePort(), await freePort()];
-    instances = await Promise.all(ports.map((port, i) => startInstance(`instance-${i}`, port)));
+    instances = await Promise.all([0, 1].map((i) => startInstance(`instance-${i}`)));
+    ports = instances.map(portOfInstance);
     client = ServiceClient.tcp(
       'test',
       ports.map((port) => ({ host: '127.0.0.1', port })),
@@ -139,26 +135,26 @@ describe('ServiceClient over several instances', () => {
     const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => client.call(op.echo, { i })));
     expect(answers.map((answer) => answer.i)).toEqual([0, 1, 2, 3, 4, 5]);
 
+    // Back at its address, as a restarted instance is.
     instances[1] = await startInstance('instance-1', ports[1]);
     const seen = new Set<string>();
-    const deadline = Date.now() + 10_000;
-    while (!seen.has('instance-1') && Date.now() < deadline) {
-      seen.add(await client.call(op.whoami, {}));
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor('calls to reach the returned instance', async () =>
+      seen.add(await client.call(op.whoami, {})).has('instance-1'),
+    );
     expect(seen).toEqual(new Set(['instance-0', 'instance-1']));
   });
 
   it('stops sending to an instance that reports itself not ready (draining), and resumes when it is', async () => {
+    const answering = async () =>
+      [...new Set(await Promise.all(Array.from({ length: 6 }, () => client.call(op.whoami, {}))))].sort().join();
+    // Each change shows once a probe round has seen it.
     ready.set('instance-1', false);
-    await new Promise((resolve) => setTimeout(resolve, 1_500)); // a probe round
-    const whileDraining = await Promise.all(Array.from({ length: 6 }, () => client.call(op.whoami, {})));
-    expect(new Set(whileDraining)).toEqual(new Set(['instance-0']));
+    await waitFor('calls to skip the draining instance', async () => (await answering()) === 'instance-0');
+    // Out of rotation means out: call after call, none reaches it.
+    for (let round = 0; round < 3; round++) expect(await answering()).toBe('instance-0');
 
     ready.set('instance-1', true);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const after = await Promise.all(Array.from({ length: 6 }, () => client.call(op.whoami, {})));
-    expect(new Set(after)).toEqual(new Set(['instance-0', 'instance-1']));
+    await waitFor('the ready instance to be back', async () => (await answering()) === 'instance-0,instance-1');
   });
 
   it('answers 503 when no instance is up', async () => {
@@ -175,8 +171,8 @@ describe('ServiceClient when a connection drops mid-call', () => {
 
   beforeAll(async () => {
     dropper = await startDropper();
-    port = await freePort();
-    live = await startInstance('live', port);
+    live = await startInstance('live');
+    port = portOfInstance(live);
   });
   afterAll(async () => {
     await live.close();
@@ -225,8 +221,8 @@ describe('ServiceClient when an instance hangs', () => {
 
   beforeAll(async () => {
     silent = await startSilent();
-    port = await freePort();
-    live = await startInstance('live', port);
+    live = await startInstance('live');
+    port = portOfInstance(live);
   });
   afterEach(() => client.close());
   afterAll(async () => {
@@ -322,13 +318,10 @@ describe('ServiceClient with a host name', () => {
     Promise.all(Array.from({ length: count }, () => client.call(op.whoami, {}))).then((names) => new Set(names));
 
   beforeAll(async () => {
-    port = await freePort();
     // One port on several loopback addresses: the instances a headless Service's name stands for.
-    instances.push(
-      await startInstance('v4-first', port, '127.0.0.1'),
-      await startInstance('v4-second', port, '127.0.0.2'),
-      await startInstance('v6', port, '::1'),
-    );
+    instances.push(await startInstance('v4-first', 0, '127.0.0.1'));
+    port = portOfInstance(instances[0]);
+    instances.push(await startInstance('v4-second', port, '127.0.0.2'), await startInstance('v6', port, '::1'));
   });
   afterEach(() => clients.splice(0).forEach((client) => client.close()));
   afterAll(() => Promise.all(instances.map((instance) => instance.close())));

@@ -46,13 +46,38 @@ export class SessionService {
       businessMetrics.loginFailures.inc();
       throw invalidCredentials();
     }
-    const pair = await this.db.transaction(async (tx) => {
-      const current = await this.lockUser(tx, user.id);
-      // The password changed while it was being verified: the old one opens nothing.
-      if (current?.passwordHash !== user.passwordHash) throw invalidCredentials();
-      return this.issuePair(tx, current, randomUUID());
-    });
-    return pair;
+    return this.openSession(user);
+  }
+
+  /**
+   * The session a verified password opens, in one statement (one round trip, one commit): the
+   * user's row is share-locked as in {@link lockUser}, and the token is written only if that row
+   * still has the password just verified and is not disabled. A password change or disable
+   * committed meanwhile is seen (the lock waits for it and reads the new row); one that comes
+   * after finds the token and revokes it.
+   */
+  private async openSession(user: UserRow): Promise<TokenPairDto> {
+    const refreshToken = newOpaqueToken();
+    const familyId = randomUUID();
+    const column = (name: string) => sql.identifier(name);
+    const result = await this.db.execute(sql`
+      with current as (
+        select ${column(users.id.name)}, ${column(users.role.name)}, ${column(users.status.name)}, ${column(users.passwordHash.name)}
+        from ${users} where ${users.id} = ${user.id} for share
+      ), issued as (
+        insert into ${refreshTokens} (${column(refreshTokens.id.name)}, ${column(refreshTokens.userId.name)}, ${column(refreshTokens.familyId.name)}, ${column(refreshTokens.secretHash.name)}, ${column(refreshTokens.expiresAt.name)})
+        select ${refreshToken.id}::uuid, ${column(users.id.name)}, ${familyId}::uuid, ${hashSecret(refreshToken.secret)}, ${this.refreshExpiry().toISOString()}::timestamptz
+        from current
+        where ${column(users.passwordHash.name)} = ${user.passwordHash} and ${column(users.status.name)} <> ${UserStatus.Disabled}
+        returning 1
+      )
+      select ${column(users.role.name)} as role, ${column(users.status.name)} as status, exists (select from issued) as issued from current`);
+    const [current] = (result as unknown as { rows: { role: UserRow['role']; status: string; issued: boolean }[] })
+      .rows;
+    if (current?.status === UserStatus.Disabled) throw accountDisabled();
+    // The password changed while it was being verified: the old one opens nothing.
+    if (!current?.issued) throw invalidCredentials();
+    return this.pair({ id: user.id, role: current.role }, familyId, refreshToken);
   }
 
   /**
@@ -136,8 +161,16 @@ export class SessionService {
       userId: user.id,
       familyId,
       secretHash: hashSecret(refreshToken.secret),
-      expiresAt: new Date(Date.now() + this.config.refreshTokenTtl * 1000),
+      expiresAt: this.refreshExpiry(),
     });
+    return this.pair(user, familyId, refreshToken);
+  }
+
+  private refreshExpiry(): Date {
+    return new Date(Date.now() + this.config.refreshTokenTtl * 1000);
+  }
+
+  private pair(user: Pick<UserRow, 'id' | 'role'>, familyId: string, refreshToken: OpaqueToken): TokenPairDto {
     return {
       accessToken: this.accessTokens.issue(user, familyId),
       refreshToken: formatOpaqueToken(refreshToken),

@@ -1,11 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type BeforeApplicationShutdown,
-} from '@nestjs/common';
-import { DATABASE, type Database, rowsOf } from '@shop/service-defaults';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { backoffMs, DATABASE, type Database, leaseDueRows, PollingWorker } from '@shop/service-defaults';
 import { sql } from 'drizzle-orm';
 import { Counter } from 'prom-client';
 import { metricsRegistry } from '@shop/service-defaults';
@@ -41,16 +35,13 @@ interface ClaimedNotification {
 }
 
 /**
- * Sends queued messages. Rows are leased with `FOR UPDATE SKIP LOCKED`, so replicas share the work
+ * Sends queued messages. Rows are leased ({@link leaseDueRows}), so replicas share the work
  * and never send one row at once; a failure is tried again with exponential backoff, and after
  * NOTIFY_MAX_ATTEMPTS the row is `failed`, with its last error, and counted: never dropped silently.
  */
 @Injectable()
-export class NotificationSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('NotificationSender');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+export class NotificationSender extends PollingWorker {
+  protected readonly logger = new Logger('NotificationSender');
 
   constructor(
     @Inject(DATABASE) private readonly db: Database<NotificationsSchema>,
@@ -58,42 +49,37 @@ export class NotificationSender implements OnApplicationBootstrap, BeforeApplica
     @Inject(MAILER) private readonly mailer: Mailer,
     @Inject(SMS_SENDER) private readonly sms: SmsSender,
     private readonly renderer: TemplateRenderer,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule();
+  ) {
+    super();
   }
 
-  /** Before the database and the broker connection close (their hooks run after this one). */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  protected pollMs(): number {
+    return this.config.delivery.pollMs;
+  }
+
+  /** A full batch means more is waiting. */
+  protected async round(): Promise<boolean> {
+    return (await this.sendDue()) === BATCH;
+  }
+
+  protected override async afterLastRound(): Promise<void> {
     this.mailer.close();
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sendDue()
-        .catch((error: unknown) => this.logger.warn(`Sending round failed: ${(error as Error).message}`))
-        .then(() => this.schedule());
-    }, this.config.delivery.pollMs);
-  }
-
-  async sendDue(): Promise<void> {
-    const claimed = rowsOf<ClaimedNotification>(
-      await this.db.execute(sql`
-        UPDATE notifications SET locked_until = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = attempts + 1
-        WHERE id IN (
-          SELECT id FROM notifications
-          WHERE status = 'queued' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
-          ORDER BY next_attempt_at LIMIT ${BATCH}
-          FOR UPDATE SKIP LOCKED
-        )
-        RETURNING id, channel, template, recipient, data, attempts, event_id`),
-    );
+  /** One round: sends what is due; resolves with how many rows it took. */
+  async sendDue(): Promise<number> {
+    const claimed = await leaseDueRows<ClaimedNotification, NotificationsSchema>(this.db, {
+      table: 'notifications',
+      key: 'id',
+      due: sql`candidate.status = 'queued' AND candidate.next_attempt_at <= now()`,
+      order: sql`candidate.next_attempt_at`,
+      batch: BATCH,
+      leaseSeconds: LEASE_SECONDS,
+      set: sql`attempts = candidate.attempts + 1`,
+      returning: sql`id, channel, template, recipient, data, attempts, event_id`,
+    });
     await Promise.all(claimed.map((row) => this.send(row)));
+    return claimed.length;
   }
 
   private async send(row: ClaimedNotification): Promise<void> {
@@ -114,7 +100,7 @@ export class NotificationSender implements OnApplicationBootstrap, BeforeApplica
   private async failed(row: ClaimedNotification, error: Error): Promise<void> {
     const { maxAttempts, retryBaseMs } = this.config.delivery;
     const final = row.attempts >= maxAttempts;
-    const delayMs = Math.min(retryBaseMs * 2 ** (row.attempts - 1), 10 * 60_000);
+    const delayMs = backoffMs(row.attempts, retryBaseMs, 10 * 60_000);
     await this.db.execute(sql`
       UPDATE notifications SET
         status = ${final ? 'failed' : 'queued'}, last_error = ${error.message.slice(0, 1000)}, locked_until = NULL,
