@@ -32,7 +32,15 @@ const newProduct = async (stock: number) => {
   );
   return response.body as { id: string; version: number };
 };
-const stockOf = async (id: string) => (await system.http.get(`/api/v1/products/${id}`)).body.stock as number;
+// The catalog's own count, over its TCP transport: the gateway's copy may trail it by up to 1 s.
+const stockOf = async (id: string) => {
+  const catalog = new CatalogApi(system.address('catalog'), { timeoutMs: 5_000 });
+  try {
+    return (await catalog.getProduct({ id })).stock;
+  } finally {
+    catalog.transport.close();
+  }
+};
 const reserve = (orderId: string, lines: { productId: string; quantity: number }[], i = 0) =>
   catalog(i).reserve({ orderId, lines });
 const release = (orderId: string, restockCommitted?: boolean, i = 0) =>

@@ -8,6 +8,7 @@ import {
   TestSystem,
 } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
+import { CatalogApi } from '@shop/service-defaults';
 import { Pool } from 'pg';
 
 /** A system whose orders app runs its recovery rounds often, plus an admin token. */
@@ -37,10 +38,14 @@ export async function newProduct(
   return response.body as { id: string; sku: string; name: string; price: number; stock: number; currency: string };
 }
 
+/** The catalog's own count, asked over its TCP transport: the gateway's copy may trail it by up to 1 s. */
 export async function stockOf(system: TestSystem, productId: string): Promise<number> {
-  const response = await system.http.get(`/api/v1/products/${productId}`);
-  if (response.status !== 200) throw new Error(`product ${productId}: ${response.status} ${response.text}`);
-  return response.body.stock;
+  const catalog = new CatalogApi(system.address('catalog'), { timeoutMs: 5_000 });
+  try {
+    return (await catalog.getProduct({ id: productId })).stock;
+  } finally {
+    catalog.transport.close();
+  }
 }
 
 export const placeOrder = (

@@ -378,7 +378,7 @@ export interface paths {
         };
         /**
          * One product
-         * @description With `ETag: "<version>"`; `If-None-Match` with that ETag gives 304.
+         * @description With `ETag: "<version>"`; `If-None-Match` with that ETag gives 304. At most 1 s behind the catalog.
          */
         get: operations["getProduct"];
         /**

@@ -20,6 +20,7 @@ export * from './notifications/notification.dto';
 export * from './notifications/notifications.contract';
 export * from './auth/update-me.request';
 export * from './catalog/catalog.contract';
+export * from './catalog/catalog-changes.dto';
 export * from './catalog/get-products.request';
 export * from './catalog/product.dto';
 export * from './catalog/reservation.dto';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ProductCacheModule } from './cache/product-cache.module';
 import type { CatalogConfig } from './catalog.config';
 import { CategoriesModule } from './categories/categories.module';
+import { CatalogChangesModule } from './changes/catalog-changes.module';
 import { schema } from './db/schema';
 import { ProductsModule } from './products/products.module';
 import { StockModule } from './stock/stock.module';
@@ -24,6 +25,7 @@ export class CatalogAppModule {
         ProductsModule,
         CategoriesModule,
         StockModule,
+        CatalogChangesModule,
       ],
     };
   }

@@ -57,9 +57,22 @@ const schema = z
     AUTH_THROTTLE_LIMIT: positiveInt(10),
     TRUSTED_PROXIES: trustedProxies,
     REDIS_URL: optionalUrl,
+    CATALOG_CACHE_MAX_STALENESS_MS: z.coerce.number().int().min(0).max(1_000).default(1_000),
+    CATALOG_CACHE_POLL_MS: positiveInt(200),
+    ACCESS_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).optional(),
+    SLOW_REQUEST_MS: positiveInt(1_000),
     DATA_DIR: dataDir,
   })
-  .superRefine(requiredInProduction('JWT_SECRET'));
+  .superRefine(requiredInProduction('JWT_SECRET'))
+  .refine(
+    (values) =>
+      values.CATALOG_CACHE_MAX_STALENESS_MS === 0 ||
+      values.CATALOG_CACHE_POLL_MS < values.CATALOG_CACHE_MAX_STALENESS_MS,
+    {
+      path: ['CATALOG_CACHE_POLL_MS'],
+      message: 'must be below CATALOG_CACHE_MAX_STALENESS_MS, or the cache would never serve',
+    },
+  );
 
 export function loadGatewayConfig(env: Record<string, string | undefined>) {
   const values = loadConfig(schema, env);
@@ -73,6 +86,12 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
       notifications: values.NOTIFICATIONS_SERVICE_URL,
     },
     rpcTimeoutMs: values.RPC_TIMEOUT_MS,
+    accessLog: {
+      // In production a plain success is written for one request in a hundred unless told otherwise.
+      accessLogSampleRate: values.ACCESS_LOG_SAMPLE_RATE ?? (values.NODE_ENV === 'production' ? 0.01 : 1),
+      slowMs: values.SLOW_REQUEST_MS,
+    },
+    catalogCache: { maxStalenessMs: values.CATALOG_CACHE_MAX_STALENESS_MS, pollMs: values.CATALOG_CACHE_POLL_MS },
     jwtSecret: values.JWT_SECRET ?? devSecret(values.DATA_DIR),
     bodyLimit: values.BODY_LIMIT_BYTES,
     trustedProxies: values.TRUSTED_PROXIES,

@@ -6,6 +6,7 @@ import { AddressesController } from './auth/addresses.controller';
 import { AuthController } from './auth/auth.controller';
 import { UsersController } from './auth/users.controller';
 import { CartController } from './cart/cart.controller';
+import { CatalogCacheModule } from './catalog/catalog-cache.module';
 import { CategoriesController } from './catalog/categories.controller';
 import { ProductsController } from './catalog/products.controller';
 import { StockAdjustmentsController } from './catalog/stock-adjustments.controller';
@@ -26,10 +27,11 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        loggingModule({ service: 'gateway', level: config.logLevel, accessLog: true }),
+        loggingModule({ service: 'gateway', level: config.logLevel, accessLog: true, ...config.accessLog }),
         throttlingModule(config),
         AuthGuardModule.forRoot({ jwtSecret: config.jwtSecret }),
         ServiceClientsModule.forRoot(config),
+        CatalogCacheModule.forRoot(config.catalogCache),
         HealthModule,
       ],
       controllers: [

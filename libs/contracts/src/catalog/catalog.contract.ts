@@ -1,5 +1,6 @@
 import { defineContract, returns } from '../contract';
 import { EmptyRequest, healthCheck } from '../health/health.contract';
+import { type CatalogChangesDto, CatalogChangesRequest } from './catalog-changes.dto';
 import { CreateCategoryDto, type CategoryDto, UpdateCategoryRequest } from './category.dto';
 import { GetProductsRequest } from './get-products.request';
 import { CreateProductDto } from './product-input.dto';
@@ -32,6 +33,13 @@ export const CatalogContract = defineContract('catalog', {
     pattern: 'catalog.products.get-many',
     request: GetProductsRequest,
     response: returns<ProductDto[]>(),
+    retrySafe: true,
+  },
+  // Polled by every gateway replica to keep its read cache within its staleness bound.
+  changes: {
+    pattern: 'catalog.changes',
+    request: CatalogChangesRequest,
+    response: returns<CatalogChangesDto>(),
     retrySafe: true,
   },
   createProduct: {

@@ -1,10 +1,16 @@
 import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
-import { healthCheck, type RpcRequest } from '@shop/contracts';
+import { CatalogContract, healthCheck, type RpcRequest } from '@shop/contracts';
 import { Observable, tap } from 'rxjs';
 import { lifecycle } from '../lifecycle';
 import { requestContext } from '../logging/request-context';
 import { rpcServerDuration } from '../metrics/metrics';
 import { endSpan, SpanKind, startSpan, traceContext } from '../metrics/tracing';
+
+/**
+ * Asked every second or faster by every caller (readiness probes, each gateway's catalog change
+ * feed): logged at debug, else they would drown everything else, and not counted as traffic.
+ */
+const POLLS = new Set([healthCheck.pattern, CatalogContract.operations.changes.pattern]);
 
 /**
  * Runs each message handler inside the request context the gateway sent along, and logs one
@@ -29,14 +35,13 @@ export class RequestContextInterceptor implements NestInterceptor {
       endSpan(span, error);
       const ms = performance.now() - started;
       rpcServerDuration.observe({ pattern, outcome }, ms / 1000);
-      // Callers probe readiness every second; those lines would drown everything else.
-      const log = pattern === healthCheck.pattern ? 'debug' : 'log';
+      const log = POLLS.has(pattern) ? 'debug' : 'log';
       this.logger[log](`${pattern} ${outcome} in ${Math.round(ms)} ms`);
     };
 
     return new Observable((subscriber) => {
       lifecycle.inFlight += 1;
-      if (pattern !== healthCheck.pattern) lifecycle.lastMessageAt = Date.now();
+      if (!POLLS.has(pattern)) lifecycle.lastMessageAt = Date.now();
       const subscription = traceContext.with(spanContext, () =>
         requestContext.run({ requestId }, () =>
           next

@@ -12,11 +12,15 @@ import { CategoryDto, CreateCategoryDto, Role, UpdateCategoryDto } from '@shop/c
 import { CatalogApi } from '@shop/service-defaults';
 import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { uuidParam } from '../http/uuid-param';
+import { CatalogReadCache } from './catalog-read-cache';
 
 @ApiTags('categories')
 @Controller('categories')
 export class CategoriesController {
-  constructor(private readonly catalog: CatalogApi) {}
+  constructor(
+    private readonly catalog: CatalogApi,
+    private readonly cache: CatalogReadCache,
+  ) {}
 
   @Get()
   @Public()
@@ -37,8 +41,10 @@ export class CategoriesController {
   })
   @ApiCreatedResponse({ type: CategoryDto })
   @ApiProblems({ ...BAD_BODY_PROBLEMS, ...ADMIN_PROBLEMS, 409: 'SLUG_TAKEN', ...COMMON_PROBLEMS })
-  create(@Body() dto: CreateCategoryDto): Promise<CategoryDto> {
-    return this.catalog.createCategory(dto);
+  async create(@Body() dto: CreateCategoryDto): Promise<CategoryDto> {
+    const category = await this.catalog.createCategory(dto);
+    this.cache.forgetAll();
+    return category;
   }
 
   @Patch(':id')
@@ -53,8 +59,10 @@ export class CategoriesController {
     409: 'SLUG_TAKEN, CATEGORY_CYCLE',
     ...COMMON_PROBLEMS,
   })
-  update(@Param('id', uuidParam('id')) id: string, @Body() changes: UpdateCategoryDto): Promise<CategoryDto> {
-    return this.catalog.updateCategory({ id, changes });
+  async update(@Param('id', uuidParam('id')) id: string, @Body() changes: UpdateCategoryDto): Promise<CategoryDto> {
+    const category = await this.catalog.updateCategory({ id, changes });
+    this.cache.forgetAll();
+    return category;
   }
 
   @Delete(':id')
@@ -76,5 +84,6 @@ export class CategoriesController {
   })
   async delete(@Param('id', uuidParam('id')) id: string): Promise<void> {
     await this.catalog.deleteCategory({ id });
+    this.cache.forgetAll();
   }
 }

@@ -27,6 +27,7 @@ import type { FastifyReply } from 'fastify';
 import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { API_PREFIX } from '../http/api-prefix';
 import { uuidParam } from '../http/uuid-param';
+import { CatalogReadCache } from './catalog-read-cache';
 import { etagOf, expectedVersion, IF_MATCH_PATTERN } from './expected-version';
 
 const IF_MATCH = {
@@ -63,7 +64,10 @@ function matchesAny(ifNoneMatch: string, etag: string): boolean {
 @ApiTags('products')
 @Controller('products')
 export class ProductsController {
-  constructor(private readonly catalog: CatalogApi) {}
+  constructor(
+    private readonly catalog: CatalogApi,
+    private readonly cache: CatalogReadCache,
+  ) {}
 
   @Get()
   @Public()
@@ -75,7 +79,7 @@ export class ProductsController {
   @ApiOkResponse({ type: ProductPageDto })
   @ApiProblems({ 400: 'VALIDATION_FAILED', ...COMMON_PROBLEMS })
   list(@Query() query: ProductListQuery): Promise<ProductPageDto> {
-    return this.catalog.listProducts(query);
+    return this.cache.listing(JSON.stringify(query), () => this.catalog.listProducts(query));
   }
 
   @Get(':id')
@@ -83,7 +87,7 @@ export class ProductsController {
   @ApiOperation({
     operationId: 'getProduct',
     summary: 'One product',
-    description: 'With `ETag: "<version>"`; `If-None-Match` with that ETag gives 304.',
+    description: 'With `ETag: "<version>"`; `If-None-Match` with that ETag gives 304. At most 1 s behind the catalog.',
   })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiOkResponse({
@@ -97,7 +101,7 @@ export class ProductsController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProductDto | undefined> {
-    const product = await this.catalog.getProduct({ id });
+    const product = await this.cache.product(id, () => this.catalog.getProduct({ id }));
     const etag = etagOf(product.version);
     void reply.header('etag', etag);
     if (ifNoneMatch && matchesAny(ifNoneMatch, etag)) {
@@ -118,6 +122,7 @@ export class ProductsController {
   @ApiProblems({ ...BAD_BODY_PROBLEMS, ...ADMIN_PROBLEMS, 409: 'SKU_TAKEN', ...COMMON_PROBLEMS })
   async create(@Body() dto: CreateProductDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ProductDto> {
     const product = await this.catalog.createProduct(dto);
+    this.cache.forget(product.id);
     void reply.header('location', `/${API_PREFIX}/products/${product.id}`).header('etag', etagOf(product.version));
     return product;
   }
@@ -179,6 +184,7 @@ export class ProductsController {
   @ApiProblems({ 400: 'VALIDATION_FAILED (malformed id)', ...ADMIN_PROBLEMS, 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
   async delete(@Param('id', uuidParam('id')) id: string): Promise<void> {
     await this.catalog.deleteProduct({ id });
+    this.cache.forget(id);
   }
 
   private async write(
@@ -195,6 +201,7 @@ export class ProductsController {
         expectedVersion: expected.version,
         changes,
       });
+      this.cache.forget(id);
       void reply.header('etag', etagOf(product.version));
       return product;
     } catch (error) {

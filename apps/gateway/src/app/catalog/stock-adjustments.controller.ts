@@ -5,6 +5,7 @@ import { AdjustStockDto, PageQuery, Role, StockAdjustmentDto, StockAdjustmentPag
 import { CatalogApi } from '@shop/service-defaults';
 import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { uuidParam } from '../http/uuid-param';
+import { CatalogReadCache } from './catalog-read-cache';
 
 /** Stock changes by admins: every one recorded, with who made it. */
 @ApiTags('products')
@@ -12,7 +13,10 @@ import { uuidParam } from '../http/uuid-param';
 @ApiBearerAuth()
 @Controller('products/:id/stock-adjustments')
 export class StockAdjustmentsController {
-  constructor(private readonly catalog: CatalogApi) {}
+  constructor(
+    private readonly catalog: CatalogApi,
+    private readonly cache: CatalogReadCache,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -28,16 +32,18 @@ export class StockAdjustmentsController {
     409: 'INSUFFICIENT_STOCK (below 0; body has products), STOCK_LIMIT_EXCEEDED (above maxStock; body has stock, maxStock)',
     ...COMMON_PROBLEMS,
   })
-  adjustStock(
+  async adjustStock(
     @Param('id', uuidParam('id')) id: string,
     @Body() dto: AdjustStockDto,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<StockAdjustmentDto> {
-    return this.catalog.adjustStock({
+    const adjustment = await this.catalog.adjustStock({
       ...dto,
       productId: id,
       createdBy: user.id,
     });
+    this.cache.forget(id);
+    return adjustment;
   }
 
   @Get()

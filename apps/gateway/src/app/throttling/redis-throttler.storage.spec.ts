@@ -44,6 +44,24 @@ describe('RedisThrottlerStorage (real Redis)', () => {
     expect((await a.increment('k2', 60_000, 3, 60_000, 'default')).totalHits).toBe(1);
   });
 
+  it('counts hits far from the limit here and sends them in one command per counter', async () => {
+    const [a, b] = [await open(), await open()];
+    const redis = new Redis(REDIS_URL);
+    const stored = async () => Number(await redis.get(`${prefix}default:{batched}:hits`));
+    try {
+      for (let i = 0; i < 10; i++)
+        expect((await a.increment('batched', 60_000, 100, 60_000, 'default')).isBlocked).toBe(false);
+      // The first hit went at once; the other nine wait for the next flush.
+      expect(await stored()).toBeLessThan(10);
+      for (let i = 0; i < 50 && (await stored()) < 10; i++) await sleep(20);
+      expect(await stored()).toBe(10);
+      // Another replica starts from Redis's count.
+      expect((await b.increment('batched', 60_000, 100, 60_000, 'default')).totalHits).toBe(11);
+    } finally {
+      await redis.quit();
+    }
+  });
+
   it('starts a new window once the old one expires', async () => {
     const storage = await open();
     expect((await storage.increment('short', 200, 1, 200, 'default')).isBlocked).toBe(false);

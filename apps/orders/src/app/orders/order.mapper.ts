@@ -1,8 +1,8 @@
 import type { OrderDto, OrderStatus, PaymentStatus } from '@shop/contracts';
 import type { orderItems, OrderRow, orderTransitions } from '../db/schema';
 
-type ItemRow = Omit<typeof orderItems.$inferSelect, 'orderId'>;
-type TransitionRow = Pick<
+export type ItemRow = Omit<typeof orderItems.$inferSelect, 'orderId'>;
+export type TransitionRow = Pick<
   typeof orderTransitions.$inferSelect,
   'fromStatus' | 'toStatus' | 'actorRole' | 'actorId' | 'reason' | 'at'
 >;

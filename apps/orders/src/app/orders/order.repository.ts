@@ -12,9 +12,9 @@ import {
 } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database } from '@shop/service-defaults';
-import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { orderItems, type OrderRow, orders, type OrdersSchema, orderTransitions, payments } from '../db/schema';
-import { toOrderDto } from './order.mapper';
+import { type ItemRow, toOrderDto, type TransitionRow } from './order.mapper';
 
 /** Reads orders as clients see them: public statuses only, and only the caller's unless admin. */
 @Injectable()
@@ -39,8 +39,37 @@ export class OrderRepository {
     return order;
   }
 
+  /** The order if `actor` may see it, in one statement: its lines, history and payment status come with it. */
   async get(orderId: string, actor: ActorDto): Promise<OrderDto> {
-    return this.toDto(await this.visibleRow(orderId, actor));
+    const [found] = await this.db
+      .select({
+        order: orders,
+        items: sql<ItemRow[]>`(
+          SELECT coalesce(json_agg(json_build_object(
+            'productId', i.product_id, 'sku', i.sku, 'name', i.name,
+            'unitPrice', i.unit_price, 'quantity', i.quantity, 'lineTotal', i.line_total) ORDER BY i.sku), '[]')
+          FROM order_items i WHERE i.order_id = orders.id)`,
+        transitions: sql<(Omit<TransitionRow, 'at'> & { at: string })[]>`(
+          SELECT coalesce(json_agg(json_build_object(
+            'fromStatus', t.from_status, 'toStatus', t.to_status,
+            'actorId', t.actor_id, 'actorRole', t.actor_role, 'reason', t.reason, 'at', t.at) ORDER BY t.id), '[]')
+          FROM order_transitions t WHERE t.order_id = orders.id)`,
+        // An order's payment status is its latest attempt's.
+        paymentStatus: sql<PaymentStatus | null>`(
+          SELECT p.status FROM payments p WHERE p.order_id = orders.id ORDER BY p.created_at DESC LIMIT 1)`,
+      })
+      .from(orders)
+      .where(
+        and(
+          eq(orders.id, orderId),
+          inArray(orders.status, ORDER_STATUSES),
+          // Someone else's order is as absent as an unknown one.
+          actor.role === Role.Admin ? undefined : eq(orders.userId, actor.id),
+        ),
+      );
+    if (!found) throw new AppError(404, ErrorCode.NotFound, 'Order not found');
+    const transitions = found.transitions.map((transition) => ({ ...transition, at: new Date(transition.at) }));
+    return toOrderDto(found.order, found.items, transitions, found.paymentStatus);
   }
 
   async toDto(order: OrderRow): Promise<OrderDto> {
