@@ -21,7 +21,6 @@ let smtp: SmtpSink;
 let broker: TcpProxy;
 let system: TestSystem;
 let admin: string;
-let ordersMetrics: HttpClient;
 let connection: ChannelModel;
 let channel: Channel;
 
@@ -36,7 +35,6 @@ beforeAll(async () => {
     notifications: { EVENT_MAX_ATTEMPTS: String(MAX_ATTEMPTS), EVENT_RETRY_BASE_MS: '200' },
     orders: { HEALTH_PORT: '0', EVENT_RETRY_BASE_MS: '200' },
   }));
-  ordersMetrics = new HttpClient(`http://127.0.0.1:${system.healthPort('orders')}`);
   connection = await amqplib.connect(RABBITMQ_URL);
   channel = await connection.createChannel();
 }, 180_000);
@@ -60,6 +58,8 @@ const queue = (name: string) => `${system.rabbitmqPrefix}.${name}`;
 const placedEmails = (orderId: string) =>
   smtp.messages.filter((mail) => mail.subject.endsWith(`order ${orderId} received`));
 const outboxDepth = async () => {
+  // Where orders answers probes now: a restarted instance binds a health port of its own (HEALTH_PORT=0).
+  const ordersMetrics = new HttpClient(`http://127.0.0.1:${system.healthPort('orders')}`);
   const text = (await ordersMetrics.get('/metrics')).text;
   return Number(/^shop_outbox_depth (\d+)/m.exec(text)?.[1]);
 };
