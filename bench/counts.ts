@@ -9,9 +9,10 @@
  */
 import type { AppName, TestSystem } from '@shop/testing';
 
-export const COUNTED_APPS = ['gateway', 'auth', 'catalog', 'orders'] as const satisfies readonly AppName[];
+/** The apps behind the gateway, each with a database of its own. */
+export const BACKEND_APPS = ['auth', 'catalog', 'orders', 'notifications'] as const satisfies readonly AppName[];
+export const COUNTED_APPS = ['gateway', ...BACKEND_APPS] as const;
 type CountedApp = (typeof COUNTED_APPS)[number];
-const BACKEND_APPS = ['auth', 'catalog', 'orders'] as const;
 
 /** Flat counters, e.g. `gateway.rpc.catalog`, `orders.sql.commits`, `catalog.redis.roundTrips`. */
 export type Counts = Record<string, number>;

@@ -1,6 +1,6 @@
 /** The bench's results as markdown, ready for the README's Performance section. */
 import type { OrderCheck } from './checks';
-import type { Counts, summarize } from './counts';
+import { BACKEND_APPS, COUNTED_APPS, type Counts, type summarize } from './counts';
 import type { Measured } from './drive';
 import type { PgbenchResult } from './pgbench-order';
 import type { ProfileSummary } from './profile-summary';
@@ -66,12 +66,11 @@ export function report({ machine, rows, ceilings, checks, countCheck, profiles }
 
   out('\nPer request, counted (less what the apps do when idle):\n');
   out(
-    '| Scenario | gateway→app calls | app→app calls | Redis round trips | SQL statements (auth / catalog / orders) | commits (auth / catalog / orders) | CPU ms (gateway / auth / catalog / orders) |',
+    `| Scenario | gateway→app calls | app→app calls | Redis round trips | SQL statements (${BACKEND_APPS.join(' / ')}) | commits (${BACKEND_APPS.join(' / ')}) | CPU ms (${COUNTED_APPS.join(' / ')}) |`,
   );
   out('|---|---:|---:|---:|---:|---:|---:|');
   for (const { scenario, cost } of rows) {
-    const per = (what: 'statements' | 'commits') =>
-      (['auth', 'catalog', 'orders'] as const).map((app) => cost.sql[app][what]).join(' / ');
+    const per = (what: 'statements' | 'commits') => BACKEND_APPS.map((app) => cost.sql[app][what]).join(' / ');
     const cpu = Object.values(cost.cpuMs).join(' / ');
     out(
       `| ${scenario} | ${cost.gatewayRpcs} | ${cost.appRpcs} | ${cost.redisRoundTrips} | ${per('statements')} | ${per('commits')} | ${cpu} |`,

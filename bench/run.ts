@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bearer, createShopClient } from '@shop/api-client';
-import { accessToken, ADMIN_ENV, HttpClient, TEST_ADDRESS, TEST_ADMIN, TestSystem } from '@shop/testing';
+import { accessToken, ADMIN_ENV, HttpClient, startSmtpSink, TEST_ADDRESS, TEST_ADMIN, TestSystem } from '@shop/testing';
 import { bareCeiling, spawnScript } from './ceilings';
 import { checkOrders, commitsOnServer, type OrderCheck } from './checks';
 import {
+  BACKEND_APPS,
   countSources,
   difference,
   perRequest,
@@ -241,9 +242,13 @@ async function main(): Promise<void> {
   });
   const backend = { ...production, HEALTH_PORT: '0' };
   const started = Date.now();
-  log('starting the system (NODE_ENV=production, PostgreSQL, Redis)');
+  log('starting the system (NODE_ENV=production, PostgreSQL, Redis, an SMTP server that drops what it gets)');
+  // As in production, notifications takes the orders' events and sends their emails; without it
+  // the outbox relay would retry every event and charge checkout for it.
+  const smtp = await startSmtpSink({ keep: false });
   const system = await TestSystem.start({
     label: 'bench',
+    notifications: true,
     env: {
       // One client address drives everything here; limits would measure only 429s.
       gateway: {
@@ -257,6 +262,12 @@ async function main(): Promise<void> {
       catalog: { ...backend, ...preload(PROFILE), REDIS_URL },
       // Nothing is paid here; production otherwise insists on Stripe.
       orders: { ...backend, ...preload(false), PAYMENT_PROVIDER: 'test' },
+      notifications: {
+        ...backend,
+        ...preload(false),
+        SMTP_URL: smtp.url,
+        ACCOUNT_LINK_BASE_URL: 'https://shop.bench/',
+      },
     },
   });
   const rows: Row[] = [];
@@ -279,11 +290,7 @@ async function main(): Promise<void> {
     }
 
     log(`idle for ${IDLE_SECONDS} s: what the apps do on their own is not charged to requests`);
-    const databases = {
-      auth: system.databaseUrl('auth'),
-      catalog: system.databaseUrl('catalog'),
-      orders: system.databaseUrl('orders'),
-    };
+    const databases = Object.fromEntries(BACKEND_APPS.map((app) => [app, system.databaseUrl(app)]));
     const idleStart = await snapshot(sources);
     await sleep(IDLE_SECONDS * 1000);
     // The warm-up's statistics have reached the server by now (a backend publishes them within a second of going idle).
@@ -310,7 +317,7 @@ async function main(): Promise<void> {
       : {};
     await flushed;
     const [serverAfter, clientAfter] = await Promise.all([commitsOnServer(databases), snapshot(sources)]);
-    countCheck = (['auth', 'catalog', 'orders'] as const).map((app) => ({
+    countCheck = BACKEND_APPS.map((app) => ({
       app,
       // A new connection's backend commits once while starting up.
       client: (['commits', 'connects'] as const).reduce(
@@ -338,6 +345,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await system.stop();
+    await smtp.stop();
   }
 
   const needs = (ceiling: string) => rows.some((row) => targetOf(row.scenario)?.ceiling === ceiling);

@@ -32,8 +32,13 @@ const addresses = (field: ParsedMail['to']) =>
 /**
  * A real SMTP server on loopback (port bound by the OS) that keeps what it receives, parsed.
  * Recipients `refuse` names are rejected with 550, as a mailbox that does not exist would be.
+ * With `keep: false` it accepts and drops every message unparsed (for load, where only the
+ * sending matters and parsing would take the CPU being measured).
  */
-export async function startSmtpSink({ refuse }: { refuse?: (address: string) => boolean } = {}): Promise<SmtpSink> {
+export async function startSmtpSink({
+  refuse,
+  keep = true,
+}: { refuse?: (address: string) => boolean; keep?: boolean } = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -45,6 +50,10 @@ export async function startSmtpSink({ refuse }: { refuse?: (address: string) => 
       callback();
     },
     onData(stream, _session, callback) {
+      if (!keep) {
+        stream.on('end', () => callback()).resume();
+        return;
+      }
       simpleParser(stream).then(
         (mail) => {
           messages.push({
