@@ -12,7 +12,8 @@ describe('RecipientCache', () => {
   });
 
   it('asks once while fresh, concurrent lookups included, and again once expired', async () => {
-    const load = jest.fn(async () => user(`ada${load.mock.calls.length}@shop.test`));
+    let lookups = 0;
+    const load = jest.fn(async () => user(`ada${++lookups}@shop.test`));
     const [a, b] = await Promise.all([cache.get('u1', load), cache.get('u1', load)]);
     clock = 999;
     const c = await cache.get('u1', load);
