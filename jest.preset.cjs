@@ -30,5 +30,8 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
-  testTimeout: 60_000,
+  // Generous on purpose: an e2e file's beforeAll starts several Node processes, which on a busy
+  // machine (the suite must pass beside CPU hogs) takes minutes, not seconds. A test that hangs
+  // still fails, only later.
+  testTimeout: 180_000,
 };

@@ -69,6 +69,9 @@ export async function startSmtpSink({
       );
     },
   });
+  // A client that drops its connection (a pooled sender shutting down) is its own business, not
+  // the sink's: smtp-server reports it as an 'error' event, which would otherwise crash the process.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
