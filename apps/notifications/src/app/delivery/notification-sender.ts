@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { backoffMs, DATABASE, type Database, leaseDueRows, PollingWorker } from '@shop/service-defaults';
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { Counter } from 'prom-client';
 import { metricsRegistry } from '@shop/service-defaults';
-import type { NotificationRow, NotificationsSchema } from '../db/schema';
+import { type NotificationRow, notifications, type NotificationsSchema } from '../db/schema';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../notifications.config';
 import { TemplateRenderer } from '../templates/template-renderer';
 import { Mailer } from './mailer';
@@ -78,23 +78,49 @@ export class NotificationSender extends PollingWorker {
       set: sql`attempts = candidate.attempts + 1`,
       returning: sql`id, channel, template, recipient, data, attempts, event_id`,
     });
-    await Promise.all(claimed.map((row) => this.send(row)));
+    const sent = (await Promise.all(claimed.map((row) => this.send(row)))).filter((row) => row !== undefined);
+    if (sent.length) await this.markSent(sent);
     return claimed.length;
   }
 
-  private async send(row: ClaimedNotification): Promise<void> {
-    const log = { notificationId: row.id, eventId: row.event_id, channel: row.channel, template: row.template };
+  /** Resolves with the row once sent; a failure is recorded (retry or give up) and resolves undefined. */
+  private async send(row: ClaimedNotification): Promise<ClaimedNotification | undefined> {
     try {
       if (row.channel === 'email') await this.mailer.send(row.recipient, this.renderer.email(row.template, row.data));
       else await this.sms.send(row.recipient, this.renderer.sms(row.template, row.data));
+      return row;
     } catch (error) {
-      return this.failed(row, error as Error);
+      await this.failed(row, error as Error);
+      return undefined;
     }
-    await this.db.execute(sql`
-      UPDATE notifications SET status = 'sent', sent_at = now(), updated_at = now(), locked_until = NULL, last_error = NULL
-      WHERE id = ${row.id}`);
-    notificationsCounter.inc({ channel: row.channel, outcome: 'sent' });
-    this.logger.log({ ...log, attempts: row.attempts }, `Sent ${row.template} by ${row.channel}`);
+  }
+
+  /**
+   * The round's sent rows in one statement. A crash before it leaves them leased, to be sent again
+   * when the lease runs out: at least once, as when a single row's update was lost.
+   */
+  private async markSent(rows: ClaimedNotification[]): Promise<void> {
+    await this.db
+      .update(notifications)
+      .set({ status: 'sent', sentAt: sql`now()`, updatedAt: sql`now()`, lockedUntil: null, lastError: null })
+      .where(
+        inArray(
+          notifications.id,
+          rows.map((row) => row.id),
+        ),
+      );
+    for (const row of rows) notificationsCounter.inc({ channel: row.channel, outcome: 'sent' });
+    this.logger.log(
+      {
+        notifications: rows.map((row) => ({
+          id: row.id,
+          eventId: row.event_id,
+          template: row.template,
+          attempts: row.attempts,
+        })),
+      },
+      `Sent ${rows.length} message(s)`,
+    );
   }
 
   private async failed(row: ClaimedNotification, error: Error): Promise<void> {
