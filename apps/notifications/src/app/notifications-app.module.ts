@@ -8,10 +8,14 @@ import { Mailer } from './delivery/mailer';
 import { MAILER, NotificationSender, SMS_SENDER } from './delivery/notification-sender';
 import { LoggedSmsSender, TwilioSmsSender } from './delivery/sms-sender';
 import { OrderEventsHandler } from './events/order-events.handler';
+import { RecipientCache } from './events/recipient-cache';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from './notifications.config';
 import { NotificationLog } from './notifications/notification-log';
 import { NotificationsController } from './notifications/notifications.controller';
 import { TemplateRenderer } from './templates/template-renderer';
+
+/** How long a customer's contact details from auth are reused (see RecipientCache). */
+const RECIPIENT_TTL_MS = 1_000;
 
 /** What the event handler needs, in a module of its own so the events module can import it. */
 @Module({})
@@ -23,8 +27,9 @@ class RecipientsModule {
         { provide: NOTIFICATIONS_CONFIG, useValue: config },
         // Recipients come from auth through its contract, never from its tables.
         { provide: AuthApi, useFactory: () => new AuthApi(config.auth.address, { timeoutMs: config.auth.timeoutMs }) },
+        { provide: RecipientCache, useFactory: () => new RecipientCache(RECIPIENT_TTL_MS) },
       ],
-      exports: [NOTIFICATIONS_CONFIG, AuthApi],
+      exports: [NOTIFICATIONS_CONFIG, AuthApi, RecipientCache],
     };
   }
 }

@@ -3,6 +3,7 @@ import type { DomainEvent, EventType, OrderEventPayload } from '@shop/contracts'
 import { AuthApi, type ConsumerTransaction, type EventHandler } from '@shop/service-defaults';
 import { notifications } from '../db/schema';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../notifications.config';
+import { RecipientCache } from './recipient-cache';
 
 /** The email each order event sends, by template folder (see ../templates). */
 const EMAIL_TEMPLATE = {
@@ -27,12 +28,13 @@ export class OrderEventsHandler implements EventHandler {
 
   constructor(
     private readonly auth: AuthApi,
+    private readonly recipients: RecipientCache,
     @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
   ) {}
 
   async handle(event: DomainEvent, tx: ConsumerTransaction): Promise<void> {
     const order = event.payload as OrderEventPayload;
-    const user = await this.auth.me({ userId: order.userId });
+    const user = await this.recipients.get(order.userId, () => this.auth.me({ userId: order.userId }));
     const data = { ...order, orderNumber: order.orderId, name: user.name, shop: this.config.shop.name };
     const row = { eventId: event.id, userId: user.id, orderId: order.orderId, data };
     const emailTemplate = EMAIL_TEMPLATE[event.type as keyof typeof EMAIL_TEMPLATE];
