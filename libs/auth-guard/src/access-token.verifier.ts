@@ -21,6 +21,23 @@ export function userFromClaims(claims: unknown): AuthenticatedUser | null {
   return { id: sub, role: role as Role };
 }
 
+/** A request's Bearer token as {@link AccessTokenVerifier.verifyRequest} found it. */
+interface Verified {
+  token: string;
+  user: AuthenticatedUser | null;
+}
+
+const verifiedRequests = new WeakMap<object, Verified>();
+
+/**
+ * The caller this request's `token` names, when {@link AccessTokenVerifier.verifyRequest} already
+ * verified that very token on it (null: it was refused); undefined when it has not.
+ */
+export function verifiedEarlier(request: object, token: string): { user: AuthenticatedUser | null } | undefined {
+  const verified = verifiedRequests.get(request);
+  return verified?.token === token ? verified : undefined;
+}
+
 /**
  * Verifies a token outside a request's guard, where Passport has no say: the rate limiter keys
  * its buckets by the verified caller. Same key, algorithm and claims as {@link JwtStrategy}.
@@ -35,5 +52,17 @@ export class AccessTokenVerifier {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * The caller a request's Bearer token names (null without one). The outcome stays with the
+   * request, so {@link JwtStrategy} does not verify the same token a second time.
+   */
+  verifyRequest(request: { headers: Record<string, string | string[] | undefined> }): AuthenticatedUser | null {
+    const token = bearerToken(request.headers.authorization);
+    if (token === null) return null;
+    const user = this.verify(token);
+    verifiedRequests.set(request, { token, user });
+    return user;
   }
 }

@@ -2,6 +2,8 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppError } from '@shop/problem-details';
 import { sign } from 'jsonwebtoken';
+import { Strategy } from 'passport-jwt';
+import { AccessTokenVerifier } from './access-token.verifier';
 import { createJwtKey } from './jwt-key';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
@@ -12,6 +14,7 @@ const secret = 'unit-test-secret-that-is-long-enough-0123';
 const U1 = '6f1c1e9a-3b1d-4c55-9a57-0d3c4e0c8a11';
 const U2 = '0b6f3c2e-8d1a-4f5e-9a7b-2c4d6e8f0a1b';
 new JwtStrategy(createJwtKey(secret)); // registers itself with Passport, as AuthGuardModule does
+const verifier = new AccessTokenVerifier(createJwtKey(secret));
 const guard = new JwtAuthGuard(new Reflector());
 
 class Routes {
@@ -81,5 +84,35 @@ describe('JwtAuthGuard over the Passport JWT strategy', () => {
     const header = `Bearer ${token({ role: 'customer' }, { subject: U1 })}`;
     expect(await refusal(requestTo('admins', header).allowed)).toEqual({ status: 403, code: 'FORBIDDEN' });
     expect(await requestTo('admins', `Bearer ${token({ role: 'admin' }, { subject: U1 })}`).allowed()).toBe(true);
+  });
+
+  describe('after the rate limiter verified the request', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('takes its caller rather than verify the token again', async () => {
+      // passport-jwt's own hook for tests: every verification it makes goes through it.
+      const passportVerifications = jest.spyOn(Strategy as unknown as { JwtVerifier: () => void }, 'JwtVerifier');
+      const header = `Bearer ${token({ role: 'customer' }, { subject: U1 })}`;
+      expect(await requestTo('anyone', header).allowed()).toBe(true);
+      expect(passportVerifications).toHaveBeenCalledTimes(1);
+
+      const { request, allowed } = requestTo('anyone', header);
+      expect(verifier.verifyRequest(request)).toEqual({ id: U1, role: 'customer' });
+      expect(await allowed()).toBe(true);
+      expect(request.user).toEqual({ id: U1, role: 'customer' });
+      expect(passportVerifications).toHaveBeenCalledTimes(1);
+    });
+
+    it('still answers 401 to a token it refused, and 403 without the role', async () => {
+      const forged = requestTo(
+        'anyone',
+        `Bearer ${sign({ role: 'admin' }, 'another-secret-another-secret-0000', { subject: U1 })}`,
+      );
+      expect(verifier.verifyRequest(forged.request)).toBeNull();
+      expect(await refusal(forged.allowed)).toEqual({ status: 401, code: 'UNAUTHORIZED' });
+      const customer = requestTo('admins', `Bearer ${token({ role: 'customer' }, { subject: U1 })}`);
+      verifier.verifyRequest(customer.request);
+      expect(await refusal(customer.allowed)).toEqual({ status: 403, code: 'FORBIDDEN' });
+    });
   });
 });

@@ -58,9 +58,8 @@ export class GatewayThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async getTracker(request: FastifyRequest): Promise<string> {
-    const match = /^Bearer ([^\s]+)$/i.exec(request.headers.authorization ?? '');
     // Verified, not just decoded: a forged token must not buy a fresh bucket.
-    const user = match ? this.verifier.verify(match[1]) : null;
+    const user = this.verifier.verifyRequest(request);
     return user ? `user:${user.id}` : clientIp(request);
   }
 
