@@ -261,7 +261,7 @@ async function main(): Promise<void> {
       auth: { ...backend, ...preload(false), ...ADMIN_ENV },
       catalog: { ...backend, ...preload(PROFILE), REDIS_URL },
       // Nothing is paid here; production otherwise insists on Stripe.
-      orders: { ...backend, ...preload(false), PAYMENT_PROVIDER: 'test' },
+      orders: { ...backend, ...preload(PROFILE), PAYMENT_PROVIDER: 'test' },
       notifications: {
         ...backend,
         ...preload(false),

@@ -4,7 +4,7 @@ import { DatabaseModule } from './database/database.module';
 import type { MicroserviceSettings } from './config/microservice-env';
 import { HealthModule } from './health/health.module';
 import { loggingModule } from './logging/logging.module';
-import { RequestContextInterceptor } from './rpc/request-context.interceptor';
+import { RequestContextInterceptor, RPC_LOG } from './rpc/request-context.interceptor';
 import { RpcErrorFilter } from './rpc/rpc-error.filter';
 
 export interface MicroserviceDefaultsOptions<TSchema extends Record<string, unknown>> {
@@ -32,6 +32,7 @@ export class MicroserviceDefaultsModule {
         HealthModule,
       ],
       providers: [
+        { provide: RPC_LOG, useValue: settings.rpcLog },
         { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
         { provide: APP_FILTER, useClass: RpcErrorFilter },
       ],

@@ -5,6 +5,7 @@ describe('loadCatalogConfig', () => {
     expect(loadCatalogConfig({})).toEqual({
       service: 'catalog',
       logLevel: 'info',
+      rpcLog: { accessLogSampleRate: 1, slowMs: 1_000 },
       address: { host: '127.0.0.1', port: 4002 },
       database: { url: undefined, dataDir: '.data/catalog' },
       cache: { redisUrl: undefined, ttlSeconds: 60 },

@@ -1,4 +1,6 @@
 import {
+  accessLogEnv,
+  accessLogSettings,
   dataDir,
   devSecret,
   jwtSecret,
@@ -59,8 +61,7 @@ const schema = z
     REDIS_URL: optionalUrl,
     CATALOG_CACHE_MAX_STALENESS_MS: z.coerce.number().int().min(0).max(1_000).default(1_000),
     CATALOG_CACHE_POLL_MS: positiveInt(200),
-    ACCESS_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).optional(),
-    SLOW_REQUEST_MS: positiveInt(1_000),
+    ...accessLogEnv,
     DATA_DIR: dataDir,
   })
   .superRefine(requiredInProduction('JWT_SECRET'))
@@ -86,11 +87,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
       notifications: values.NOTIFICATIONS_SERVICE_URL,
     },
     rpcTimeoutMs: values.RPC_TIMEOUT_MS,
-    accessLog: {
-      // In production a plain success is written for one request in a hundred unless told otherwise.
-      accessLogSampleRate: values.ACCESS_LOG_SAMPLE_RATE ?? (values.NODE_ENV === 'production' ? 0.01 : 1),
-      slowMs: values.SLOW_REQUEST_MS,
-    },
+    accessLog: accessLogSettings(values),
     catalogCache: { maxStalenessMs: values.CATALOG_CACHE_MAX_STALENESS_MS, pollMs: values.CATALOG_CACHE_POLL_MS },
     jwtSecret: values.JWT_SECRET ?? devSecret(values.DATA_DIR),
     bodyLimit: values.BODY_LIMIT_BYTES,

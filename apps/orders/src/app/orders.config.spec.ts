@@ -6,6 +6,7 @@ describe('loadOrdersConfig', () => {
     expect(loadOrdersConfig({})).toEqual({
       service: 'orders',
       logLevel: 'info',
+      rpcLog: { accessLogSampleRate: 1, slowMs: 1_000 },
       production: false,
       address: { host: '127.0.0.1', port: 4003 },
       healthPort: undefined,

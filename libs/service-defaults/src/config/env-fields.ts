@@ -56,3 +56,21 @@ export function requiredInProduction<T extends { NODE_ENV: string }>(...names: (
     }
   };
 }
+
+/** How much of the per-request log is written: the gateway's access log, the TCP apps' per-message lines. */
+export const accessLogEnv = {
+  ACCESS_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).optional(),
+  SLOW_REQUEST_MS: positiveInt(1_000),
+};
+
+export function accessLogSettings(values: {
+  NODE_ENV: z.output<typeof nodeEnv>;
+  ACCESS_LOG_SAMPLE_RATE?: number;
+  SLOW_REQUEST_MS: number;
+}) {
+  return {
+    // In production a plain success is written for one request in a hundred unless told otherwise.
+    accessLogSampleRate: values.ACCESS_LOG_SAMPLE_RATE ?? (values.NODE_ENV === 'production' ? 0.01 : 1),
+    slowMs: values.SLOW_REQUEST_MS,
+  };
+}

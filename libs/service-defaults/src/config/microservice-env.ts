@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { join } from 'node:path';
-import { dataDir, logLevel, nodeEnv, optionalUrl, port } from './env-fields';
+import { accessLogEnv, accessLogSettings, dataDir, logLevel, nodeEnv, optionalUrl, port } from './env-fields';
 
 /** The variables every TCP app reads, besides its own. */
 export const microserviceEnv = (defaultPort: number) => ({
@@ -12,6 +12,7 @@ export const microserviceEnv = (defaultPort: number) => ({
   DATA_DIR: dataDir,
   /** Unset: no HTTP health server (probes need one; `npm start` and the tests do not). */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  ...accessLogEnv,
 });
 
 type MicroserviceEnv = z.output<z.ZodObject<ReturnType<typeof microserviceEnv>>>;
@@ -28,6 +29,7 @@ export function microserviceSettings(service: string, values: MicroserviceEnv) {
   return {
     service,
     logLevel: values.LOG_LEVEL,
+    rpcLog: accessLogSettings(values),
     address: { host: values.HOST, port: values.PORT },
     healthPort: values.HEALTH_PORT,
     database: { url: values.DATABASE_URL, dataDir: join(values.DATA_DIR, service) },

@@ -1,7 +1,15 @@
-import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { CatalogContract, healthCheck, type RpcRequest } from '@shop/contracts';
 import { Observable, tap } from 'rxjs';
 import { lifecycle } from '../lifecycle';
+import { type LoggingOptions, sampled } from '../logging/logging.module';
 import { requestContext } from '../logging/request-context';
 import { rpcServerDuration } from '../metrics/metrics';
 import { endSpan, SpanKind, startSpan, traceContext } from '../metrics/tracing';
@@ -12,13 +20,26 @@ import { endSpan, SpanKind, startSpan, traceContext } from '../metrics/tracing';
  */
 const POLLS = new Set([healthCheck.pattern, CatalogContract.operations.changes.pattern]);
 
+/** How much of the per-message log is written (the gateway's access-log settings, see {@link accessLogSettings}). */
+export const RPC_LOG = Symbol('RPC_LOG');
+export type RpcLogOptions = Required<Pick<LoggingOptions, 'accessLogSampleRate' | 'slowMs'>>;
+
 /**
- * Runs each message handler inside the request context the gateway sent along, and logs one
- * line per message (pattern, outcome, duration), the TCP twin of the gateway's access log.
+ * Runs each message handler inside the request context the gateway sent along, and logs a line
+ * per message (pattern, outcome, duration), the TCP twin of the gateway's access log: failures
+ * and slow messages always, at warn with their request id; plain successes sampled as it is.
  */
 @Injectable()
 export class RequestContextInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Rpc');
+
+  constructor(@Inject(RPC_LOG) private readonly options: RpcLogOptions) {}
+
+  private level(pattern: string, outcome: string, ms: number): 'debug' | 'log' | 'warn' | undefined {
+    if (POLLS.has(pattern)) return 'debug';
+    if (outcome !== 'ok' || ms > this.options.slowMs) return 'warn';
+    return sampled(this.options.accessLogSampleRate) ? 'log' : undefined;
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const message = context.switchToRpc().getData<Partial<RpcRequest>>();
@@ -35,8 +56,8 @@ export class RequestContextInterceptor implements NestInterceptor {
       endSpan(span, error);
       const ms = performance.now() - started;
       rpcServerDuration.observe({ pattern, outcome }, ms / 1000);
-      const log = POLLS.has(pattern) ? 'debug' : 'log';
-      this.logger[log](`${pattern} ${outcome} in ${Math.round(ms)} ms`);
+      const level = this.level(pattern, outcome, ms);
+      if (level) this.logger[level](`${pattern} ${outcome} in ${Math.round(ms)} ms`);
     };
 
     return new Observable((subscriber) => {
