@@ -336,7 +336,7 @@ async function main(): Promise<void> {
       });
 
     if (PROFILE) {
-      for (const app of ['gateway', 'catalog'] as const) await system.stopApp(app, 'SIGTERM');
+      for (const app of ['gateway', 'catalog', 'orders'] as const) await system.stopApp(app, 'SIGTERM');
       profiles = Object.fromEntries(
         readdirSync(PROFILE_DIR)
           .filter((file) => file.endsWith('.cpuprofile'))
