@@ -91,7 +91,12 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     }
 
     const inTrace = () => receiver.spans.filter((s) => s.service === 'catalog' && s.traceId === traceId);
-    await waitFor('the continued trace', async () => inTrace().some((s) => s.name.startsWith('pg')));
+    // The handler's span ends after its SQL spans, so it may reach the receiver in a later export.
+    await waitFor(
+      'the continued trace',
+      async () =>
+        inTrace().some((s) => s.name.startsWith('pg')) && inTrace().some((s) => s.name === 'rpc catalog.products.list'),
+    );
     const handled = inTrace().find((s) => s.name === 'rpc catalog.products.list');
     expect(handled?.parentSpanId).toBe(callerSpanId);
     expect(
