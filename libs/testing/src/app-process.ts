@@ -40,7 +40,7 @@ export async function untilReported(id: string, child: ChildProcess, output: () 
     child.once('exit', (code) => reject(new Error(`${id} exited with ${code}:\n${output().slice(-3000)}`))),
   );
   exited.catch(() => undefined);
-  await Promise.race([waitFor(`${id} to listen`, async () => LISTENING.test(output()), 60_000), exited]);
+  await Promise.race([waitFor(`${id} to listen`, async () => LISTENING.test(output()), 120_000), exited]);
   return Number(LISTENING.exec(output())![1]);
 }
 

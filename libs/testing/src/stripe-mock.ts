@@ -38,7 +38,7 @@ export async function startStripeMock(): Promise<StripeMock> {
   const reported = (scheme: string) =>
     /127\.0\.0\.1:(\d+)/.exec(output.split(`Listening for ${scheme} at address: `)[1] ?? '');
   try {
-    await waitFor('stripe-mock to listen', async () => Boolean(reported('HTTP') && reported('HTTPS')), 15_000);
+    await waitFor('stripe-mock to listen', async () => Boolean(reported('HTTP') && reported('HTTPS')), 60_000);
   } catch (error) {
     stop();
     throw new Error(`${(error as Error).message}:\n${output}`);
