@@ -1,14 +1,13 @@
 import { ADMIN_ENV, runLoadInAnotherProcess, seedLoadTarget, TestSystem, waitFor } from '@shop/testing';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = join(__dirname, '../../..');
 const RPC_TIMEOUT_MS = 4_000;
 /** A probe asks every second and gives up after one: a frozen instance is out within about 2 s. */
 const DETECTION_WINDOW_MS = 3_000;
-const LOAD_MS = 12_000;
-const FREEZE_AT_MS = 4_000;
+/** At most: the test stops the load once it has seen enough before and after the freeze. */
+const LOAD_MS = 60_000;
 
 let system: TestSystem;
 
@@ -44,10 +43,14 @@ it('a frozen catalog instance (SIGSTOP, connections open) costs reads some laten
     concurrency: 4,
     scenarios: ['list products', 'product by id'],
   });
-  await sleep(FREEZE_AT_MS);
+  await load.until('the load to be under way', (samples) => samples.length >= 100);
   const frozenAt = Date.now();
   system.pauseApp('catalog-2');
-  const samples = await load;
+  await load.until(
+    'reads well past the detection window',
+    (samples) => samples.filter((s) => s.start >= frozenAt + DETECTION_WINDOW_MS).length > 100,
+  );
+  const samples = await load.stop();
 
   const inWindow = samples.filter((s) => s.start >= frozenAt && s.start < frozenAt + DETECTION_WINDOW_MS);
   const after = samples.filter((s) => s.start >= frozenAt + DETECTION_WINDOW_MS);

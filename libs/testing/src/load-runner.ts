@@ -1,7 +1,8 @@
 /**
  * A steady mixed load on the gateway, from its own process (so the test's process measuring it
  * is not the one competing for the CPU). Run with `node -r tools/register.cjs load-runner.ts
- * <config.json> <results.json>`; it stops by itself after `durationMs`.
+ * <config.json> <results.json>`; it stops by itself after `durationMs`, or earlier when its
+ * parent sends it `'stop'`, and sends its parent each sample as its request ends.
  */
 import { TEST_ADDRESS } from './accounts';
 import { randomInt, randomUUID } from 'node:crypto';
@@ -72,7 +73,14 @@ function reasonOf(error: unknown): string {
   return cause?.code ?? cause?.name ?? (error as Error).name;
 }
 
-export async function runLoad(config: LoadConfig): Promise<LoadSample[]> {
+/** `stopped` ends the load early; `onSample` hears of each request as it ends. */
+export async function runLoad(
+  config: LoadConfig,
+  {
+    stopped = () => false,
+    onSample = () => undefined,
+  }: { stopped?: () => boolean; onSample?: (sample: LoadSample) => void } = {},
+): Promise<LoadSample[]> {
   const chosen = SCENARIOS.filter((scenario) => !config.scenarios || config.scenarios.includes(scenario.name));
   const wheel = chosen.flatMap((scenario) => Array<Scenario>(scenario.weight).fill(scenario));
   const samples: LoadSample[] = [];
@@ -80,7 +88,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadSample[]> {
   let sent = 0;
   const began = performance.now();
   const worker = async () => {
-    while (performance.now() - began < config.durationMs) {
+    while (!stopped() && performance.now() - began < config.durationMs) {
       const scenario = pick(wheel);
       const [path, init] = scenario.request(config);
       const requestId = `load-${run}-${sent++}`;
@@ -100,6 +108,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadSample[]> {
       );
       sample.end = Date.now();
       samples.push(sample);
+      onSample(sample);
       // A client with no answer backs off briefly instead of spinning on a closed port.
       if (sample.status === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -110,7 +119,12 @@ export async function runLoad(config: LoadConfig): Promise<LoadSample[]> {
 
 if (require.main === module) {
   const [configFile, resultsFile] = process.argv.slice(2);
-  void runLoad(JSON.parse(readFileSync(configFile, 'utf8')) as LoadConfig).then((samples) =>
-    writeFileSync(resultsFile, JSON.stringify(samples)),
-  );
+  let stopping = false;
+  process.on('message', (message) => (stopping ||= message === 'stop'));
+  // The channel to the parent alone must not keep this process alive once the load is done.
+  process.channel?.unref();
+  void runLoad(JSON.parse(readFileSync(configFile, 'utf8')) as LoadConfig, {
+    stopped: () => stopping,
+    onSample: (sample) => process.send?.(sample),
+  }).then((samples) => writeFileSync(resultsFile, JSON.stringify(samples)));
 }
