@@ -16,8 +16,13 @@ export interface TcpProxy {
  * which other tests use, stays up. While cut it still accepts, then closes, so the port stays its own.
  * A function target is asked on each connection, so the proxy can stand for a server not yet
  * started (its address unknown): until it answers one, connections are closed as when cut.
+ * `onSent` sees every chunk a client sends through, so a test can await a message reaching the
+ * server instead of sleeping.
  */
-export async function startTcpProxy(target: string | (() => string | undefined)): Promise<TcpProxy> {
+export async function startTcpProxy(
+  target: string | (() => string | undefined),
+  onSent?: (chunk: Buffer) => void,
+): Promise<TcpProxy> {
   const upstreamOf = typeof target === 'string' ? () => target : target;
   const open = new Set<Socket>();
   let cut = false;
@@ -33,6 +38,7 @@ export async function startTcpProxy(target: string | (() => string | undefined))
     const remote = createConnection({ host: hostname, port: Number(port) });
     track(client);
     track(remote);
+    if (onSent) client.on('data', onSent);
     client.pipe(remote).pipe(client);
     // Either side closing closes the other, as a direct connection would.
     client.once('close', () => remote.destroy());
