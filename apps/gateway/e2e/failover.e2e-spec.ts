@@ -33,7 +33,7 @@ beforeAll(async () => {
       gateway: { THROTTLE_LIMIT: '1000000', AUTH_THROTTLE_LIMIT: '100000' },
     },
   });
-}, 120_000);
+});
 afterAll(() => system?.stop());
 
 async function query<T extends object>(app: 'catalog' | 'orders', sql: string): Promise<T[]> {
@@ -150,4 +150,4 @@ it('keeps serving through kill -9 of one instance of every app, fails only calls
     const reserved = held.filter((h) => h.product_id === product.id).reduce((sum, h) => sum + h.quantity, 0);
     expect(product.stock + reserved).toBe(START_STOCK);
   }
-}, 120_000);
+});

@@ -26,7 +26,7 @@ beforeAll(async () => {
       },
     },
   });
-}, 120_000);
+});
 afterAll(async () => {
   system?.resumeApp('catalog-2');
   await system?.stop();
@@ -84,4 +84,4 @@ it('a frozen catalog instance (SIGSTOP, connections open) costs reads some laten
     await system.http.get(`/api/v1/products/${shop.productIds[0]}`);
     return served() > before;
   });
-}, 90_000);
+});

@@ -11,7 +11,7 @@ beforeAll(async () => {
     env: { auth: ADMIN_ENV, gateway: { THROTTLE_LIMIT: '1000000', AUTH_THROTTLE_LIMIT: '100000' } },
   });
   shop = await seedLoadTarget(system, 100_000);
-}, 120_000);
+});
 afterAll(() => system?.stop());
 
 /** Another gateway in front of the same apps; resolves with its URL once it is ready. */
@@ -47,7 +47,7 @@ it('SIGTERM to one instance of every app during load: every app exits 0, closes 
       messages.findIndex((m) => m.includes('draining')),
     );
   }
-}, 60_000);
+});
 
 it('SIGTERM to a gateway under load: every request it accepted is answered, later ones are refused, it exits 0', async () => {
   const url = await startGateway('gateway-drain', { SHUTDOWN_DRAIN_MS: '1500' });
@@ -79,7 +79,7 @@ it('SIGTERM to a gateway under load: every request it accepted is answered, late
     (s) => !['ECONNREFUSED', 'ECONNRESET'].includes(s.error!) || s.end < drained || log.includes(`"${s.requestId}"`),
   );
   expect(unexpected).toEqual([]);
-}, 60_000);
+});
 
 it('a stopping gateway turns not-ready first, keeps serving while it drains, then exits 0', async () => {
   // Draining outlasts the checks below by far, however late a busy machine runs them.
