@@ -3,7 +3,7 @@
  * then each scenario driven by autocannon from processes of their own (drive.ts), each measured
  * against a ceiling taken in the same run (ceilings.ts) and costed in round trips, statements and
  * commits counted by the apps (counts.ts). Prints markdown tables and writes everything as JSON
- * under bench/results/. `-- --profile` also CPU-profiles the gateway and the catalog.
+ * under bench/results/. `-- --profile` also CPU-profiles the gateway, the catalog, orders and notifications.
  */
 import { REDIS_URL } from './env';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -264,7 +264,7 @@ async function main(): Promise<void> {
       orders: { ...backend, ...preload(PROFILE), PAYMENT_PROVIDER: 'test' },
       notifications: {
         ...backend,
-        ...preload(false),
+        ...preload(PROFILE),
         SMTP_URL: smtp.url,
         ACCOUNT_LINK_BASE_URL: 'https://shop.bench/',
       },
@@ -336,7 +336,8 @@ async function main(): Promise<void> {
       });
 
     if (PROFILE) {
-      for (const app of ['gateway', 'catalog', 'orders'] as const) await system.stopApp(app, 'SIGTERM');
+      for (const app of ['gateway', 'catalog', 'orders', 'notifications'] as const)
+        await system.stopApp(app, 'SIGTERM');
       profiles = Object.fromEntries(
         readdirSync(PROFILE_DIR)
           .filter((file) => file.endsWith('.cpuprofile'))

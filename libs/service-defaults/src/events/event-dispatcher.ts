@@ -1,27 +1,35 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { sql, type SQL } from 'drizzle-orm';
 import { type DomainEvent, type EventApp, eventsConsumedBy, type EventType } from '@shop/contracts';
 import { DATABASE } from '../database/database.module';
-import type { Database, Transaction } from '../database/database';
+import type { Database } from '../database/database';
 import { requestContext } from '../logging/request-context';
 import { eventMetrics } from './events.metrics';
 import { EVENT_HANDLER, EVENTS_SERVICE } from './events.tokens';
-import { type consumerSchema, processedEvents } from './outbox.schema';
+import { rowsOf } from '../polling/lease-due-rows';
+import { processedEvents } from './outbox.schema';
 
-/** The handler's share of a consumer's transaction (what it writes commits with the dedupe mark). */
-export type ConsumerTransaction = Transaction<typeof consumerSchema>;
+/** The one-row relation (column `event_id`) a handler's write selects from: empty when the event was handled before. */
+const FRESH = sql.raw('fresh');
 
 /** An app's event handling: one class per consuming app, bound to the catalogue's event types. */
 export interface EventHandler {
   /** Must equal what the catalogue says this app consumes (checked at start-up). */
   readonly handles: readonly EventType[];
-  /** Runs in the transaction that marks the event processed: throw, and neither happened. */
-  handle(event: DomainEvent, tx: ConsumerTransaction): Promise<void>;
+  /**
+   * The data-modifying statement handling the event writes (or none). It runs inside the one
+   * statement that marks the event processed and must take its rows from `fresh`, which holds the
+   * event's id only if this delivery is the first: a redelivery then writes nothing. Throw, and
+   * neither happens. The handler runs before the mark, so it runs for redeliveries too.
+   */
+  handle(event: DomainEvent, fresh: SQL): Promise<SQL | undefined>;
 }
 
 /**
  * The one place an arriving event is handled, whichever path brought it (RabbitMQ or the
  * embedded TCP delivery): once per event id, its handler's writes and the processed mark in one
- * transaction, so a redelivery (at least once) changes nothing.
+ * statement (atomic, and one round trip rather than a transaction's four), so a redelivery (at
+ * least once) changes nothing.
  */
 @Injectable()
 export class EventDispatcher {
@@ -41,16 +49,16 @@ export class EventDispatcher {
 
   dispatch(event: DomainEvent): Promise<'handled' | 'duplicate'> {
     return requestContext.run({ requestId: event.requestId }, async () => {
-      const outcome = await this.db.transaction(async (tx) => {
-        const [fresh] = await tx
-          .insert(processedEvents)
-          .values({ eventId: event.id, type: event.type })
-          .onConflictDoNothing()
-          .returning({ eventId: processedEvents.eventId });
-        if (!fresh) return 'duplicate' as const;
-        await this.handler.handle(event, tx as unknown as ConsumerTransaction);
-        return 'handled' as const;
-      });
+      const write = await this.handler.handle(event, FRESH);
+      const [{ fresh }] = rowsOf<{ fresh: boolean }>(
+        await this.db.execute(sql`
+          with ${FRESH} as (
+            insert into ${processedEvents} (event_id, type) values (${event.id}, ${event.type})
+            on conflict do nothing returning event_id
+          )${write ? sql`, write as (${write})` : sql``}
+          select exists (select 1 from ${FRESH}) as fresh`),
+      );
+      const outcome = fresh ? ('handled' as const) : ('duplicate' as const);
       eventMetrics.consumed.inc({ type: event.type });
       this.logger.log({ eventId: event.id, type: event.type, outcome }, `Consumed ${event.type} (${outcome})`);
       return outcome;

@@ -9,7 +9,13 @@ export class Mailer {
     url: string,
     private readonly from: string,
   ) {
-    this.transport = nodemailer.createTransport(url, { pool: true, maxConnections: 3 } as object);
+    // A connection is kept for as long as the server keeps it (nodemailer's default would open a new
+    // one every 100 messages: a connect and a handshake that cost more than some messages).
+    this.transport = nodemailer.createTransport(url, {
+      pool: true,
+      maxConnections: 3,
+      maxMessages: Infinity,
+    } as object);
   }
 
   async send(to: string, email: RenderedEmail): Promise<void> {
