@@ -1,4 +1,4 @@
-import { accessToken, ADMIN_ENV, HttpClient, TEST_ADMIN, TestSystem, waitFor } from '@shop/testing';
+import { accessToken, ADMIN_ENV, type ApiResponse, HttpClient, TEST_ADMIN, TestSystem, waitFor } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -52,6 +52,27 @@ describe('the gateway read cache on two replicas', () => {
         return (await hits(gateway)) > before;
       });
     }
+  });
+
+  it('answers a read from the cache as one fetched from the catalog: same bytes and headers, rate limit counted', async () => {
+    const { id } = await newProduct();
+    const read = (requestId: string) =>
+      system.http.get(`/api/v1/products/${id}`, { headers: { 'x-request-id': requestId } });
+    const headersOf = (response: ApiResponse) =>
+      ['content-type', 'etag', 'ratelimit-limit'].map((name) => response.headers.get(name));
+    // Written through this replica, so its first read is fetched.
+    const fetched = await read('fetched-read');
+    let cached!: ApiResponse;
+    await waitFor('a read answered from the cache', async () => {
+      const before = await hits(system.http);
+      cached = await read('cached-read');
+      return (await hits(system.http)) > before;
+    });
+    expect([cached.status, cached.text, headersOf(cached)]).toEqual([200, fetched.text, headersOf(fetched)]);
+    expect([cached.headers.get('x-request-id'), cached.headers.has('ratelimit-remaining')]).toEqual([
+      'cached-read',
+      true,
+    ]);
   });
 
   it('serves every replica the new version once the catalog commits a change', async () => {

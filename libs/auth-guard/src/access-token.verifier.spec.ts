@@ -30,4 +30,28 @@ describe('AccessTokenVerifier', () => {
   ])('rejects a token %s', (_, token) => {
     expect(verifier.verify(token)).toBeNull();
   });
+
+  describe('a token it verified before', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('is refused from its expiry on, as a fresh verification would', () => {
+      jest.useFakeTimers({ now: new Date('2030-01-01T00:00:00.000Z') });
+      const token = sign({ role: 'customer' }, secret, { subject: u1, expiresIn: 2 });
+      expect(verifier.verify(token)).toEqual({ id: u1, role: 'customer' });
+      jest.setSystemTime(new Date('2030-01-01T00:00:01.999Z'));
+      expect(verifier.verify(token)).toEqual({ id: u1, role: 'customer' });
+      jest.setSystemTime(new Date('2030-01-01T00:00:02.000Z'));
+      expect(verifier.verify(token)).toBeNull();
+    });
+
+    it('still answers for its own caller only, whatever else was verified since', () => {
+      const u2 = '1c7a4d3f-9e2b-4a6f-8b8c-3d5e7f9a1b2c';
+      const first = sign({ role: 'customer' }, secret, { subject: u1, expiresIn: 60 });
+      const second = sign({ role: 'admin' }, secret, { subject: u2, expiresIn: 60 });
+      expect(verifier.verify(first)).toEqual({ id: u1, role: 'customer' });
+      expect(verifier.verify(second)).toEqual({ id: u2, role: 'admin' });
+      expect(verifier.verify(first)).toEqual({ id: u1, role: 'customer' });
+      expect(verifier.verify(`${first.slice(0, -2)}AA`)).toBeNull();
+    });
+  });
 });

@@ -7,7 +7,6 @@ import {
   Module,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
 import type { AddressInfo, Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +14,7 @@ import { z } from 'zod';
 import { positiveInt } from './config/env-fields';
 import { ConfigError, loadConfig } from './config/load-config';
 import { lifecycle } from './lifecycle';
+import { ContractServer } from './rpc/contract-server';
 import { HealthController } from './health/health.controller';
 import { type HealthHttpServer, startHealthHttpServer } from './health/health-http-server';
 import { StartupLogger } from './logging/startup-logger';
@@ -42,11 +42,7 @@ export async function startMicroservice(
   { healthPort }: { healthPort?: number } = {},
 ): Promise<INestMicroservice> {
   const root = { module: MicroserviceRoot, imports: [module], providers: [HealthHttpCloser] };
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(root, {
-    transport: Transport.TCP,
-    options: address,
-    bufferLogs: true,
-  });
+  const app = await NestFactory.createMicroservice(root, { strategy: new ContractServer(address), bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
   await app.listen();

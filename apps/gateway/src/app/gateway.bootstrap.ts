@@ -3,10 +3,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { type RunningApp, validationPipe } from '@shop/service-defaults';
 import { Logger } from 'nestjs-pino';
 import type { AddressInfo } from 'node:net';
+import { CatalogReadCache } from './catalog/catalog-read-cache';
+import { installCachedProductReads } from './catalog/cached-product.hook';
+import { ProductsController } from './catalog/products.controller';
 import { setupSwagger } from './docs/swagger';
 import { countRequestsInFlight, stopAccepting } from './http/drain';
 import type { GatewayConfig } from './gateway.config';
-import { GatewayModule } from './gateway.module';
+import { GLOBAL_GUARDS, GatewayModule } from './gateway.module';
 import { API_PREFIX } from './http/api-prefix';
 import { installFastifyHooks } from './http/fastify-hooks';
 import { onClientError, onFrameworkError } from './http/framework-errors';
@@ -40,6 +43,12 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   installFastifyHooks(app.getHttpAdapter().getInstance());
   countRequestsInFlight(app.getHttpAdapter().getInstance());
   installHttpMetrics(app.getHttpAdapter().getInstance());
+  installCachedProductReads(
+    app.getHttpAdapter().getInstance(),
+    app.get(CatalogReadCache),
+    app.get(ProductsController),
+    GLOBAL_GUARDS.map((guard) => app.get(guard)),
+  );
   return app;
 }
 

@@ -21,6 +21,9 @@ import { ServiceClientsModule } from './rpc/service-clients.module';
 import { GatewayThrottlerGuard } from './throttling/gateway-throttler.guard';
 import { throttlingModule } from './throttling/throttling.module';
 
+/** Every route's guards, in order: a flood of bad tokens is rate limited before it is verified. */
+export const GLOBAL_GUARDS = [GatewayThrottlerGuard, JwtAuthGuard];
+
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
@@ -48,9 +51,8 @@ export class GatewayModule {
         NotificationsController,
       ],
       providers: [
-        // Order matters: a flood of bad tokens is rate limited before it is verified.
-        { provide: APP_GUARD, useClass: GatewayThrottlerGuard },
-        { provide: APP_GUARD, useExisting: JwtAuthGuard },
+        GatewayThrottlerGuard,
+        ...GLOBAL_GUARDS.map((guard) => ({ provide: APP_GUARD, useExisting: guard })),
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
     };

@@ -78,9 +78,10 @@ export function loggingModule(options: LoggingOptions): DynamicModule {
       genReqId: (req: IncomingMessage) => req.headers['x-request-id'] as string,
       customAttributeKeys: { reqId: 'requestId' },
       // At the end of a request that failed, its problem code: a client's mistake is this warn line, no stack.
+      // Nothing otherwise: for any object, even an empty one, pino-http makes a child logger per request.
       customProps: (_req, res) => {
         const code = problemCodeOf(res);
-        return code ? { code } : {};
+        return (code ? { code } : undefined) as object;
       },
       serializers: {
         ...base.serializers,

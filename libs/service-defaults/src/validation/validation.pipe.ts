@@ -2,6 +2,7 @@ import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { ErrorCode } from '@shop/contracts';
 import { AppError, fieldErrors } from '@shop/problem-details';
 import { unsafeStrings } from './unsafe-strings';
+import { cacheValidationMetadata } from './validation-metadata.cache';
 
 /** Types Nest reports for a body declared without a DTO class; those are not ours to judge here. */
 const UNTYPED = new Set<unknown>([Object, Array, String, Number, Boolean]);
@@ -27,11 +28,13 @@ class ShopValidationPipe extends ValidationPipe {
   }
 }
 
-export const validationPipe = () =>
-  new ShopValidationPipe({
+export const validationPipe = () => {
+  cacheValidationMetadata();
+  return new ShopValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     validateCustomDecorators: true,
     exceptionFactory: (errors) => invalid(fieldErrors(errors)),
   });
+};

@@ -34,6 +34,15 @@ describe('CatalogReadCache', () => {
     expect([cache.serving, fetches]).toEqual([false, 2]);
   });
 
+  it('says whether a product read would be answered without the hop', async () => {
+    cache.apply(feed({ lagMs: 100 }), clock);
+    expect(cache.keepsProduct('a')).toBe(false);
+    await read('a');
+    expect(cache.keepsProduct('a')).toBe(true);
+    clock += 1_000;
+    expect(cache.keepsProduct('a')).toBe(false);
+  });
+
   it('serves what it keeps while the feed is fresh, and fetches again once it is older than the bound', async () => {
     cache.apply(feed({ lagMs: 100 }), clock);
     await read('a');

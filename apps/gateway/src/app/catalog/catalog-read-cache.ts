@@ -66,6 +66,11 @@ export class CatalogReadCache {
     return this.read('listing', this.listings, MAX_LISTINGS, key, fetch);
   }
 
+  /** Whether a read of this product would be answered from what is kept here now (no hop). */
+  keepsProduct(id: string): boolean {
+    return this.serving && this.products.has(id);
+  }
+
   /** A write made through this replica: its next read fetches, whatever the feed says yet. */
   forget(id: string): void {
     this.products.delete(id);
