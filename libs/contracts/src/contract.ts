@@ -22,9 +22,11 @@ export interface OperationSpec<TRequest, TResponse> {
    * Whether the app may safely receive it twice: a read, a write that sets a value, or a write
    * keyed by an id the app deduplicates on. A call to a retry-safe operation is retried (and
    * hedged) on another instance when the first drops or stalls; any other fails instead, since
-   * the first instance may already have acted on it.
+   * the first instance may already have acted on it. `with-idempotency-key`: a write the app runs
+   * once per Idempotency-Key (a repeat waits for the first one's answer), safe when its request
+   * carries one.
    */
-  readonly retrySafe: boolean;
+  readonly retrySafe: boolean | 'with-idempotency-key';
 }
 
 /** An operation with the name its contract gives it (the typed client's method name). */
