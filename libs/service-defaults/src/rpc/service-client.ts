@@ -222,11 +222,15 @@ export class ServiceClient {
     for (const endpoint of this.endpoints) endpoint.close();
   }
 
-  /** The next instance in rotation not yet tried; failing that, any not yet tried (it may be back). */
+  /**
+   * The next instance in rotation not yet tried; failing that, any not yet tried that has not said
+   * it is not ready (it may be back); failing that, any not yet tried.
+   */
   private pick(tried: Set<ServiceEndpoint>): ServiceEndpoint | undefined {
     const candidates = this.endpoints.filter((endpoint) => !tried.has(endpoint));
     const inRotation = candidates.filter((endpoint) => endpoint.inRotation);
-    const pool = inRotation.length ? inRotation : candidates;
+    const willing = candidates.filter((endpoint) => !endpoint.notReady);
+    const pool = inRotation.length ? inRotation : willing.length ? willing : candidates;
     if (!pool.length) return undefined;
     this.cursor = (this.cursor + 1) % Number.MAX_SAFE_INTEGER;
     return pool[this.cursor % pool.length];
@@ -244,7 +248,7 @@ export class ServiceClient {
       endpoint
         .send<ServiceHealth>(healthCheck.pattern, { meta: { requestId: 'health-probe' }, data: {} }, PROBE_TIMEOUT_MS)
         .then(
-          (health) => (health.status === 'up' ? endpoint.putBack() : endpoint.takeOut()),
+          (health) => endpoint.reported(health.status === 'up'),
           () => endpoint.takeOut(),
         )
         .finally(() => this.probing.delete(endpoint));

@@ -27,6 +27,7 @@ export class ServiceEndpoint {
   private readonly proxy: ClientTCP;
   private failures = 0;
   private outUntil = 0;
+  private saidNotReady = false;
 
   constructor(
     readonly address: ServiceAddress,
@@ -44,7 +45,23 @@ export class ServiceEndpoint {
   }
 
   get inRotation(): boolean {
-    return Date.now() >= this.outUntil;
+    return !this.saidNotReady && Date.now() >= this.outUntil;
+  }
+
+  /**
+   * Its own health check said it is not ready (draining, or its database is down). Only a probe
+   * finding it ready brings it back: the answers it still gives to calls it took while draining
+   * must not, or a busy caller keeps feeding it new work and it never gets to close quietly.
+   */
+  get notReady(): boolean {
+    return this.saidNotReady;
+  }
+
+  /** What a health probe heard from it. */
+  reported(ready: boolean): void {
+    this.saidNotReady = !ready;
+    if (ready) this.putBack();
+    else this.takeOut();
   }
 
   /**
