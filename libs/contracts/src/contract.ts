@@ -22,11 +22,9 @@ export interface OperationSpec<TRequest, TResponse> {
    * Whether the app may safely receive it twice: a read, a write that sets a value, or a write
    * keyed by an id the app deduplicates on. A call to a retry-safe operation is retried (and
    * hedged) on another instance when the first drops or stalls; any other fails instead, since
-   * the first instance may already have acted on it. `with-idempotency-key`: a write the app runs
-   * once per Idempotency-Key (a repeat waits for the first one's answer), safe when its request
-   * carries one.
+   * the first instance may already have acted on it.
    */
-  readonly retrySafe: boolean | 'with-idempotency-key';
+  readonly retrySafe: boolean;
 }
 
 /** An operation with the name its contract gives it (the typed client's method name). */

@@ -17,7 +17,7 @@ export const OrdersContract = defineContract('orders', {
     pattern: 'orders.orders.create',
     request: CreateOrderRequest,
     response: returns<OrderDto>(),
-    retrySafe: 'with-idempotency-key',
+    retrySafe: false,
   },
   listOrders: {
     pattern: 'orders.orders.list',
@@ -62,7 +62,7 @@ export const OrdersContract = defineContract('orders', {
     pattern: 'orders.payments.pay',
     request: PayOrderRequest,
     response: returns<PaymentDto>(),
-    retrySafe: 'with-idempotency-key',
+    retrySafe: false,
   },
   listOrderPayments: {
     pattern: 'orders.payments.list-for-order',

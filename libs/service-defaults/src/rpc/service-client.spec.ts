@@ -13,7 +13,6 @@ import { RpcErrorFilter } from './rpc-error.filter';
 class EchoRequest {
   i?: number;
   n?: number;
-  idempotencyKey?: string;
 }
 
 /** What the test instances serve; `whoami` and `slow` may arrive twice, `echo` and `conflict` not. */
@@ -23,12 +22,6 @@ const { operations: op } = defineContract('test', {
   conflict: { pattern: 'conflict', request: EmptyRequest, response: returns<never>(), retrySafe: false },
   echo: { pattern: 'echo', request: EchoRequest, response: returns<EchoRequest>(), retrySafe: false },
   slow: { pattern: 'slow', request: EmptyRequest, response: returns<string>(), retrySafe: true },
-  keyedEcho: {
-    pattern: 'echo',
-    request: EchoRequest,
-    response: returns<EchoRequest>(),
-    retrySafe: 'with-idempotency-key',
-  },
 });
 
 /** Whether each instance says it is ready when probed. */
@@ -221,21 +214,6 @@ describe('ServiceClient when a connection drops mid-call', () => {
       expect(failed[0].reason).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
     } finally {
       client.close();
-    }
-  });
-
-  it('retries a write marked with-idempotency-key only when its request carries the key', async () => {
-    // A client each: the first drop takes the dropping instance out of its client's rotation.
-    const withKey = clientOverBoth();
-    const withoutKey = clientOverBoth();
-    try {
-      const keyed = await Promise.all([1, 2].map((n) => withKey.call(op.keyedEcho, { n, idempotencyKey: `k${n}` })));
-      expect(keyed.map((answer) => answer.n)).toEqual([1, 2]);
-      const unkeyed = await Promise.allSettled([3, 4].map((n) => withoutKey.call(op.keyedEcho, { n })));
-      expect(unkeyed.filter((outcome) => outcome.status === 'rejected')).toHaveLength(1);
-    } finally {
-      withKey.close();
-      withoutKey.close();
     }
   });
 });

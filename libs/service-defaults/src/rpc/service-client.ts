@@ -147,14 +147,10 @@ export class ServiceClient {
   }
 
   private async deliver<TRequest, TResponse>(
-    { pattern, retrySafe }: OperationSpec<TRequest, TResponse>,
+    { pattern, retrySafe: idempotent }: OperationSpec<TRequest, TResponse>,
     data: TRequest,
     timeoutMs: number,
   ): Promise<TResponse> {
-    const idempotent =
-      retrySafe === 'with-idempotency-key'
-        ? (data as { idempotencyKey?: string }).idempotencyKey !== undefined
-        : retrySafe;
     await this.resolved;
     const message: RpcRequest<TRequest> = {
       meta: { requestId: currentRequestId() ?? 'internal', ...traceCarrier() },
