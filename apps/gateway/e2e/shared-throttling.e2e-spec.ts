@@ -29,9 +29,14 @@ describe('rate limits across gateway replicas', () => {
     const gateways = [system.http, second];
 
     const statuses = [];
-    for (let i = 0; i < 8; i++) statuses.push((await gateways[i % 2].get('/api/v1/auth/me', ip)).status);
-    // Six in all, not six per instance: the seventh is refused whichever instance it reaches.
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
+    for (let i = 0; i < 16; i++) statuses.push((await gateways[i % 2].get('/api/v1/auth/me', ip)).status);
+    // Six in all, not six per instance (which would admit twelve). A replica sends hits below half the limit in
+    // batches every 100 ms, so the other may admit up to half the limit more (the documented overshoot), more
+    // likely the busier the machine; once refused, every later request is refused too.
+    const admitted = statuses.indexOf(429);
+    expect(admitted).toBeGreaterThanOrEqual(6);
+    expect(admitted).toBeLessThanOrEqual(6 + 3);
+    expect(statuses).toEqual([...Array(admitted).fill(401), ...Array(statuses.length - admitted).fill(429)]);
     expect((await system.http.get('/health/ready')).body.redis).toBe('up');
   });
 
