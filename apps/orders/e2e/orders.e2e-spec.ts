@@ -303,6 +303,26 @@ describe('reading orders', () => {
     expectProblem(await getOrder('nope', token), 400, 'VALIDATION_FAILED');
     expectProblem(await getOrder(randomUUID(), token), 404, 'NOT_FOUND');
   });
+
+  it('reads one order (a route hook ahead of Nest) with the request id, the rate limit and the token checked', async () => {
+    const owner = buyer();
+    const { order } = await pendingOrder(owner.token);
+    const read = await system.http.get(`/api/v1/orders/${order.id.toUpperCase()}`, {
+      token: owner.token,
+      headers: { 'x-request-id': 'own-order-read' },
+    });
+    expect([read.status, read.headers.get('content-type'), read.body.id]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+      order.id,
+    ]);
+    expect([read.headers.get('x-request-id'), read.headers.has('ratelimit-remaining')]).toEqual([
+      'own-order-read',
+      true,
+    ]);
+    expectProblem(await system.http.get(`/api/v1/orders/${order.id}`), 401, 'UNAUTHORIZED');
+    expectProblem(await system.http.get('/api/v1/orders/nope'), 401, 'UNAUTHORIZED');
+  });
 });
 
 describe("another customer's order", () => {
@@ -351,6 +371,8 @@ describe('status machine through the API', () => {
     ]);
     const times = delivered.body.transitions.map((transition: { at: string }) => Date.parse(transition.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
+    // A read by id is built by PostgreSQL, a move's answer from rows in the app: the same bytes.
+    for (const token of [owner.token, admin]) expect((await getOrder(order.id, token)).text).toBe(delivered.text);
   });
 
   describe('every (from, to, actor) of the machine, the table read from the machine itself', () => {

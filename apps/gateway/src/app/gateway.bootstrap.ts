@@ -15,6 +15,8 @@ import { installFastifyHooks } from './http/fastify-hooks';
 import { onClientError, onFrameworkError } from './http/framework-errors';
 import { requestIdFor } from './http/request-id';
 import { installHttpMetrics } from './metrics/http-metrics.hook';
+import { OrdersController } from './orders/orders.controller';
+import { installOwnOrderReads } from './orders/own-order.hook';
 
 /** The gateway with every route, hook and pipe in place, not yet listening. */
 export async function createGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
@@ -43,12 +45,14 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   installFastifyHooks(app.getHttpAdapter().getInstance());
   countRequestsInFlight(app.getHttpAdapter().getInstance());
   installHttpMetrics(app.getHttpAdapter().getInstance());
+  const guards = GLOBAL_GUARDS.map((guard) => app.get(guard));
   installCachedProductReads(
     app.getHttpAdapter().getInstance(),
     app.get(CatalogReadCache),
     app.get(ProductsController),
-    GLOBAL_GUARDS.map((guard) => app.get(guard)),
+    guards,
   );
+  installOwnOrderReads(app.getHttpAdapter().getInstance(), app.get(OrdersController), guards);
   return app;
 }
 

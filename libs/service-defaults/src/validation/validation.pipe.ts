@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { ErrorCode } from '@shop/contracts';
 import { AppError, fieldErrors } from '@shop/problem-details';
+import { acceptCheck } from './accept-check';
 import { unsafeStrings } from './unsafe-strings';
 import { cacheValidationMetadata } from './validation-metadata.cache';
 
@@ -13,7 +14,8 @@ const invalid = (errors: Record<string, string[]>) =>
 /**
  * Whitelisted DTOs only: unknown fields are refused, values converted to their declared types.
  * Before any validator runs, a body must be a JSON object when one is sent (Nest's pipe would
- * take `null` for "no body"), and no string may hold what a text column cannot store.
+ * take `null` for "no body"), and no string may hold what a text column cannot store. The usual
+ * valid message of a simple request class is taken by its compiled {@link acceptCheck}.
  */
 class ShopValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -24,7 +26,8 @@ class ShopValidationPipe extends ValidationPipe {
     }
     const unsafe = unsafeStrings(value, metadata.data ?? metadata.type);
     if (Object.keys(unsafe).length > 0) throw invalid(unsafe);
-    return super.transform(value, metadata);
+    const accepted = this.toValidate(metadata) ? acceptCheck(metadata.metatype as never)?.(value) : undefined;
+    return accepted ?? super.transform(value, metadata);
   }
 }
 

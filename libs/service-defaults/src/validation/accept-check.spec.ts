@@ -1,0 +1,71 @@
+import { ActorDto, ListOrdersQuery, OrderRefRequest, Role } from '@shop/contracts';
+import { plainToInstance } from 'class-transformer';
+import { acceptCheck } from './accept-check';
+import { validationPipe } from './validation.pipe';
+
+const ORDER_ID = '7d0f6a52-9a51-4f4e-8d0c-2f2b4f7c9e11';
+const USER_ID = '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed';
+const message = () => ({ actor: { id: USER_ID, role: Role.Customer }, orderId: ORDER_ID });
+const data = { type: 'body', metatype: OrderRefRequest, data: 'data' } as const;
+
+describe('acceptCheck', () => {
+  const check = acceptCheck(OrderRefRequest)!;
+
+  it('makes of a valid message what plainToInstance makes, key order and classes included', () => {
+    const value = { orderId: ORDER_ID, actor: { role: Role.Admin, id: USER_ID } };
+    const accepted = check(value);
+    const made = plainToInstance(OrderRefRequest, value);
+    expect(accepted).toBeInstanceOf(OrderRefRequest);
+    expect((accepted as OrderRefRequest).actor).toBeInstanceOf(ActorDto);
+    expect(accepted).toEqual(made);
+    expect(JSON.stringify(accepted)).toBe(JSON.stringify(made));
+  });
+
+  it.each([
+    ['an id that is no UUID', { ...message(), orderId: 'nope' }],
+    ['an unknown role', { ...message(), actor: { id: USER_ID, role: 'root' } }],
+    ['an unknown property', { ...message(), extra: 1 }],
+    ['an unknown nested property', { ...message(), actor: { ...message().actor, extra: 1 } }],
+    ['a missing property', { actor: message().actor }],
+    ['a nested value that is no object', { ...message(), actor: USER_ID }],
+    ['an object where a string goes', { ...message(), orderId: { toString: () => ORDER_ID } }],
+    [
+      'a __proto__ key',
+      JSON.parse(`{"actor":{"id":"${USER_ID}","role":"customer"},"orderId":"${ORDER_ID}","__proto__":{}}`),
+    ],
+    ['an array', [message()]],
+    ['null', null],
+  ])('leaves %s to class-validator', (_, value) => {
+    expect(check(value)).toBeUndefined();
+  });
+
+  it('compiles nothing for a class with optional or transformed properties', () => {
+    expect(acceptCheck(ListOrdersQuery)).toBeNull();
+  });
+});
+
+describe('the validation pipe with an accept check', () => {
+  const pipe = validationPipe();
+
+  it('answers a valid message with the class instance', async () => {
+    const result = await pipe.transform(message(), data);
+    expect(result).toBeInstanceOf(OrderRefRequest);
+    expect(result).toEqual(plainToInstance(OrderRefRequest, message()));
+  });
+
+  it('still refuses an invalid one with every field’s errors', async () => {
+    const refusal = pipe.transform({ actor: { id: 'x', role: 'root' }, orderId: 'y', extra: 1 }, data);
+    await expect(refusal).rejects.toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      options: {
+        errors: {
+          'actor.id': [expect.stringContaining('UUID')],
+          'actor.role': [expect.any(String)],
+          orderId: [expect.stringContaining('UUID')],
+          extra: [expect.stringContaining('should not exist')],
+        },
+      },
+    });
+  });
+});

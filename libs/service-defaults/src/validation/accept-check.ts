@@ -1,0 +1,93 @@
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
+import { getMetadataStorage, type ValidationArguments, ValidationTypes } from 'class-validator';
+
+type Constructor = new () => object;
+/** The instance `plainToInstance` would make of a value every rule accepts, or undefined for "ask class-validator". */
+export type AcceptCheck = (value: unknown) => object | undefined;
+
+interface Property {
+  name: string;
+  /** Each rule's validators, called as class-validator calls them. */
+  rules: { constraints: unknown[]; validate: (value: unknown, args: ValidationArguments) => unknown }[];
+  /** The class of a nested object (`@ValidateNested()` with `@Type`), checked the same way. */
+  nested?: AcceptCheck;
+}
+
+const checks = new Map<Constructor, AcceptCheck | null>();
+
+/**
+ * A check compiled once per request class from its own rules (libs/contracts stays the one
+ * declaration), for the validation pipe to take the usual message without class-transformer and
+ * class-validator walking it: a plain object with only declared properties, each a primitive
+ * every synchronous rule accepts, or an object of a nested class accepted the same way, comes out
+ * as the same instance `plainToInstance` makes. It only ever says yes: anything else (a failing or
+ * asynchronous rule, a missing or unknown property, a class using rules or transforms it does
+ * not know) goes the full way, so refusals keep their exact shape. Null for such a class.
+ */
+export function acceptCheck(target: Constructor): AcceptCheck | null {
+  let check = checks.get(target);
+  if (check === undefined) {
+    // Set first: a class nesting itself would otherwise compile forever.
+    checks.set(target, null);
+    check = compile(target);
+    checks.set(target, check);
+  }
+  return check;
+}
+
+function compile(target: Constructor): AcceptCheck | null {
+  const storage = getMetadataStorage();
+  if (defaultMetadataStorage.getExposedMetadatas(target).length) return null;
+  if (defaultMetadataStorage.getExcludedMetadatas(target).length) return null;
+  const byName = new Map<string, Property>();
+  for (const rule of storage.getTargetValidationMetadatas(target, '', true, false)) {
+    if (rule.each || rule.groups?.length || rule.always) return null;
+    const property = byName.get(rule.propertyName) ?? { name: rule.propertyName, rules: [] };
+    byName.set(rule.propertyName, property);
+    if (rule.type === ValidationTypes.CUSTOM_VALIDATION) {
+      for (const { instance, async } of storage.getTargetValidatorConstraints(rule.constraintCls)) {
+        if (async) return null;
+        property.rules.push({ constraints: rule.constraints, validate: instance.validate.bind(instance) });
+      }
+    } else if (rule.type === ValidationTypes.NESTED_VALIDATION) {
+      const type = defaultMetadataStorage.findTypeMetadata(target, rule.propertyName);
+      const nested = type && !type.options?.discriminator ? acceptCheck(type.typeFunction() as Constructor) : null;
+      if (!nested) return null;
+      property.nested = nested;
+    } else return null;
+  }
+  const properties = [...byName.values()];
+  if (!properties.length) return null;
+  for (const { name } of properties) {
+    if (defaultMetadataStorage.findTransformMetadatas(target, name, 1 /* plain to class */).length) return null;
+    if (!byName.get(name)!.nested && defaultMetadataStorage.findTypeMetadata(target, name)) return null;
+  }
+  const targetName = target.name;
+  return (value) => {
+    if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return;
+    const plain = value as Record<string, unknown>;
+    const keys = Object.keys(plain);
+    if (keys.length !== properties.length) return;
+    // Filled in the value's own order, as `plainToInstance` does, before any rule sees it.
+    const instance = new target() as Record<string, unknown>;
+    for (const key of keys) {
+      const property = byName.get(key);
+      if (!property) return;
+      const field = plain[key];
+      if (property.nested) {
+        const accepted = property.nested(field);
+        if (!accepted) return;
+        instance[key] = accepted;
+      } else if (typeof field === 'object' && field !== null) return;
+      else instance[key] = field;
+    }
+    for (const { name, rules } of properties) {
+      const field = instance[name];
+      for (const { constraints, validate } of rules) {
+        if (validate(field, { targetName, property: name, object: instance, value: field, constraints }) !== true)
+          return;
+      }
+    }
+    return instance;
+  };
+}
