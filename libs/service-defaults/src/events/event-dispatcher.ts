@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { sql, type SQL } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { type DomainEvent, type EventApp, eventsConsumedBy, type EventType } from '@shop/contracts';
 import { DATABASE } from '../database/database.module';
 import type { Database } from '../database/database';
@@ -20,7 +20,8 @@ export interface EventHandler {
    * The data-modifying statement handling the event writes (or none). It runs inside the one
    * statement that marks the event processed and must take its rows from `fresh`, which holds the
    * event's id only if this delivery is the first: a redelivery then writes nothing. Throw, and
-   * neither happens. The handler runs before the mark, so it runs for redeliveries too.
+   * neither happens. The handler runs before the mark, so it runs for redeliveries too; when it
+   * throws for an event already processed (a lookup that fails now), the delivery is a duplicate.
    */
   handle(event: DomainEvent, fresh: SQL): Promise<SQL | undefined>;
 }
@@ -49,7 +50,15 @@ export class EventDispatcher {
 
   dispatch(event: DomainEvent): Promise<'handled' | 'duplicate'> {
     return requestContext.run({ requestId: event.requestId }, async () => {
-      const write = await this.handler.handle(event, FRESH);
+      let write: SQL | undefined;
+      try {
+        write = await this.handler.handle(event, FRESH);
+      } catch (error) {
+        // A redelivery must not depend on the handler's lookups still succeeding (auth down, the user
+        // deleted): it is acked as a duplicate. Asked only on failure, so a first delivery pays nothing.
+        if (await this.processed(event.id)) return this.consumed(event, 'duplicate');
+        throw error;
+      }
       const [{ fresh }] = rowsOf<{ fresh: boolean }>(
         await this.db.execute(sql`
           with ${FRESH} as (
@@ -58,10 +67,21 @@ export class EventDispatcher {
           )${write ? sql`, write as (${write})` : sql``}
           select exists (select 1 from ${FRESH}) as fresh`),
       );
-      const outcome = fresh ? ('handled' as const) : ('duplicate' as const);
-      eventMetrics.consumed.inc({ type: event.type });
-      this.logger.log({ eventId: event.id, type: event.type, outcome }, `Consumed ${event.type} (${outcome})`);
-      return outcome;
+      return this.consumed(event, fresh ? 'handled' : 'duplicate');
     });
+  }
+
+  private async processed(eventId: string): Promise<boolean> {
+    const rows = await this.db
+      .select({ eventId: processedEvents.eventId })
+      .from(processedEvents)
+      .where(eq(processedEvents.eventId, eventId));
+    return rows.length > 0;
+  }
+
+  private consumed<T extends 'handled' | 'duplicate'>(event: DomainEvent, outcome: T): T {
+    eventMetrics.consumed.inc({ type: event.type });
+    this.logger.log({ eventId: event.id, type: event.type, outcome }, `Consumed ${event.type} (${outcome})`);
+    return outcome;
   }
 }
