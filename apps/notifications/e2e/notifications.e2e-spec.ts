@@ -159,6 +159,40 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
     expect(smtp.messages.filter((mail) => mail.subject.includes(order.id))).toHaveLength(1);
   });
 
+  it('acks a redelivered event as a duplicate even when its recipient can no longer be looked up', async () => {
+    const customer = await newCustomer(system);
+    const product = await newProduct(system, admin);
+    const order = await placeOrder(system, customer.token, product.id);
+    await smtp.waitFor('the order email', (mail) => mail.subject.includes(order.id));
+    const [row] = await queryDb(system, 'notifications', 'SELECT event_id FROM notifications WHERE order_id = $1', [
+      order.id,
+    ]);
+    const [{ envelope }] = await queryDb(system, 'orders', 'SELECT envelope FROM outbox WHERE event_id = $1', [
+      row.event_id,
+    ]);
+    // The same event, its customer now unknown to auth (as if deleted): the recipient lookup fails.
+    const event = envelope as DomainEvent<'order.placed'>;
+    const orphaned = { ...event, payload: { ...event.payload, userId: randomUUID() } } as DomainEvent;
+
+    const client = ServiceClient.tcp('notifications', system.address('notifications'), 10_000);
+    try {
+      expect(await client.call(deliverEvent, orphaned)).toEqual({ outcome: 'duplicate' });
+      // A first delivery whose lookup fails still fails, to be retried: nothing is marked for it.
+      const unseen = { ...orphaned, id: randomUUID() };
+      await expect(client.call(deliverEvent, unseen)).rejects.toMatchObject({ status: expect.any(Number) });
+      expect(
+        await queryDb(system, 'notifications', 'SELECT 1 FROM processed_events WHERE event_id = $1', [unseen.id]),
+      ).toEqual([]);
+    } finally {
+      client.close();
+    }
+    const rows = await queryDb(system, 'notifications', 'SELECT channel FROM notifications WHERE order_id = $1', [
+      order.id,
+    ]);
+    expect(rows).toEqual([{ channel: 'email' }]);
+    expect(smtp.messages.filter((mail) => mail.subject.includes(order.id))).toHaveLength(1);
+  });
+
   it('records a message that keeps failing as failed after the last attempt, with its error', async () => {
     const customer = await newCustomer(system, 'Bea', 'bounce');
     const product = await newProduct(system, admin);

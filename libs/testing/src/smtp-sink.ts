@@ -4,6 +4,8 @@ import { SMTPServer } from 'smtp-server';
 import { waitFor } from './net';
 
 export interface ReceivedMail {
+  /** The SMTP envelope's recipients (RCPT TO), where the message was delivered. */
+  recipients: string[];
   to: string[];
   from: string;
   subject: string;
@@ -16,6 +18,8 @@ export interface SmtpSink {
   url: string;
   /** Every message received so far, parsed. */
   readonly messages: ReceivedMail[];
+  /** SMTP connections accepted so far (a pooled sender keeps reusing a few). */
+  readonly connections: number;
   /** Resolves with the messages matching `match` once there are at least `count` of them. */
   waitFor(
     what: string,
@@ -40,16 +44,21 @@ export async function startSmtpSink({
   keep = true,
 }: { refuse?: (address: string) => boolean; keep?: boolean } = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       if (refuse?.(address.address))
         return callback(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
       callback();
     },
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       if (!keep) {
         stream.on('end', () => callback()).resume();
         return;
@@ -57,6 +66,7 @@ export async function startSmtpSink({
       simpleParser(stream).then(
         (mail) => {
           messages.push({
+            recipients: session.envelope.rcptTo.map((rcpt) => rcpt.address),
             to: addresses(mail.to),
             from: mail.from?.text ?? '',
             subject: mail.subject ?? '',
@@ -80,6 +90,9 @@ export async function startSmtpSink({
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    get connections() {
+      return connections;
+    },
     async waitFor(what, match, count = 1, timeoutMs = 60_000) {
       await waitFor(what, async () => messages.filter(match).length >= count, timeoutMs);
       return messages.filter(match);

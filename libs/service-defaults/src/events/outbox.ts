@@ -10,6 +10,9 @@ import { outbox } from './outbox.schema';
 /** What `add` needs of a transaction: any app's `db.transaction` callback handle will do. */
 export type OutboxTransaction = Pick<Database<Record<string, unknown>>, 'insert'>;
 
+/** The columns an event's outbox row is written with; the rest have defaults. */
+export type OutboxRow = Pick<typeof outbox.$inferInsert, 'eventId' | 'type' | 'aggregateId' | 'envelope'>;
+
 export interface NewEvent<T extends EventType> {
   aggregateId: string;
   aggregateVersion: number;
@@ -26,11 +29,14 @@ export class Outbox {
   constructor(@Inject(EVENTS_SERVICE) private readonly service: EventApp) {}
 
   async add<T extends EventType>(tx: OutboxTransaction, type: T, event: NewEvent<T>): Promise<void> {
-    await this.insert(tx, type, event);
+    await tx.insert(outbox).values(this.row(type, event));
   }
 
-  /** The statement `add` runs, for a caller that runs it within a statement of its own (a CTE of its transaction). */
-  insert<T extends EventType>(tx: OutboxTransaction, type: T, event: NewEvent<T>) {
+  /**
+   * The outbox row of an event, for a caller writing it with a statement of its own text (a
+   * prepared one); that statement must be the one, or in the transaction, that makes the change.
+   */
+  row<T extends EventType>(type: T, event: NewEvent<T>): OutboxRow {
     const declared = EVENTS[type];
     // The catalogue names one producer per event; another app writing it is a bug, not a choice.
     if (declared.producer !== this.service) throw new Error(`${this.service} does not produce ${type}`);
@@ -46,6 +52,6 @@ export class Outbox {
       ...traceCarrier(),
       payload: event.payload,
     };
-    return tx.insert(outbox).values({ eventId: id, type, aggregateId: event.aggregateId, envelope });
+    return { eventId: id, type, aggregateId: event.aggregateId, envelope };
   }
 }

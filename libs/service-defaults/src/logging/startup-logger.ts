@@ -15,7 +15,13 @@ export class StartupLogger implements LoggerService {
 
   /** The level comes from LOG_LEVEL before the app's config is validated; an invalid one means info. */
   constructor(service: string, env: Record<string, string | undefined> = process.env) {
-    this.pino = pino(loggerOptions({ service, level: logLevel.catch('info').parse(env.LOG_LEVEL) }));
+    // Synchronous writes: a start-up failure ends in process.exit, and pino's default asynchronous
+    // stdout would flush its buffer at exit ahead of a write still queued in libuv's thread pool,
+    // so on a busy machine the first line came out late or not at all.
+    this.pino = pino(
+      loggerOptions({ service, level: logLevel.catch('info').parse(env.LOG_LEVEL) }),
+      pino.destination({ dest: 1, sync: true }),
+    );
   }
 
   log(message: unknown, ...params: unknown[]): void {

@@ -33,7 +33,7 @@ export class KeyClaim {
     readonly requestHash: string,
   ) {}
 
-  /** The claiming statement, for a transaction or a CTE of the work's: it returns the key's row only if it was free. */
+  /** The claiming statement: it returns the key's row only if it was free. */
   insert(db: Database<OrdersSchema>) {
     return db
       .insert(idempotencyKeys)
@@ -47,22 +47,18 @@ export class KeyClaim {
     this.settleClaim((await this.insert(db)).length > 0);
   }
 
-  /** Records whether the work's own statement (see `insert`) claimed the key. */
+  /**
+   * Records whether the work's own statement claimed the key (it inserted the key's row with
+   * `ON CONFLICT DO NOTHING`, as `insert` does, and wrote its own only if that returned the row).
+   */
   settleClaim(won: boolean): void {
     if (!won) throw new KeyTaken(`Idempotency-Key ${this.key} is taken`);
     this.taken = true;
   }
 
-  /**
-   * The statement keeping the response, for the work's last transaction (the one that commits its
-   * result) to run, possibly within a statement of its own.
-   */
-  answer(db: Database<OrdersSchema>, response: unknown) {
+  /** Records that the work kept its response in the key's row, in the statement or transaction that committed its result. */
+  settleAnswer(): void {
     this.answered = true;
-    return db
-      .update(idempotencyKeys)
-      .set({ response: response as object })
-      .where(this.row());
   }
 
   row() {
@@ -88,8 +84,8 @@ export class IdempotencyService {
   }
 
   /**
-   * As `run`, but `work` claims the key itself (`KeyClaim.insert` or `take`) in its first
-   * transaction, and may answer it (`KeyClaim.answer`) in its last; whatever it did not do is
+   * As `run`, but `work` claims the key itself (`KeyClaim.take`, or a statement of its own and
+   * `settleClaim`) in its first transaction, and may answer it (`settleAnswer`) in its last; whatever it did not do is
    * done here. An outcome reached before the claim (a bad request) is kept too, unless another
    * request with the key answered first, whose answer is then given.
    */

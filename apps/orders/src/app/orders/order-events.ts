@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EventPayload, type OrderEventPayload, OrderStatus, type OrderStatus as Status } from '@shop/contracts';
-import { type NewEvent, Outbox, type Transaction } from '@shop/service-defaults';
+import { type NewEvent, Outbox, type OutboxRow, type Transaction } from '@shop/service-defaults';
 import { and, count, eq } from 'drizzle-orm';
 import { type OrderRow, orderItems, orders, type OrdersSchema, orderTransitions, payments } from '../db/schema';
 
@@ -8,6 +8,8 @@ export type PaymentEventType = 'order.payment_failed' | 'order.refunded';
 type PaymentRow = typeof payments.$inferSelect;
 /** An order line as every order event carries it. */
 type EventLine = Omit<typeof orderItems.$inferSelect, 'orderId'>;
+/** What of the order every order event carries. */
+type EventOrder = Pick<OrderRow, 'id' | 'userId' | 'status' | 'total' | 'currency'>;
 
 type OrderEventType =
   | 'order.placed'
@@ -63,11 +65,11 @@ export class OrderEvents {
   }
 
   /**
-   * The statement recording that the order was just placed with these lines (its first change, so
-   * nothing needs counting), for the placing transaction to run within one of its own.
+   * The outbox row recording that the order was just placed with these lines (its first change, so
+   * nothing needs counting), for the statement that places it to write.
    */
-  placed(tx: Transaction<OrdersSchema>, order: OrderRow, lines: EventLine[]) {
-    return this.outbox.insert(tx, 'order.placed', event('order.placed', order, lines, 1, {}));
+  placed(order: EventOrder, lines: EventLine[]): OutboxRow {
+    return this.outbox.row('order.placed', event('order.placed', order, lines, 1, {}));
   }
 
   async record<T extends OrderEventType>(
@@ -103,7 +105,7 @@ export class OrderEvents {
 
 function event<T extends OrderEventType>(
   type: T,
-  order: OrderRow,
+  order: EventOrder,
   lines: EventLine[],
   aggregateVersion: number,
   extra: Extra<T>,

@@ -113,7 +113,7 @@ export class OrderPlacement {
       throw error;
     }
     try {
-      return await this.confirm(orderId, actor, reservation, fromCart, claim);
+      return await this.confirm(orderId, actor, reservation, shippingAddress, fromCart, claim);
     } catch (error) {
       await this.undo(orderId, true);
       throw error;
@@ -124,6 +124,7 @@ export class OrderPlacement {
     orderId: string,
     actor: ActorDto,
     reservation: ReservationDto,
+    shippingAddress: PostalAddressView,
     fromCart: boolean,
     claim: KeyClaim | undefined,
   ): Promise<OrderDto> {
@@ -134,7 +135,6 @@ export class OrderPlacement {
       });
     }
     const items = reservation.lines.map(({ productId, sku, name, unitPrice, quantity }) => ({
-      orderId,
       productId,
       sku,
       name,
@@ -148,7 +148,7 @@ export class OrderPlacement {
     const order = await this.store.confirm(
       orderId,
       actor,
-      { total, currency: [...currencies][0], items, fromCart },
+      { total, currency: [...currencies][0], items, shippingAddress, fromCart },
       claim,
     );
     // The recovery job judged this request dead and is releasing its stock.
