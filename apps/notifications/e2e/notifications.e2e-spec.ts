@@ -128,7 +128,8 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
     expect(sms.body.total).toBe(1);
   });
 
-  it('handles a redelivered event once: one message per (event, channel)', async () => {
+  /** An order placed and its email sent, with the order.placed event as the orders app wrote it. */
+  async function emailedOrder() {
     const customer = await newCustomer(system);
     const product = await newProduct(system, admin);
     const order = await placeOrder(system, customer.token, product.id);
@@ -139,6 +140,20 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
     const [{ envelope }] = await queryDb(system, 'orders', 'SELECT envelope FROM outbox WHERE event_id = $1', [
       row.event_id,
     ]);
+    return { order, envelope };
+  }
+
+  /** The order's one notification is its email, sent once. */
+  async function expectOneEmail(orderId: string) {
+    const rows = await queryDb(system, 'notifications', 'SELECT channel FROM notifications WHERE order_id = $1', [
+      orderId,
+    ]);
+    expect(rows).toEqual([{ channel: 'email' }]);
+    expect(smtp.messages.filter((mail) => mail.subject.includes(orderId))).toHaveLength(1);
+  }
+
+  it('handles a redelivered event once: one message per (event, channel)', async () => {
+    const { order, envelope } = await emailedOrder();
 
     const client = ServiceClient.tcp('notifications', system.address('notifications'), 10_000);
     try {
@@ -152,24 +167,11 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
     } finally {
       client.close();
     }
-    const rows = await queryDb(system, 'notifications', 'SELECT channel FROM notifications WHERE order_id = $1', [
-      order.id,
-    ]);
-    expect(rows).toEqual([{ channel: 'email' }]);
-    expect(smtp.messages.filter((mail) => mail.subject.includes(order.id))).toHaveLength(1);
+    await expectOneEmail(order.id);
   });
 
   it('acks a redelivered event as a duplicate even when its recipient can no longer be looked up', async () => {
-    const customer = await newCustomer(system);
-    const product = await newProduct(system, admin);
-    const order = await placeOrder(system, customer.token, product.id);
-    await smtp.waitFor('the order email', (mail) => mail.subject.includes(order.id));
-    const [row] = await queryDb(system, 'notifications', 'SELECT event_id FROM notifications WHERE order_id = $1', [
-      order.id,
-    ]);
-    const [{ envelope }] = await queryDb(system, 'orders', 'SELECT envelope FROM outbox WHERE event_id = $1', [
-      row.event_id,
-    ]);
+    const { order, envelope } = await emailedOrder();
     // The same event, its customer now unknown to auth (as if deleted): the recipient lookup fails.
     const event = envelope as DomainEvent<'order.placed'>;
     const orphaned = { ...event, payload: { ...event.payload, userId: randomUUID() } } as DomainEvent;
@@ -186,11 +188,7 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
     } finally {
       client.close();
     }
-    const rows = await queryDb(system, 'notifications', 'SELECT channel FROM notifications WHERE order_id = $1', [
-      order.id,
-    ]);
-    expect(rows).toEqual([{ channel: 'email' }]);
-    expect(smtp.messages.filter((mail) => mail.subject.includes(order.id))).toHaveLength(1);
+    await expectOneEmail(order.id);
   });
 
   it('records a message that keeps failing as failed after the last attempt, with its error', async () => {

@@ -58,9 +58,9 @@ function compile(target: Constructor): AcceptCheck | null {
   }
   const properties = [...byName.values()];
   if (!properties.length) return null;
-  for (const { name } of properties) {
+  for (const { name, nested } of properties) {
     if (defaultMetadataStorage.findTransformMetadatas(target, name, 1 /* plain to class */).length) return null;
-    if (!byName.get(name)!.nested && defaultMetadataStorage.findTypeMetadata(target, name)) return null;
+    if (!nested && defaultMetadataStorage.findTypeMetadata(target, name)) return null;
   }
   const targetName = target.name;
   return (value) => {

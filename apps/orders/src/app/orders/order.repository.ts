@@ -13,6 +13,7 @@ import {
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database } from '@shop/service-defaults';
 import { and, asc, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { isoTime } from '../db/iso-time';
 import { orderItems, type OrderRow, orders, type OrdersSchema, orderTransitions, payments } from '../db/schema';
 import { toOrderDto } from './order.mapper';
 
@@ -64,7 +65,7 @@ export class OrderRepository {
    * milliseconds, as `Date#toISOString` of a row read in JavaScript has them.
    */
   private orderWithDetails(ownOnly: boolean) {
-    const iso = (column: string) => sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+    const iso = (column: string) => sql.raw(isoTime(column));
     return this.db
       .select({
         dto: sql<OrderDto>`json_build_object(

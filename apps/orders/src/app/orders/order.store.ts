@@ -3,6 +3,7 @@ import { type ActorDto, ErrorCode, type OrderDto, OrderStatus, type PostalAddres
 import { AppError } from '@shop/problem-details';
 import { DATABASE, type Database, type PreparedStatement, preparedStatement } from '@shop/service-defaults';
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { isoTime } from '../db/iso-time';
 import { olderThan } from '../db/older-than';
 import {
   cartItems,
@@ -50,9 +51,6 @@ const INSERT_RESERVING = `
   where $4::text is null or exists (select from claimed)
   returning id`;
 
-/** As `Date.toISOString` writes it (PostgreSQL's clock is the order's; pg truncates to ms as `MS` does). */
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /**
  * $1 order id, $2 total, $3 currency, $4 lines (json, as the DTO has them), $5 actor id, $6 actor
  * role, $7–$10 the event's outbox row, $11 whether the lines leave the cart, $12 the
@@ -66,7 +64,7 @@ const CONFIRM = `
     update orders
     set status = '${OrderStatus.Pending}', stock = 'held', total = $2::int, currency = $3::text, updated_at = now()
     where id = $1::uuid and status = '${InternalStatus.Reserving}'
-    returning id, user_id, ${iso('created_at')} as "createdAt", ${iso('updated_at')} as "updatedAt"),
+    returning id, user_id, ${isoTime('created_at')} as "createdAt", ${isoTime('updated_at')} as "updatedAt"),
   lines as (
     select * from jsonb_to_recordset($4::jsonb)
       as l("productId" uuid, sku text, name text, "unitPrice" int, quantity int, "lineTotal" int)),
