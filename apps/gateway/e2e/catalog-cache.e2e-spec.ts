@@ -1,4 +1,13 @@
-import { accessToken, ADMIN_ENV, type ApiResponse, HttpClient, TEST_ADMIN, TestSystem, waitFor } from '@shop/testing';
+import {
+  accessToken,
+  ADMIN_ENV,
+  type ApiResponse,
+  gatewayMetric as metric,
+  HttpClient,
+  TEST_ADMIN,
+  TestSystem,
+  waitFor,
+} from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -14,15 +23,6 @@ beforeAll(async () => {
   admin = await accessToken(system, TEST_ADMIN);
 }, 120_000);
 afterAll(() => system?.stop());
-
-/** A metric's value (summed over its series matching `labels`) from a gateway's /metrics. */
-async function metric(gateway: HttpClient, name: string, labels = ''): Promise<number> {
-  const text = (await gateway.get('/metrics')).text;
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(name) && line.includes(labels))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-}
 
 const serving = async (gateway: HttpClient) => (await metric(gateway, 'shop_gateway_catalog_cache_serving')) === 1;
 const hits = (gateway: HttpClient) => metric(gateway, 'shop_gateway_catalog_cache_reads_total', 'result="hit"');

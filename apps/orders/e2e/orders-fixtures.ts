@@ -8,7 +8,8 @@ import {
   TestSystem,
 } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
-import { CatalogApi } from '@shop/service-defaults';
+import { Role, type OrderDto } from '@shop/contracts';
+import { type ApiClientInstance, CatalogApi, OrdersApi } from '@shop/service-defaults';
 import { Pool } from 'pg';
 
 /** A system whose orders app runs its recovery rounds often, plus an admin token. */
@@ -38,14 +39,25 @@ export async function newProduct(
   return response.body as { id: string; sku: string; name: string; price: number; stock: number; currency: string };
 }
 
-/** The catalog's own count, asked over its TCP transport: the gateway's copy may trail it by up to 1 s. */
+/** One call to an app over its own TCP transport, past the gateway, whose copies may trail it by up to 1 s. */
+async function askApp<Api extends ApiClientInstance, T>(api: Api, call: (api: Api) => Promise<T>): Promise<T> {
+  try {
+    return await call(api);
+  } finally {
+    api.transport.close();
+  }
+}
+
+/** The catalog's own count. */
 export async function stockOf(system: TestSystem, productId: string): Promise<number> {
   const catalog = new CatalogApi(system.address('catalog'), { timeoutMs: 5_000 });
-  try {
-    return (await catalog.getProduct({ id: productId })).stock;
-  } finally {
-    catalog.transport.close();
-  }
+  return (await askApp(catalog, (api) => api.getProduct({ id: productId }))).stock;
+}
+
+/** The orders app's own answer to an admin reading the order. */
+export function orderOf(system: TestSystem, orderId: string): Promise<OrderDto> {
+  const orders = new OrdersApi(system.address('orders'), { timeoutMs: 5_000 });
+  return askApp(orders, (api) => api.getOrder({ orderId, actor: { id: randomUUID(), role: Role.Admin } }));
 }
 
 export const placeOrder = (

@@ -500,7 +500,7 @@ export interface paths {
         };
         /**
          * One order with its status history
-         * @description Its owner or an admin; anyone else gets 404.
+         * @description Its owner or an admin; anyone else gets 404. At most 1 s behind the orders app.
          */
         get: operations["getOrder"];
         put?: never;

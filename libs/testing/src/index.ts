@@ -1,6 +1,7 @@
 export * from './app-process';
 export * from './accounts';
 export * from './http-client';
+export * from './metrics';
 export * from './net';
 export * from './test-database';
 export * from './test-system';

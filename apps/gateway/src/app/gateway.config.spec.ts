@@ -43,3 +43,18 @@ describe('loadGatewayConfig: JWT secret', () => {
     }
   });
 });
+
+describe('loadGatewayConfig: order read cache', () => {
+  it('serves a kept order for at most 1000 ms by default, and not at all with 0', () => {
+    expect(loadGatewayConfig({ JWT_SECRET }).orderCache).toEqual({ maxStalenessMs: 1_000 });
+    expect(loadGatewayConfig({ JWT_SECRET, ORDER_CACHE_MAX_STALENESS_MS: '0' }).orderCache).toEqual({
+      maxStalenessMs: 0,
+    });
+  });
+
+  it.each(['1001', '-1', '1.5', 'soon'])('refuses ORDER_CACHE_MAX_STALENESS_MS=%s, naming the variable', (value) => {
+    expect(() => loadGatewayConfig({ JWT_SECRET, ORDER_CACHE_MAX_STALENESS_MS: value })).toThrow(
+      /ORDER_CACHE_MAX_STALENESS_MS/,
+    );
+  });
+});

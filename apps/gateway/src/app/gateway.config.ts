@@ -61,6 +61,7 @@ const schema = z
     REDIS_URL: optionalUrl,
     CATALOG_CACHE_MAX_STALENESS_MS: z.coerce.number().int().min(0).max(1_000).default(1_000),
     CATALOG_CACHE_POLL_MS: positiveInt(200),
+    ORDER_CACHE_MAX_STALENESS_MS: z.coerce.number().int().min(0).max(1_000).default(1_000),
     ...accessLogEnv,
     DATA_DIR: dataDir,
   })
@@ -89,6 +90,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
     rpcTimeoutMs: values.RPC_TIMEOUT_MS,
     accessLog: accessLogSettings(values),
     catalogCache: { maxStalenessMs: values.CATALOG_CACHE_MAX_STALENESS_MS, pollMs: values.CATALOG_CACHE_POLL_MS },
+    orderCache: { maxStalenessMs: values.ORDER_CACHE_MAX_STALENESS_MS },
     jwtSecret: values.JWT_SECRET ?? devSecret(values.DATA_DIR),
     bodyLimit: values.BODY_LIMIT_BYTES,
     trustedProxies: values.TRUSTED_PROXIES,

@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { NotificationsController } from './notifications/notifications.controller';
+import { OrderReadCache } from './orders/order-read-cache';
 import { OrdersController } from './orders/orders.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { ServiceClientsModule } from './rpc/service-clients.module';
@@ -52,6 +53,7 @@ export class GatewayModule {
       ],
       providers: [
         GatewayThrottlerGuard,
+        { provide: OrderReadCache, useValue: new OrderReadCache(config.orderCache.maxStalenessMs) },
         ...GLOBAL_GUARDS.map((guard) => ({ provide: APP_GUARD, useExisting: guard })),
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

@@ -1,6 +1,7 @@
 import type { CatalogChangesDto, ProductDto, ProductPageDto } from '@shop/contracts';
 import { metricsRegistry } from '@shop/service-defaults';
 import { Counter, Gauge } from 'prom-client';
+import { KeptAnswers } from '../read-cache/kept-answers';
 
 /** Entries kept per kind; past it the oldest go first (a cache, not a copy of the catalog). */
 const MAX_PRODUCTS = 50_000;
@@ -35,13 +36,8 @@ type Kind = 'product' | 'listing';
  * ever staler than the bound, whatever happens to the feed.
  */
 export class CatalogReadCache {
-  private readonly products = new Map<string, ProductDto>();
-  private readonly listings = new Map<string, ProductPageDto>();
-  /**
-   * Bumped by every applied change: a fetch that started before one may hold what it changed,
-   * so it is answered but not kept.
-   */
-  private generation = 0;
+  private readonly products = new KeptAnswers<ProductDto>(MAX_PRODUCTS);
+  private readonly listings = new KeptAnswers<ProductPageDto>(MAX_LISTINGS);
   /** Local clock: every change the catalog committed before it is applied here. */
   private appliedUntil = Number.NEGATIVE_INFINITY;
   private categoryCount?: number;
@@ -59,11 +55,11 @@ export class CatalogReadCache {
   }
 
   product(id: string, fetch: () => Promise<ProductDto>): Promise<ProductDto> {
-    return this.read('product', this.products, MAX_PRODUCTS, id, fetch);
+    return this.read('product', this.products, id, fetch);
   }
 
   listing(key: string, fetch: () => Promise<ProductPageDto>): Promise<ProductPageDto> {
-    return this.read('listing', this.listings, MAX_LISTINGS, key, fetch);
+    return this.read('listing', this.listings, key, fetch);
   }
 
   /** Whether a read of this product would be answered from what is kept here now (no hop). */
@@ -73,16 +69,14 @@ export class CatalogReadCache {
 
   /** A write made through this replica: its next read fetches, whatever the feed says yet. */
   forget(id: string): void {
-    this.products.delete(id);
+    this.products.forget(id);
     this.listings.clear();
-    this.generation++;
   }
 
   /** A category written through this replica: products show their category's name. */
   forgetAll(): void {
     this.products.clear();
     this.listings.clear();
-    this.generation++;
   }
 
   /**
@@ -96,14 +90,13 @@ export class CatalogReadCache {
     this.categoryCount = changes.categoryCount;
     if (changes.truncated || categoriesChanged) this.forgetAll();
     else if (changes.productIds.length > 0) {
-      for (const id of changes.productIds) this.products.delete(id);
+      for (const id of changes.productIds) this.products.forget(id);
       this.listings.clear();
-      this.generation++;
     }
     this.appliedUntil = Math.max(this.appliedUntil, askedAt - changes.lagMs);
   }
 
-  private async read<T>(kind: Kind, entries: Map<string, T>, max: number, key: string, fetch: () => Promise<T>) {
+  private async read<T>(kind: Kind, entries: KeptAnswers<T>, key: string, fetch: () => Promise<T>) {
     const serving = this.serving;
     if (serving) {
       const kept = entries.get(key);
@@ -113,13 +106,6 @@ export class CatalogReadCache {
       }
     }
     reads.inc({ kind, result: serving ? 'miss' : 'bypass' });
-    const generation = this.generation;
-    const value = await fetch();
-    if (generation === this.generation) {
-      entries.delete(key);
-      entries.set(key, value);
-      if (entries.size > max) entries.delete(entries.keys().next().value!);
-    }
-    return value;
+    return entries.fetch(key, fetch, (value) => value);
   }
 }

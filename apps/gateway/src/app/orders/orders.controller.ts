@@ -6,12 +6,16 @@ import { OrdersApi } from '@shop/service-defaults';
 import { ADMIN_PROBLEMS, ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { IdempotencyHeaderDoc, IdempotencyKey } from './request-params';
 import { uuidParam } from '../http/uuid-param';
+import { type OrderAnswer, OrderReadCache } from './order-read-cache';
 
 @ApiTags('orders')
 @ApiBearerAuth()
 @Controller('orders')
 export class OrdersController {
-  constructor(private readonly orders: OrdersApi) {}
+  constructor(
+    private readonly orders: OrdersApi,
+    private readonly cache: OrderReadCache,
+  ) {}
 
   @Post()
   @IdempotencyHeaderDoc()
@@ -60,12 +64,17 @@ export class OrdersController {
   @ApiOperation({
     operationId: 'getOrder',
     summary: 'One order with its status history',
-    description: 'Its owner or an admin; anyone else gets 404.',
+    description: 'Its owner or an admin; anyone else gets 404. At most 1 s behind the orders app.',
   })
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems({ 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', ...COMMON_PROBLEMS })
-  get(@CurrentUser() user: AuthenticatedUser, @Param('id', uuidParam('id')) orderId: string): Promise<OrderDto> {
-    return this.orders.getOrder({ orderId, actor: user });
+  async get(@CurrentUser() user: AuthenticatedUser, @Param('id', uuidParam('id')) orderId: string): Promise<OrderDto> {
+    return (await this.read(user, orderId)).order;
+  }
+
+  /** {@link get}'s answer with its JSON, through this replica's read cache (the route hook sends the JSON). */
+  read(user: AuthenticatedUser, orderId: string): Promise<OrderAnswer> {
+    return this.cache.read(orderId, user, () => this.orders.getOrder({ orderId, actor: user }));
   }
 
   @Post(':id/cancel')
@@ -87,7 +96,7 @@ export class OrdersController {
     ...COMMON_PROBLEMS,
   })
   cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', uuidParam('id')) orderId: string): Promise<OrderDto> {
-    return this.orders.cancelOrder({ orderId, actor: user });
+    return this.cache.written(orderId, this.orders.cancelOrder({ orderId, actor: user }));
   }
 
   @Patch(':id/status')
@@ -114,10 +123,6 @@ export class OrdersController {
     @Param('id', uuidParam('id')) orderId: string,
     @Body() dto: SetOrderStatusDto,
   ): Promise<OrderDto> {
-    return this.orders.setOrderStatus({
-      ...dto,
-      orderId,
-      actor: user,
-    });
+    return this.cache.written(orderId, this.orders.setOrderStatus({ ...dto, orderId, actor: user }));
   }
 }

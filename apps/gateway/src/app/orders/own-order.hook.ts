@@ -12,8 +12,10 @@ const orderId = uuidParam('id');
 /**
  * `GET /orders/:id` answered from a route hook instead of Nest's pipeline ({@link shortcutRoute}):
  * the app's guards run first ({@link passGuards}: rate limit, then the token), then the id goes
- * through the route's own UUID pipe and {@link OrdersController.get} itself. An id that is no UUID
- * goes on to Nest, which refuses it as before (after the same guards, so 401 still comes first).
+ * through the route's own UUID pipe and {@link OrdersController.read}, which answers what
+ * {@link OrdersController.get} does, from the read cache when it can, with the JSON made when it
+ * was fetched. An id that is no UUID goes on to Nest, which refuses it as before (after the same
+ * guards, so 401 still comes first).
  */
 export function installOwnOrderReads(
   fastify: FastifyInstance,
@@ -26,7 +28,7 @@ export function installOwnOrderReads(
       .catch(() => undefined);
     if (id === undefined) return;
     await passGuards(guards, request, reply, OrdersController, OrdersController.prototype.get);
-    const order = await controller.get((request as FastifyRequest & { user: AuthenticatedUser }).user, id);
-    return reply.type(JSON_TYPE).send(JSON.stringify(order));
+    const { json } = await controller.read((request as FastifyRequest & { user: AuthenticatedUser }).user, id);
+    return reply.type(JSON_TYPE).send(json);
   });
 }

@@ -14,13 +14,17 @@ import { AppError } from '@shop/problem-details';
 import { OrdersApi } from '@shop/service-defaults';
 import { ApiProblems, BAD_BODY_PROBLEMS, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import type { RawBodyRequest } from '../http/fastify-hooks';
+import { OrderReadCache } from '../orders/order-read-cache';
 import { IdempotencyHeaderDoc, IdempotencyKey } from '../orders/request-params';
 import { uuidParam } from '../http/uuid-param';
 
 @ApiTags('payments')
 @Controller()
 export class PaymentsController {
-  constructor(private readonly orders: OrdersApi) {}
+  constructor(
+    private readonly orders: OrdersApi,
+    private readonly cache: OrderReadCache,
+  ) {}
 
   @Post('orders/:id/payments')
   @ApiBearerAuth()
@@ -51,12 +55,7 @@ export class PaymentsController {
     @Body() dto: PayOrderDto,
     @IdempotencyKey() key?: string,
   ): Promise<PaymentDto> {
-    return this.orders.payOrder({
-      ...dto,
-      orderId,
-      actor: user,
-      idempotencyKey: key,
-    });
+    return this.cache.written(orderId, this.orders.payOrder({ ...dto, orderId, actor: user, idempotencyKey: key }));
   }
 
   @Get('orders/:id/payments')
@@ -134,9 +133,6 @@ export class PaymentsController {
     if (typeof signature !== 'string' || !signature || request.rawBody === undefined) {
       throw new AppError(400, ErrorCode.InvalidSignature, 'A Stripe-Signature header and a JSON body are required');
     }
-    return this.orders.stripeWebhook({
-      payload: request.rawBody,
-      signature,
-    });
+    return this.cache.writtenToAny(this.orders.stripeWebhook({ payload: request.rawBody, signature }));
   }
 }
