@@ -1,4 +1,4 @@
-import { deliverEvent, type DomainEvent } from '@shop/contracts';
+import { deliverEvents, type DomainEvent, MAX_EVENTS_PER_DELIVERY } from '@shop/contracts';
 import { ServiceClient } from '@shop/service-defaults';
 import {
   type SmtpSink,
@@ -157,17 +157,34 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
 
     const client = ServiceClient.tcp('notifications', system.address('notifications'), 10_000);
     try {
-      const again = await Promise.all([1, 2, 3].map(() => client.call(deliverEvent, envelope as DomainEvent)));
-      expect(again.map((answer) => answer.outcome)).toEqual(['duplicate', 'duplicate', 'duplicate']);
-      await expect(
-        client.call(deliverEvent, { ...(envelope as DomainEvent), type: 'order.nope' } as unknown as DomainEvent),
-      ).rejects.toMatchObject({
-        status: 400,
-      });
+      // Three times in one delivery and once more in another, beside a malformed copy that fails alone.
+      const malformed = { ...(envelope as DomainEvent), type: 'order.nope' } as unknown as DomainEvent;
+      const [again, alone] = await Promise.all([
+        client.call(deliverEvents, [envelope, envelope, malformed, envelope] as DomainEvent[]),
+        client.call(deliverEvents, [envelope as DomainEvent]),
+      ]);
+      expect(again).toEqual([
+        { outcome: 'duplicate' },
+        { outcome: 'duplicate' },
+        { outcome: 'failed', error: { status: 400, code: 'VALIDATION_FAILED', detail: expect.stringMatching(/type/) } },
+        { outcome: 'duplicate' },
+      ]);
+      expect(alone).toEqual([{ outcome: 'duplicate' }]);
     } finally {
       client.close();
     }
     await expectOneEmail(order.id);
+  });
+
+  it('refuses a delivery that is not a bounded list of events whole, with 400', async () => {
+    const client = ServiceClient.tcp('notifications', system.address('notifications'), 10_000);
+    try {
+      const tooMany = Array.from({ length: MAX_EVENTS_PER_DELIVERY + 1 }, () => ({}) as DomainEvent);
+      await expect(client.call(deliverEvents, tooMany)).rejects.toMatchObject({ status: 400 });
+      await expect(client.call(deliverEvents, {} as DomainEvent[])).rejects.toMatchObject({ status: 400 });
+    } finally {
+      client.close();
+    }
   });
 
   it('acks a redelivered event as a duplicate even when its recipient can no longer be looked up', async () => {
@@ -178,10 +195,11 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
 
     const client = ServiceClient.tcp('notifications', system.address('notifications'), 10_000);
     try {
-      expect(await client.call(deliverEvent, orphaned)).toEqual({ outcome: 'duplicate' });
       // A first delivery whose lookup fails still fails, to be retried: nothing is marked for it.
       const unseen = { ...orphaned, id: randomUUID() };
-      await expect(client.call(deliverEvent, unseen)).rejects.toMatchObject({ status: expect.any(Number) });
+      const [redelivered, first] = await client.call(deliverEvents, [orphaned, unseen]);
+      expect(redelivered).toEqual({ outcome: 'duplicate' });
+      expect(first).toMatchObject({ outcome: 'failed', error: { status: expect.any(Number) } });
       expect(
         await queryDb(system, 'notifications', 'SELECT 1 FROM processed_events WHERE event_id = $1', [unseen.id]),
       ).toEqual([]);
@@ -189,6 +207,65 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
       client.close();
     }
     await expectOneEmail(order.id);
+  });
+
+  it("marks published only the round's events the consumer acked, and retries only the malformed one and the one whose handling failed", async () => {
+    const { envelope } = await emailedOrder();
+    const placed = envelope as DomainEvent<'order.placed'>;
+    // Four events of four aggregates written at once, so the relay takes them in one round: two
+    // good, one whose payload fails validation, one whose recipient auth does not know.
+    const copy = (payload: object) => ({ ...placed, id: randomUUID(), aggregateId: randomUUID(), payload });
+    const good = [copy(placed.payload), copy(placed.payload)];
+    const malformed = copy({ ...placed.payload, total: 'lots' });
+    const failing = copy({ ...placed.payload, userId: randomUUID() });
+    const events = [good[0], malformed, good[1], failing];
+    await queryDb(
+      system,
+      'orders',
+      `INSERT INTO outbox (event_id, type, aggregate_id, envelope)
+       SELECT (e->>'id')::uuid, e->>'type', e->>'aggregateId', e FROM jsonb_array_elements($1::jsonb) e`,
+      [JSON.stringify(events)],
+    );
+    const outboxRows = async () =>
+      Object.fromEntries(
+        (
+          await queryDb(
+            system,
+            'orders',
+            `SELECT event_id, attempts, last_error, published_at IS NOT NULL AS published, dead_at IS NOT NULL AS dead
+             FROM outbox WHERE event_id = ANY($1::uuid[])`,
+            [events.map((event) => event.id)],
+          )
+        ).map(({ event_id, ...row }) => [event_id, row]),
+      );
+    const processed = async () =>
+      (
+        await queryDb(
+          system,
+          'notifications',
+          'SELECT event_id FROM processed_events WHERE event_id = ANY($1::uuid[])',
+          [events.map((event) => event.id)],
+        )
+      )
+        .map((row) => row.event_id)
+        .sort();
+
+    // Tried again with backoff, the failed ones only: the good ones stay published after their one attempt.
+    await waitFor('the failed events tried twice', async () => {
+      const rows = await outboxRows();
+      return rows[malformed.id]?.attempts >= 2 && rows[failing.id]?.attempts >= 2;
+    }, 60_000);
+    const rows = await outboxRows();
+    for (const event of good)
+      expect(rows[event.id]).toEqual({ attempts: 0, last_error: null, published: true, dead: false });
+    expect(rows[malformed.id]).toMatchObject({
+      published: false,
+      last_error: expect.stringMatching(/^notifications: payload: total/),
+    });
+    expect(rows[failing.id]).toMatchObject({ published: false, last_error: expect.stringMatching(/^notifications: /) });
+    expect(await processed()).toEqual(good.map((event) => event.id).sort());
+    // One email per good event, beside the order's own.
+    await smtp.waitFor("the good copies' emails", (mail) => mail.subject.includes(placed.payload.orderId), 3);
   });
 
   it('records a message that keeps failing as failed after the last attempt, with its error', async () => {

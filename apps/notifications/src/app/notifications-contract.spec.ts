@@ -1,4 +1,4 @@
-import { deliverEvent, NotificationsContract } from '@shop/contracts';
+import { deliverEvents, NotificationsContract } from '@shop/contracts';
 import { contractMismatches } from '@shop/testing';
 import { NotificationsAppModule } from './notifications-app.module';
 import { loadNotificationsConfig } from './notifications.config';
@@ -9,7 +9,7 @@ describe('the notifications app and its contract', () => {
     // Events arrive through the events module's own operation (the event catalogue declares it).
     const mismatches = contractMismatches(NotificationsContract, module).filter(
       (mismatch) =>
-        !mismatch.endsWith(`handles ${deliverEvent.pattern}, which the notifications contract does not declare`),
+        !mismatch.endsWith(`handles ${deliverEvents.pattern}, which the notifications contract does not declare`),
     );
     expect(mismatches).toEqual([]);
   });

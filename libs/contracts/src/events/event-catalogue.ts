@@ -48,15 +48,25 @@ export const isEventType = (type: unknown): type is EventType =>
 export const eventsConsumedBy = (app: EventApp): EventType[] =>
   (Object.keys(EVENTS) as EventType[]).filter((type) => (EVENTS[type].consumers as readonly EventApp[]).includes(app));
 
+/** Events one delivery carries at most (the relay's round is no larger); a longer batch is refused whole. */
+export const MAX_EVENTS_PER_DELIVERY = 100;
+
+/** A consumer's answer for one event of a delivery: handled now, handled before, or why not. */
+export type EventDeliveryOutcome =
+  | { outcome: 'handled' | 'duplicate' }
+  /** What the event's handling failed with, as any failed call answers (status, stable code, detail). */
+  | { outcome: 'failed'; error: { status: number; code: string; detail: string } };
+
 /**
  * The embedded delivery path's one operation, served by every consuming app: the producer's relay
- * sends each event to each consumer and takes the answer as the ack. Retry-safe: consumers
- * deduplicate by event id. The envelope is checked against the catalogue by the receiving app
- * (`parseEventEnvelope`), so the request has no validated class of its own.
+ * sends a round's events to each consumer in one call and takes each event's outcome, answered in
+ * the order sent, as its ack; an event that failed (a malformed envelope, a handler's error) fails
+ * alone. Retry-safe: consumers deduplicate by event id. Each envelope is checked against the
+ * catalogue by the receiving app (`parseEventEnvelope`), so the request has no validated class.
  */
-export const deliverEvent = {
-  pattern: 'events.deliver',
-  request: Object as unknown as RequestClass<DomainEvent>,
-  response: returns<{ outcome: 'handled' | 'duplicate' }>(),
+export const deliverEvents = {
+  pattern: 'events.deliver-many',
+  request: Array as unknown as RequestClass<DomainEvent[]>,
+  response: returns<EventDeliveryOutcome[]>(),
   retrySafe: true,
-} satisfies OperationSpec<DomainEvent, { outcome: 'handled' | 'duplicate' }>;
+} satisfies OperationSpec<DomainEvent[], EventDeliveryOutcome[]>;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { eq, type SQL } from 'drizzle-orm';
 import { type DomainEvent, type EventApp, eventsConsumedBy, type EventType } from '@shop/contracts';
 import { DATABASE } from '../database/database.module';
@@ -29,11 +29,11 @@ export interface EventHandler {
  * embedded TCP delivery): once per event id, its handler's writes and the processed mark in one
  * statement (atomic, and one round trip rather than a transaction's four; events arriving together
  * share it, see {@link ProcessedMarkBatcher}), so a redelivery (at least once) changes nothing.
- * An event's outcome is answered (acked) only once its statement committed.
+ * An event's outcome is answered (acked) only once its statement committed; the path that brought
+ * it logs it (a broker's message on its own line, an embedded delivery's events on one).
  */
 @Injectable()
 export class EventDispatcher {
-  private readonly logger = new Logger('Events');
   private readonly marks: ProcessedMarkBatcher;
 
   constructor(
@@ -76,7 +76,6 @@ export class EventDispatcher {
 
   private consumed<T extends 'handled' | 'duplicate'>(event: DomainEvent, outcome: T): T {
     eventMetrics.consumed.inc({ type: event.type });
-    this.logger.log({ eventId: event.id, type: event.type, outcome }, `Consumed ${event.type} (${outcome})`);
     return outcome;
   }
 }

@@ -1,9 +1,13 @@
 import type { DomainEvent } from '@shop/contracts';
 
-/** How the relay hands an event on: to RabbitMQ, or (embedded) to each consuming app over TCP. */
+/** How the relay hands events on: to RabbitMQ, or (embedded) to each consuming app over TCP. */
 export interface EventTransport {
-  /** Resolves once the event is safe: confirmed by the broker, or acknowledged by every consumer. */
-  publish(event: DomainEvent): Promise<void>;
+  /**
+   * Hands a round's events on, and answers for each, in the order given, once it is settled:
+   * undefined when it is safe (confirmed by the broker, or acknowledged by every consumer), else
+   * why not. One event's failure never fails another's.
+   */
+  publish(events: readonly DomainEvent[]): Promise<(Error | undefined)[]>;
   close(): Promise<void>;
 }
 

@@ -4,7 +4,6 @@ import { sql } from 'drizzle-orm';
 import { Gauge } from 'prom-client';
 import { DATABASE } from '../database/database.module';
 import type { Database } from '../database/database';
-import { requestContext } from '../logging/request-context';
 import { metricsRegistry } from '../metrics/metrics';
 import { EVENT_TRANSPORT, EVENTS_CONFIG } from './events.tokens';
 import type { EventsConfig } from './events.config';
@@ -64,7 +63,16 @@ export class OutboxRelay extends PollingWorker {
   /** One round: publish what is due, prune now and then. Exposed for tests that drive it by hand. */
   async relayOnce(): Promise<number> {
     const rows = await this.claim();
-    const published = (await Promise.all(rows.map((row) => this.publish(row)))).filter((row) => row !== undefined);
+    // Outside the causing requests' context: a retry minutes later is not part of that request, and
+    // its warnings must not be taken for the request's own (the envelope carries the id onwards).
+    const failures = rows.length ? await this.transport.publish(rows.map((row) => row.envelope)) : [];
+    const published = rows.filter((_, i) => !failures[i]);
+    await Promise.all(
+      rows.map((row, i) => {
+        const failure = failures[i];
+        return failure && this.failed(row, failure);
+      }),
+    );
     // One statement marks the round's published rows: a commit per round, not per event.
     if (published.length) {
       await this.db.execute(
@@ -73,11 +81,11 @@ export class OutboxRelay extends PollingWorker {
           sql`, `,
         )})`,
       );
-    }
-    for (const { envelope: event, attempts } of published) {
-      eventMetrics.published.inc({ type: event.type });
-      requestContext.run({ requestId: event.requestId }, () =>
-        this.logger.log({ eventId: event.id, type: event.type, attempts: attempts + 1 }, `Published ${event.type}`),
+      for (const { envelope: event } of published) eventMetrics.published.inc({ type: event.type });
+      // One line per round; each failure has its own (see failed).
+      this.logger.log(
+        { eventIds: published.map((row) => row.envelope.id) },
+        `Published ${published.length} of ${rows.length} events`,
       );
     }
     if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) await this.prune();
@@ -99,19 +107,6 @@ export class OutboxRelay extends PollingWorker {
       leaseSeconds: LEASE_SECONDS,
       returning: sql`seq, envelope, attempts`,
     });
-  }
-
-  /** The row once its event is published; undefined when it failed (and is rescheduled). */
-  private async publish(row: ClaimedRow): Promise<ClaimedRow | undefined> {
-    // Outside the causing request's context: a retry minutes later is not part of that request, and
-    // its warnings must not be taken for the request's own (the envelope carries the id onwards).
-    try {
-      await this.transport.publish(row.envelope);
-      return row;
-    } catch (error) {
-      await this.failed(row, error as Error);
-      return undefined;
-    }
   }
 
   private async failed(row: ClaimedRow, error: Error): Promise<void> {

@@ -11,6 +11,7 @@ import type { ConsumeMessage } from 'amqplib';
 import { EVENT_HANDLER, EVENTS_CONFIG, RABBIT_CONNECTION, RABBIT_TOPOLOGY } from './events.tokens';
 import type { EventsConfig } from './events.config';
 import { eventMetrics } from './events.metrics';
+import { requestContext } from '../logging/request-context';
 import { backoffMs } from '../polling/lease-due-rows';
 import { EventDispatcher, type EventHandler } from './event-dispatcher';
 import { MalformedEventError, parseEventEnvelope } from './event-envelope.parser';
@@ -74,8 +75,11 @@ export class RabbitEventConsumer implements OnApplicationBootstrap, BeforeApplic
       return channel.nack(message, false, false);
     }
     try {
-      await this.dispatcher.dispatch(event);
+      const outcome = await this.dispatcher.dispatch(event);
       channel.ack(message);
+      requestContext.run({ requestId: event.requestId }, () =>
+        this.logger.log({ eventId: event.id, type: event.type, outcome }, `Consumed ${event.type} (${outcome})`),
+      );
     } catch (error) {
       const attempts = Number(message.properties.headers?.[ATTEMPTS_HEADER] ?? 1);
       const log = { eventId: event.id, type: event.type, attempts, error: (error as Error).message };

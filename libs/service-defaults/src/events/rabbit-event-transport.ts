@@ -4,7 +4,7 @@ import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-mana
 import type { EventTransport } from './event-transport';
 import type { RabbitTopology } from './rabbit-topology';
 
-/** Publishes to the topic exchange on a confirm channel: `publish` resolves on the broker's confirm. */
+/** Publishes to the topic exchange on a confirm channel: an event is safe once the broker confirmed it. */
 export class RabbitEventTransport implements EventTransport {
   private readonly channel: ChannelWrapper;
 
@@ -22,7 +22,19 @@ export class RabbitEventTransport implements EventTransport {
     this.channel.on('error', (error: Error) => new Logger('RabbitMQ').warn(`Channel setup failed: ${error.message}`));
   }
 
-  async publish(event: DomainEvent): Promise<void> {
+  publish(events: readonly DomainEvent[]): Promise<(Error | undefined)[]> {
+    // Each on its own confirm, all in flight at once.
+    return Promise.all(
+      events.map((event) =>
+        this.publishOne(event).then(
+          () => undefined,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        ),
+      ),
+    );
+  }
+
+  private async publishOne(event: DomainEvent): Promise<void> {
     await this.channel.publish(this.topology.exchange, event.type, Buffer.from(JSON.stringify(event)), {
       persistent: true,
       contentType: 'application/json',
