@@ -251,10 +251,14 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
         .sort();
 
     // Tried again with backoff, the failed ones only: the good ones stay published after their one attempt.
-    await waitFor('the failed events tried twice', async () => {
-      const rows = await outboxRows();
-      return rows[malformed.id]?.attempts >= 2 && rows[failing.id]?.attempts >= 2;
-    }, 60_000);
+    await waitFor(
+      'the failed events tried twice',
+      async () => {
+        const rows = await outboxRows();
+        return rows[malformed.id]?.attempts >= 2 && rows[failing.id]?.attempts >= 2;
+      },
+      60_000,
+    );
     const rows = await outboxRows();
     for (const event of good)
       expect(rows[event.id]).toEqual({ attempts: 0, last_error: null, published: true, dead: false });

@@ -67,12 +67,7 @@ export class OutboxRelay extends PollingWorker {
     // its warnings must not be taken for the request's own (the envelope carries the id onwards).
     const failures = rows.length ? await this.transport.publish(rows.map((row) => row.envelope)) : [];
     const published = rows.filter((_, i) => !failures[i]);
-    await Promise.all(
-      rows.map((row, i) => {
-        const failure = failures[i];
-        return failure && this.failed(row, failure);
-      }),
-    );
+    await Promise.all(rows.flatMap((row, i) => (failures[i] ? [this.failed(row, failures[i])] : [])));
     // One statement marks the round's published rows: a commit per round, not per event.
     if (published.length) {
       await this.db.execute(
