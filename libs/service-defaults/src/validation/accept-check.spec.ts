@@ -1,4 +1,12 @@
-import { ActorDto, ListOrdersQuery, OrderRefRequest, Role } from '@shop/contracts';
+import {
+  ActorDto,
+  ListOrdersQuery,
+  MAX_ORDER_LINES,
+  OrderRefRequest,
+  ReserveStockDto,
+  Role,
+  StockLineDto,
+} from '@shop/contracts';
 import { plainToInstance } from 'class-transformer';
 import { acceptCheck } from './accept-check';
 import { validationPipe } from './validation.pipe';
@@ -39,8 +47,43 @@ describe('acceptCheck', () => {
     expect(check(value)).toBeUndefined();
   });
 
-  it('compiles nothing for a class with optional or transformed properties', () => {
+  it('compiles nothing for a class with optional properties', () => {
     expect(acceptCheck(ListOrdersQuery)).toBeNull();
+  });
+});
+
+describe('acceptCheck of an array of a nested class (`@ValidateNested({ each: true })`)', () => {
+  const check = acceptCheck(ReserveStockDto)!;
+  const line = (quantity = 2) => ({ productId: USER_ID, quantity });
+  const reserve = () => ({ orderId: ORDER_ID, lines: [line(), line(1)] });
+
+  it('makes of a valid message what plainToInstance makes, each element of its class', () => {
+    const accepted = check(reserve()) as ReserveStockDto;
+    const made = plainToInstance(ReserveStockDto, reserve());
+    expect(accepted).toBeInstanceOf(ReserveStockDto);
+    expect(Array.isArray(accepted.lines)).toBe(true);
+    accepted.lines.forEach((accepted) => expect(accepted).toBeInstanceOf(StockLineDto));
+    expect(accepted).toEqual(made);
+    expect(JSON.stringify(accepted)).toBe(JSON.stringify(made));
+  });
+
+  it('applies each property’s own transforms as plainToInstance does (ids lower-cased)', () => {
+    const shouted = { orderId: ORDER_ID.toUpperCase(), lines: [{ productId: USER_ID.toUpperCase(), quantity: 1 }] };
+    const accepted = check(shouted) as ReserveStockDto;
+    expect(accepted).toEqual(plainToInstance(ReserveStockDto, shouted));
+    expect(accepted.orderId).toBe(ORDER_ID);
+    expect(accepted.lines[0].productId).toBe(USER_ID);
+  });
+
+  it.each([
+    ['no lines (the array’s own rules still apply)', { ...reserve(), lines: [] }],
+    ['one line too many', { ...reserve(), lines: Array.from({ length: MAX_ORDER_LINES + 1 }, () => line()) }],
+    ['an invalid element', { ...reserve(), lines: [line(), line(0)] }],
+    ['an element with an unknown property', { ...reserve(), lines: [{ ...line(), extra: 1 }] }],
+    ['an element that is no object', { ...reserve(), lines: [line(), 3] }],
+    ['one element where the array goes', { ...reserve(), lines: line() }],
+  ])('leaves %s to class-validator', (_, value) => {
+    expect(check(value)).toBeUndefined();
   });
 });
 

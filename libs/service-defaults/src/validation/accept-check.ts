@@ -1,3 +1,5 @@
+import { type TransformFnParams, TransformationType } from 'class-transformer';
+import { defaultOptions } from 'class-transformer/cjs/constants/default-options.constant';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage, type ValidationArguments, ValidationTypes } from 'class-validator';
 
@@ -9,9 +11,17 @@ interface Property {
   name: string;
   /** Each rule's validators, called as class-validator calls them. */
   rules: { constraints: unknown[]; validate: (value: unknown, args: ValidationArguments) => unknown }[];
-  /** The class of a nested object (`@ValidateNested()` with `@Type`), checked the same way. */
+  /**
+   * The class of a nested object (`@ValidateNested()` with `@Type`), checked the same way; with
+   * `each`, an array of them.
+   */
   nested?: AcceptCheck;
+  /** Its `@Transform`s, in the order `plainToInstance` applies them to the primitive it is given. */
+  transforms: ((params: TransformFnParams) => unknown)[];
 }
+
+/** The options `plainToInstance` hands a transform when called without any (as the pipe calls it). */
+const TRANSFORM_OPTIONS = { ...defaultOptions };
 
 const checks = new Map<Constructor, AcceptCheck | null>();
 
@@ -19,7 +29,8 @@ const checks = new Map<Constructor, AcceptCheck | null>();
  * A check compiled once per request class from its own rules (libs/contracts stays the one
  * declaration), for the validation pipe to take the usual message without class-transformer and
  * class-validator walking it: a plain object with only declared properties, each a primitive
- * every synchronous rule accepts, or an object of a nested class accepted the same way, comes out
+ * (as its own `@Transform`s leave it) every synchronous rule accepts, or an object of a nested class (or, with `each`, an array of
+ * them) accepted the same way, comes out
  * as the same instance `plainToInstance` makes. It only ever says yes: anything else (a failing or
  * asynchronous rule, a missing or unknown property, a class using rules or transforms it does
  * not know) goes the full way, so refusals keep their exact shape. Null for such a class.
@@ -41,8 +52,10 @@ function compile(target: Constructor): AcceptCheck | null {
   if (defaultMetadataStorage.getExcludedMetadatas(target).length) return null;
   const byName = new Map<string, Property>();
   for (const rule of storage.getTargetValidationMetadatas(target, '', true, false)) {
-    if (rule.each || rule.groups?.length || rule.always) return null;
-    const property = byName.get(rule.propertyName) ?? { name: rule.propertyName, rules: [] };
+    // `each` only on a nested rule: an array of a nested class, its elements checked one by one.
+    const each = rule.type === ValidationTypes.NESTED_VALIDATION && rule.each;
+    if ((rule.each && !each) || rule.groups?.length || rule.always) return null;
+    const property = byName.get(rule.propertyName) ?? { name: rule.propertyName, rules: [], transforms: [] };
     byName.set(rule.propertyName, property);
     if (rule.type === ValidationTypes.CUSTOM_VALIDATION) {
       for (const { instance, async } of storage.getTargetValidatorConstraints(rule.constraintCls)) {
@@ -53,13 +66,23 @@ function compile(target: Constructor): AcceptCheck | null {
       const type = defaultMetadataStorage.findTypeMetadata(target, rule.propertyName);
       const nested = type && !type.options?.discriminator ? acceptCheck(type.typeFunction() as Constructor) : null;
       if (!nested) return null;
-      property.nested = nested;
+      property.nested = each ? eachOf(nested) : nested;
     } else return null;
   }
   const properties = [...byName.values()];
   if (!properties.length) return null;
-  for (const { name, nested } of properties) {
-    if (defaultMetadataStorage.findTransformMetadatas(target, name, 1 /* plain to class */).length) return null;
+  for (const property of properties) {
+    const { name, nested } = property;
+    for (const { options, transformFn } of defaultMetadataStorage.findTransformMetadatas(
+      target,
+      name,
+      TransformationType.PLAIN_TO_CLASS,
+    )) {
+      // A nested value's transform, or one for some groups or versions only, is left to class-transformer.
+      if (nested || options?.groups?.length || options?.since !== undefined || options?.until !== undefined)
+        return null;
+      property.transforms.push(transformFn);
+    }
     if (!nested && defaultMetadataStorage.findTypeMetadata(target, name)) return null;
   }
   const targetName = target.name;
@@ -79,7 +102,19 @@ function compile(target: Constructor): AcceptCheck | null {
         if (!accepted) return;
         instance[key] = accepted;
       } else if (typeof field === 'object' && field !== null) return;
-      else instance[key] = field;
+      else {
+        let transformed: unknown = field;
+        for (const transform of property.transforms) {
+          transformed = transform({
+            value: transformed,
+            key,
+            obj: plain,
+            type: TransformationType.PLAIN_TO_CLASS,
+            options: TRANSFORM_OPTIONS,
+          });
+        }
+        instance[key] = transformed;
+      }
     }
     for (const { name, rules } of properties) {
       const field = instance[name];
@@ -89,5 +124,19 @@ function compile(target: Constructor): AcceptCheck | null {
       }
     }
     return instance;
+  };
+}
+
+/** An array whose every element `check` accepts, as the array of what it made; else undefined. */
+function eachOf(check: AcceptCheck): AcceptCheck {
+  return (value) => {
+    if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype) return;
+    const accepted: object[] = [];
+    for (const element of value) {
+      const instance = check(element);
+      if (!instance) return;
+      accepted.push(instance);
+    }
+    return accepted;
   };
 }
