@@ -1,5 +1,6 @@
 import {
   ActorDto,
+  CreateOrderDto,
   ListOrdersQuery,
   MAX_ORDER_LINES,
   OrderRefRequest,
@@ -8,6 +9,7 @@ import {
   StockLineDto,
 } from '@shop/contracts';
 import { plainToInstance } from 'class-transformer';
+import { IsString } from 'class-validator';
 import { acceptCheck } from './accept-check';
 import { validationPipe } from './validation.pipe';
 
@@ -47,8 +49,12 @@ describe('acceptCheck', () => {
     expect(check(value)).toBeUndefined();
   });
 
-  it('compiles nothing for a class with optional properties', () => {
-    expect(acceptCheck(ListOrdersQuery)).toBeNull();
+  it('compiles nothing for a class with a rule it does not know (one for each element of an array)', () => {
+    class Tags {
+      @IsString({ each: true })
+      tags: string[];
+    }
+    expect(acceptCheck(Tags)).toBeNull();
   });
 });
 
@@ -84,6 +90,48 @@ describe('acceptCheck of an array of a nested class (`@ValidateNested({ each: tr
     ['one element where the array goes', { ...reserve(), lines: line() }],
   ])('leaves %s to class-validator', (_, value) => {
     expect(check(value)).toBeUndefined();
+  });
+});
+
+describe('acceptCheck of a class with conditions (`@ValidateIf`, `@Omittable`)', () => {
+  const address = { name: ' Ada ', line1: '1 Main St', city: 'London', country: 'gb' };
+  const items = [{ productId: USER_ID, quantity: 1 }];
+
+  it.each([
+    ['items and an inline address (trimmed, country upper-cased)', { items, shippingAddress: address }],
+    ['an address book entry, no items', { shippingAddressId: ORDER_ID }],
+  ])('makes of %s what plainToInstance makes', (_, value) => {
+    const accepted = acceptCheck(CreateOrderDto)!(value);
+    expect(accepted).toBeInstanceOf(CreateOrderDto);
+    expect(accepted).toEqual(plainToInstance(CreateOrderDto, value));
+  });
+
+  it('takes a query whose every property is left out, or given as digits', () => {
+    const check = acceptCheck(ListOrdersQuery)!;
+    expect(check({})).toEqual(plainToInstance(ListOrdersQuery, {}));
+    expect(check({ page: '2', limit: '5' })).toEqual(plainToInstance(ListOrdersQuery, { page: '2', limit: '5' }));
+    expect((check({ page: '2' }) as ListOrdersQuery).page).toBe(2);
+  });
+
+  it.each([
+    ['neither address', { items }],
+    ['both addresses', { items, shippingAddress: address, shippingAddressId: ORDER_ID }],
+    ['a null where leaving out is allowed', { items: null, shippingAddressId: ORDER_ID }],
+    ['an invalid optional nested value', { shippingAddress: { ...address, country: 'XX' } }],
+  ])('leaves %s to class-validator', (_, value) => {
+    expect(acceptCheck(CreateOrderDto)!(value)).toBeUndefined();
+  });
+
+  it('refuses through class-validator exactly as before', async () => {
+    const refusal = validationPipe().transform({ items }, { type: 'body', metatype: CreateOrderDto, data: undefined });
+    await expect(refusal).rejects.toMatchObject({
+      status: 400,
+      options: {
+        errors: {
+          shippingAddressId: ['shippingAddressId or shippingAddress is required', expect.stringContaining('UUID')],
+        },
+      },
+    });
   });
 });
 

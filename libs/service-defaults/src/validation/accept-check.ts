@@ -16,6 +16,8 @@ interface Property {
    * `each`, an array of them.
    */
   nested?: AcceptCheck;
+  /** Its `@ValidateIf`s (`@Omittable` is one): unless all say yes, its rules are not checked. */
+  conditions: ((object: object, value: unknown) => unknown)[];
   /** Its `@Transform`s, in the order `plainToInstance` applies them to the primitive it is given. */
   transforms: ((params: TransformFnParams) => unknown)[];
 }
@@ -29,11 +31,12 @@ const checks = new Map<Constructor, AcceptCheck | null>();
  * A check compiled once per request class from its own rules (libs/contracts stays the one
  * declaration), for the validation pipe to take the usual message without class-transformer and
  * class-validator walking it: a plain object with only declared properties, each a primitive
- * (as its own `@Transform`s leave it) every synchronous rule accepts, or an object of a nested class (or, with `each`, an array of
- * them) accepted the same way, comes out
- * as the same instance `plainToInstance` makes. It only ever says yes: anything else (a failing or
- * asynchronous rule, a missing or unknown property, a class using rules or transforms it does
- * not know) goes the full way, so refusals keep their exact shape. Null for such a class.
+ * (as its own `@Transform`s leave it) every synchronous rule accepts, or an object of a nested
+ * class (with `each`, an array of them) accepted the same way, comes out as the same instance
+ * `plainToInstance` makes. A property may be left out only where its conditions (`@ValidateIf`,
+ * `@Omittable`) skip its rules. It only ever says yes: anything else (a failing or asynchronous
+ * rule, a missing or unknown property, a class using rules or transforms it does not know) goes
+ * the full way, so refusals keep their exact shape. Null for such a class.
  */
 export function acceptCheck(target: Constructor): AcceptCheck | null {
   let check = checks.get(target);
@@ -55,9 +58,15 @@ function compile(target: Constructor): AcceptCheck | null {
     // `each` only on a nested rule: an array of a nested class, its elements checked one by one.
     const each = rule.type === ValidationTypes.NESTED_VALIDATION && rule.each;
     if ((rule.each && !each) || rule.groups?.length || rule.always) return null;
-    const property = byName.get(rule.propertyName) ?? { name: rule.propertyName, rules: [], transforms: [] };
+    const property = byName.get(rule.propertyName) ?? {
+      name: rule.propertyName,
+      rules: [],
+      conditions: [],
+      transforms: [],
+    };
     byName.set(rule.propertyName, property);
-    if (rule.type === ValidationTypes.CUSTOM_VALIDATION) {
+    // `@IsDefined` is a rule like any other here; class-validator only runs it apart from the rest.
+    if (rule.type === ValidationTypes.CUSTOM_VALIDATION || rule.type === ValidationTypes.IS_DEFINED) {
       for (const { instance, async } of storage.getTargetValidatorConstraints(rule.constraintCls)) {
         if (async) return null;
         property.rules.push({ constraints: rule.constraints, validate: instance.validate.bind(instance) });
@@ -67,6 +76,8 @@ function compile(target: Constructor): AcceptCheck | null {
       const nested = type && !type.options?.discriminator ? acceptCheck(type.typeFunction() as Constructor) : null;
       if (!nested) return null;
       property.nested = each ? eachOf(nested) : nested;
+    } else if (rule.type === ValidationTypes.CONDITIONAL_VALIDATION) {
+      property.conditions.push(rule.constraints[0] as Property['conditions'][number]);
     } else return null;
   }
   const properties = [...byName.values()];
@@ -90,7 +101,7 @@ function compile(target: Constructor): AcceptCheck | null {
     if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return;
     const plain = value as Record<string, unknown>;
     const keys = Object.keys(plain);
-    if (keys.length !== properties.length) return;
+    if (keys.length > properties.length) return;
     // Filled in the value's own order, as `plainToInstance` does, before any rule sees it.
     const instance = new target() as Record<string, unknown>;
     for (const key of keys) {
@@ -116,8 +127,12 @@ function compile(target: Constructor): AcceptCheck | null {
         instance[key] = transformed;
       }
     }
-    for (const { name, rules } of properties) {
+    for (const { name, rules, conditions } of properties) {
       const field = instance[name];
+      // As class-validator judges it: on the whole instance, and only if every condition holds.
+      if (!conditions.every((condition) => condition(instance, field))) continue;
+      // A left-out property that would be checked is left to class-validator, whatever its rules say.
+      if (!Object.hasOwn(plain, name)) return;
       for (const { constraints, validate } of rules) {
         if (validate(field, { targetName, property: name, object: instance, value: field, constraints }) !== true)
           return;
