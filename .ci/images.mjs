@@ -151,15 +151,28 @@ function composeForHost(ports, databases, env) {
   return stringify({ name: 'shop-ci', services: apps });
 }
 
+/**
+ * One call, as a well-behaved client makes it: a 429 is waited out as its Retry-After says (a few
+ * times), since the gateway's limits are kept in the machine's shared Redis and count per client
+ * address, so whatever else on this machine talked to a gateway from loopback (a bench, tests) counts too.
+ */
 async function http(method, url, body, headers = {}) {
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body && JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(url, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body && JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await response.text();
+    const retryAfter = Number(response.headers.get('retry-after'));
+    if (response.status === 429 && attempt < 4 && retryAfter > 0 && retryAfter <= 120) {
+      log(`${method} ${url}: 429, retrying in ${retryAfter} s as Retry-After says`);
+      await sleep(retryAfter * 1000);
+      continue;
+    }
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
 }
 
 async function placeOrder(base, admin) {

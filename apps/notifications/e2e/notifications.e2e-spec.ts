@@ -22,8 +22,9 @@ beforeAll(async () => {
   ({ system, admin } = await startShop('notifications', {
     smtpUrl: smtp.url,
     twilioUrl: twilio.url,
-    // A bounced address is retried quickly and given up on after two attempts.
-    notifications: { NOTIFY_MAX_ATTEMPTS: '2', NOTIFY_RETRY_BASE_MS: '100' },
+    // A bounced address is retried quickly and given up on after two attempts. A shop name beyond
+    // ASCII puts encoded words in every subject.
+    notifications: { NOTIFY_MAX_ATTEMPTS: '2', NOTIFY_RETRY_BASE_MS: '100', SHOP_NAME: 'Test Shöp' },
   }));
 }, 180_000);
 
@@ -72,18 +73,18 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
     const bySubject = Object.fromEntries(mails.map((mail) => [mail.subject, mail]));
     expect(Object.keys(bySubject).sort()).toEqual(
       [
-        `Test Shop: order ${order.id} is on its way`,
-        `Test Shop: order ${order.id} received`,
-        `Test Shop: payment received for order ${order.id}`,
+        `Test Shöp: order ${order.id} is on its way`,
+        `Test Shöp: order ${order.id} received`,
+        `Test Shöp: payment received for order ${order.id}`,
       ].sort(),
     );
-    const placed = bySubject[`Test Shop: order ${order.id} received`];
+    const placed = bySubject[`Test Shöp: order ${order.id} received`];
     expect(placed.from).toBe('"Test Shop" <shop@shop.test>');
     expect(placed.text).toContain('Hello Ada Lovelace');
     expect(placed.text).toContain(`2 × Espresso beans (${product.sku}): €49.80`);
     expect(placed.text).toContain('Total: €49.80');
     expect(placed.html).toContain('<strong>€49.80</strong>');
-    const onItsWay = bySubject[`Test Shop: order ${order.id} is on its way`];
+    const onItsWay = bySubject[`Test Shöp: order ${order.id} is on its way`];
     expect(onItsWay.text).toContain('Carrier: DHL, tracking number JD014600006281230704');
 
     await waitFor('the text message', async () => twilio.requests.length > 0);
@@ -96,7 +97,7 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
         form: {
           To: '+447700900123',
           From: TWILIO.from,
-          Body: `Test Shop: your order ${order.id} has shipped. Tracking: JD014600006281230704`,
+          Body: `Test Shöp: your order ${order.id} has shipped. Tracking: JD014600006281230704`,
         },
       },
     ]);
@@ -126,6 +127,46 @@ describe('order notifications, delivered without a broker (embedded TCP path)', 
     );
     const sms = await system.http.get(`/api/v1/notifications?orderId=${order.id}&channel=sms`, { token: admin });
     expect(sms.body.total).toBe(1);
+  });
+
+  it('emails a placed order exactly as rendered: UTF-8 subject and name, long lines, lines starting with a dot', async () => {
+    const customer = await newCustomer(system, 'Zoë Ångström-Łukasiewicz');
+    // Quoted-printable breaks a long line after a dot, so the next line on the wire starts with one.
+    const name = `Espresso beans, dark roast ${'.'.repeat(150)} ☕`;
+    const product = await newProduct(system, admin, { name });
+    const order = await placeOrder(system, customer.token, product.id, 2);
+    const [mail] = await smtp.waitFor('the order email', (mail) => mail.subject.includes(order.id));
+    expect(mail).toEqual({
+      recipients: [customer.email],
+      to: [customer.email],
+      from: '"Test Shop" <shop@shop.test>',
+      subject: `Test Shöp: order ${order.id} received`,
+      text: [
+        'Hello Zoë Ångström-Łukasiewicz,',
+        '',
+        `thank you for your order ${order.id}. We will let you know when it ships.`,
+        '',
+        `2 × ${name} (${product.sku}): €49.80`,
+        '',
+        'Total: €49.80',
+        '',
+        'Test Shöp',
+        '',
+      ].join('\n'),
+      html: [
+        '<!doctype html>',
+        '<html><body>',
+        '<p>Hello Zoë Ångström-Łukasiewicz,</p>',
+        `<p>thank you for your order <strong>${order.id}</strong>. We will let you know when it ships.</p>`,
+        '<table>',
+        `<tr><td>2 ×</td><td>${name} <small>(${product.sku})</small></td><td align="right">€49.80</td></tr>`,
+        '<tr><td colspan="2"><strong>Total</strong></td><td align="right"><strong>€49.80</strong></td></tr>',
+        '</table>',
+        '<p>Test Shöp</p>',
+        '</body></html>',
+        '',
+      ].join('\n'),
+    });
   });
 
   /** An order placed and its email sent, with the order.placed event as the orders app wrote it. */

@@ -56,7 +56,11 @@ export async function newCustomer(system: TestSystem, name = 'Ada', mailbox = 'a
   return { id: registered.body.id as string, email: credentials.email, token: await accessToken(system, credentials) };
 }
 
-export async function newProduct(system: TestSystem, admin: string, fields: { price?: number; stock?: number } = {}) {
+export async function newProduct(
+  system: TestSystem,
+  admin: string,
+  fields: { name?: string; price?: number; stock?: number } = {},
+) {
   const response = await system.http.post(
     '/api/v1/products',
     {

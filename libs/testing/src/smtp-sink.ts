@@ -20,6 +20,8 @@ export interface SmtpSink {
   readonly messages: ReceivedMail[];
   /** SMTP connections accepted so far (a pooled sender keeps reusing a few). */
   readonly connections: number;
+  /** Connections closed so far, by either side. */
+  readonly disconnections: number;
   /** Resolves with the messages matching `match` once there are at least `count` of them. */
   waitFor(
     what: string,
@@ -37,21 +39,40 @@ const addresses = (field: ParsedMail['to']) =>
  * A real SMTP server on loopback (port bound by the OS) that keeps what it receives, parsed.
  * Recipients `refuse` names are rejected with 550, as a mailbox that does not exist would be.
  * With `keep: false` it accepts and drops every message unparsed (for load, where only the
- * sending matters and parsing would take the CPU being measured).
+ * sending matters and parsing would take the CPU being measured). With `idleTimeoutMs` it closes
+ * a connection left idle that long, as a real server does after a while. With `credentials` it
+ * takes only clients that log in with them (AUTH, over plain TCP as this is loopback).
  */
 export async function startSmtpSink({
   refuse,
   keep = true,
-}: { refuse?: (address: string) => boolean; keep?: boolean } = {}): Promise<SmtpSink> {
+  idleTimeoutMs,
+  credentials,
+}: {
+  refuse?: (address: string) => boolean;
+  keep?: boolean;
+  idleTimeoutMs?: number;
+  credentials?: { user: string; pass: string };
+} = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   let connections = 0;
+  let disconnections = 0;
   const server = new SMTPServer({
-    authOptional: true,
+    ...(idleTimeoutMs ? { socketTimeout: idleTimeoutMs } : {}),
+    ...(credentials ? { authOptional: false, allowInsecureAuth: true } : { authOptional: true }),
+    onAuth(auth, _session, callback) {
+      if (auth.username === credentials?.user && auth.password === credentials?.pass)
+        return callback(null, { user: auth.username });
+      callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
     disabledCommands: ['STARTTLS'],
     logger: false,
     onConnect(_session, callback) {
       connections++;
       callback();
+    },
+    onClose() {
+      disconnections++;
     },
     onRcptTo(address, _session, callback) {
       if (refuse?.(address.address))
@@ -92,6 +113,9 @@ export async function startSmtpSink({
     messages,
     get connections() {
       return connections;
+    },
+    get disconnections() {
+      return disconnections;
     },
     async waitFor(what, match, count = 1, timeoutMs = 60_000) {
       await waitFor(what, async () => messages.filter(match).length >= count, timeoutMs);

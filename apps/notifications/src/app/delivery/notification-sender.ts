@@ -12,7 +12,11 @@ import type { SmsSender } from './sms-sender';
 export const SMS_SENDER = Symbol('SMS_SENDER');
 export const MAILER = Symbol('MAILER');
 
-const BATCH = 20;
+/**
+ * Rows a round leases. The lease and the sent mark are one statement each however many rows a round
+ * takes, and the mailer spreads a round's emails over its kept connections.
+ */
+const BATCH = 100;
 /** Longer than any one send may take (SMTP and Twilio calls time out well before). */
 const LEASE_SECONDS = 120;
 
