@@ -3,6 +3,7 @@
  * twice and no order lost; and over the whole run, that the commits the apps counted are the
  * commits PostgreSQL counted (pg_stat_database), which vouches for the per-request figures.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { TEST_DATABASE_URL, type TestSystem } from '@shop/testing';
 import type { Measured } from './drive';
@@ -85,4 +86,34 @@ export async function commitsOnServer<App extends string>(urls: Record<App, stri
     [Object.keys(names)],
   );
   return Object.fromEntries(found.map((row) => [names[row.datname], Number(row.xact_commit)])) as Record<App, number>;
+}
+
+/** What is left to do for the events written so far: unsent outbox rows, and messages still queued. */
+const PENDING: Record<string, string> = {
+  outbox: 'select count(*)::int as n from outbox where published_at is null and dead_at is null',
+  notifications: "select count(*)::int as n from notifications where status = 'queued'",
+};
+
+/**
+ * Waits until every event written so far is handled and every message it queued is sent. The
+ * seeding's events (its orders' emails, say) are otherwise still being worked off while the bench
+ * measures what the apps do when idle, and that work would be taken off every request's figures.
+ */
+export async function waitForEvents(urls: Record<string, string>, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let pending = 0;
+    for (const url of Object.values(urls)) {
+      const tables = await rows<{ relname: string }>(
+        url,
+        "select relname from pg_class where relkind = 'r' and relname = any($1) and pg_table_is_visible(oid)",
+        [Object.keys(PENDING)],
+      );
+      for (const { relname } of tables) pending += (await rows<{ n: number }>(url, PENDING[relname]))[0].n;
+    }
+    if (pending === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`${pending} events or messages still pending after ${timeoutMs / 1000} s`);
+    await sleep(500);
+  }
 }

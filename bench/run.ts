@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bearer, createShopClient } from '@shop/api-client';
 import { accessToken, ADMIN_ENV, HttpClient, startSmtpSink, TEST_ADDRESS, TEST_ADMIN, TestSystem } from '@shop/testing';
 import { bareCeiling, spawnScript } from './ceilings';
-import { checkOrders, commitsOnServer, type OrderCheck } from './checks';
+import { checkOrders, commitsOnServer, type OrderCheck, waitForEvents } from './checks';
 import {
   BACKEND_APPS,
   countSources,
@@ -289,8 +289,9 @@ async function main(): Promise<void> {
         await drive({ url: system.baseUrl, connections: CONNECTIONS, ...scenario.spec, duration: WARMUP_SECONDS });
     }
 
-    log(`idle for ${IDLE_SECONDS} s: what the apps do on their own is not charged to requests`);
     const databases = Object.fromEntries(BACKEND_APPS.map((app) => [app, system.databaseUrl(app)]));
+    await waitForEvents(databases);
+    log(`idle for ${IDLE_SECONDS} s: what the apps do on their own is not charged to requests`);
     const idleStart = await snapshot(sources);
     await sleep(IDLE_SECONDS * 1000);
     // The warm-up's statistics have reached the server by now (a backend publishes them within a second of going idle).

@@ -28,10 +28,10 @@ interface Lane {
  * Not nodemailer's `sendMail` over its pooled transport: per message that normalizes the mail,
  * runs its plugins, builds a MIME node around the raw message and pipes it through three
  * streams before the connection's own (with MailComposer, about 1 ms of CPU per order email
- * against 0.2 ms this way, rendering included). What is kept of the pool is small: a connection is opened when a message needs one and kept while
- * it works; when the server closes it or a message fails on it, it is dropped (its state is then
- * unknown, as nodemailer's pool also judges), the message in flight on it rejected, and the next
- * message opens another.
+ * against 0.2 ms this way, rendering included). What is kept of the pool is small: a connection
+ * is opened when a message needs one and kept while it works; when the server closes it or a
+ * message fails on it, it is dropped (its state is then unknown, as nodemailer's pool also
+ * judges), the message in flight on it rejected, and the next message opens another.
  */
 export class Mailer {
   private readonly message: MimeMessage;
