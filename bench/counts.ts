@@ -132,6 +132,12 @@ export function perRequest(delta: Counts, idlePerSecond: Counts, seconds: number
   );
 }
 
+/** Per counter, the smaller of the two. */
+export function lesser(a: Counts, b: Counts): Counts {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return Object.fromEntries([...keys].map((key) => [key, Math.min(a[key] ?? 0, b[key] ?? 0)]));
+}
+
 export const scale = (counts: Counts, factor: number): Counts =>
   Object.fromEntries(Object.entries(counts).map(([key, n]) => [key, n * factor]));
 
