@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type RunningApp, validationPipe } from '@shop/service-defaults';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { AddressInfo } from 'node:net';
 import { CatalogReadCache } from './catalog/catalog-read-cache';
 import { installCachedProductReads } from './catalog/cached-product.hook';
@@ -10,6 +10,7 @@ import { setupSwagger } from './docs/swagger';
 import { countRequestsInFlight, stopAccepting } from './http/drain';
 import type { GatewayConfig } from './gateway.config';
 import { GLOBAL_GUARDS, GatewayModule } from './gateway.module';
+import { installAccessLog } from './http/access-log.hook';
 import { API_PREFIX } from './http/api-prefix';
 import { installFastifyHooks } from './http/fastify-hooks';
 import { onClientError, onFrameworkError } from './http/framework-errors';
@@ -33,6 +34,8 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
     clientErrorHandler: onClientError,
     // A missing Host is refused by our own hook, as problem+json; Node's answer has no body.
     http: { requireHostHeader: false },
+    // No Nest middleware runs here (the access log is a Fastify hook), so none of its per-request cost.
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     bufferLogs: true,
@@ -44,6 +47,9 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   app.useGlobalPipes(validationPipe());
   installFastifyHooks(app.getHttpAdapter().getInstance());
   countRequestsInFlight(app.getHttpAdapter().getInstance());
+  // The pino instance Nest's Logger writes to (no request's own: there is no per-request logger).
+  const { logger } = await app.resolve(PinoLogger);
+  installAccessLog(app.getHttpAdapter().getInstance(), logger, config.accessLog);
   installHttpMetrics(app.getHttpAdapter().getInstance());
   const guards = GLOBAL_GUARDS.map((guard) => app.get(guard));
   installCachedProductReads(

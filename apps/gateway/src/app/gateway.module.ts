@@ -31,7 +31,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        loggingModule({ service: 'gateway', level: config.logLevel, accessLog: true, ...config.accessLog }),
+        loggingModule({ service: 'gateway', level: config.logLevel }),
         throttlingModule(config),
         AuthGuardModule.forRoot({ jwtSecret: config.jwtSecret }),
         ServiceClientsModule.forRoot(config),

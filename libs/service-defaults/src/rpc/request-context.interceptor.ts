@@ -9,7 +9,7 @@ import {
 import { CatalogContract, healthCheck, type RpcRequest } from '@shop/contracts';
 import { Observable, tap } from 'rxjs';
 import { lifecycle } from '../lifecycle';
-import { type LoggingOptions, sampled } from '../logging/logging.module';
+import { type RequestLogOptions, sampled } from '../logging/logging.module';
 import { requestContext } from '../logging/request-context';
 import { rpcServerDuration } from '../metrics/metrics';
 import { endSpan, SpanKind, startSpan, traceContext } from '../metrics/tracing';
@@ -22,7 +22,6 @@ const POLLS = new Set([healthCheck.pattern, CatalogContract.operations.changes.p
 
 /** How much of the per-message log is written (the gateway's access-log settings, see {@link accessLogSettings}). */
 export const RPC_LOG = Symbol('RPC_LOG');
-export type RpcLogOptions = Required<Pick<LoggingOptions, 'accessLogSampleRate' | 'slowMs'>>;
 
 /**
  * Runs each message handler inside the request context the gateway sent along, and logs a line
@@ -33,7 +32,7 @@ export type RpcLogOptions = Required<Pick<LoggingOptions, 'accessLogSampleRate' 
 export class RequestContextInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Rpc');
 
-  constructor(@Inject(RPC_LOG) private readonly options: RpcLogOptions) {}
+  constructor(@Inject(RPC_LOG) private readonly options: RequestLogOptions) {}
 
   private level(pattern: string, outcome: string, ms: number): 'debug' | 'log' | 'warn' | undefined {
     if (POLLS.has(pattern)) return 'debug';
