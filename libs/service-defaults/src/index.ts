@@ -9,6 +9,7 @@ export * from './config/microservice-env';
 export * from './database/database';
 export * from './database/database.module';
 export * from './database/constraint-violation';
+export * from './database/group-commit';
 export * from './database/prepared-statement';
 export * from './health/health-check-result';
 export * from './health/health-dependencies';

@@ -11,7 +11,9 @@ import { AppError } from '@shop/problem-details';
 import {
   DATABASE,
   type Database,
+  GroupCommit,
   onConstraintViolation,
+  type Outcome,
   type PreparedStatement,
   preparedStatement,
   type Transaction,
@@ -20,7 +22,6 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ProductCache } from '../cache/product-cache';
 import { type CatalogSchema, products, reservationLines, reservations, STOCK_CEILING } from '../db/schema';
 import { CatalogEvents } from '../events/catalog-events';
-import { GroupCommit, type Outcome } from './group-commit';
 
 const STOCK_CEILING_CHECK = 'products_stock_ceiling_check';
 

@@ -2,8 +2,10 @@ import { ErrorCode, OrderStatus } from '@shop/contracts';
 import { eq } from 'drizzle-orm';
 import { customer, type OrdersHarness, startOrdersModules } from '../../testing/orders-module.harness';
 import { SHIP_TO } from '../../testing/fake-address-book';
-import { orders, outbox } from '../db/schema';
+import { randomUUID } from 'node:crypto';
+import { idempotencyKeys, orders, outbox } from '../db/schema';
 import { OrderPlacement } from './order-placement.service';
+import { OrderStore } from './order.store';
 
 let shop: OrdersHarness;
 let placement: OrderPlacement;
@@ -82,6 +84,66 @@ describe('placing orders (OrdersModule on PGlite, catalog faked)', () => {
       shop.catalog.reserve({ orderId: released!.orderId!, lines: [{ productId: product.id, quantity: 2 }] }),
     ).rejects.toMatchObject({ code: ErrorCode.ReservationReleased });
     expect(shop.catalog.stockOf(product.id)).toBe(4);
+  });
+});
+
+describe('orders placed together (group commit)', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  const place = (productId: string, idempotencyKey?: string, actor = customer()) =>
+    placement.create({ actor, idempotencyKey, shippingAddress: SHIP_TO, items: [{ productId, quantity: 1 }] });
+
+  it('share their statements, each order still with its own items, transition, event and answer', async () => {
+    const confirmStatements = jest.spyOn(
+      shop.get(OrderStore) as unknown as { confirmBatch: (rows: unknown[]) => Promise<unknown[]> },
+      'confirmBatch',
+    );
+    const products = Array.from({ length: 8 }, (_, i) => shop.catalog.addProduct({ price: 100 * (i + 1), stock: 1 }));
+    const placed = await Promise.all(products.map((product, i) => place(product.id, `together-${i}-${randomUUID()}`)));
+
+    expect(Math.max(...confirmStatements.mock.calls.map(([rows]) => rows.length))).toBeGreaterThan(1);
+    for (const [i, order] of placed.entries()) {
+      expect(order).toMatchObject({ status: OrderStatus.Pending, total: 100 * (i + 1) });
+      expect(order.items).toEqual([expect.objectContaining({ productId: products[i].id, quantity: 1 })]);
+      expect(order.transitions).toEqual([expect.objectContaining({ from: null, to: OrderStatus.Pending })]);
+      const events = await shop.db.select().from(outbox).where(eq(outbox.aggregateId, order.id));
+      expect(events.map((event) => event.type)).toEqual(['order.placed']);
+      const [answer] = await shop.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.userId, order.userId));
+      expect(answer.response).toEqual(JSON.parse(JSON.stringify(order)));
+    }
+  });
+
+  it('give one Idempotency-Key sent twice at once a single order', async () => {
+    const product = shop.catalog.addProduct({ stock: 5 });
+    const actor = customer();
+    const key = `twice-${randomUUID()}`;
+    const [first, second] = await Promise.all([place(product.id, key, actor), place(product.id, key, actor)]);
+    expect(second.id).toBe(first.id);
+    expect(shop.catalog.stockOf(product.id)).toBe(4);
+    expect(await shop.db.select().from(orders).where(eq(orders.userId, actor.id))).toHaveLength(1);
+  });
+
+  it("keep one order's failure its own: the others of its statement are placed", async () => {
+    const product = shop.catalog.addProduct({ stock: 10 });
+    const actor = customer();
+    const key = `purged-${randomUUID()}`;
+    const earlier = await place(product.id, key, actor);
+    // The key's claim is purged while its order stays: writing the order again breaks a unique index.
+    await shop.db.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, actor.id));
+    const inserts = jest.spyOn(
+      shop.get(OrderStore) as unknown as { insertReservingRows: (rows: unknown[]) => Promise<boolean[]> },
+      'insertReservingRows',
+    );
+
+    const [again, ...others] = await Promise.all([
+      place(product.id, key, actor),
+      ...Array.from({ length: 4 }, () => place(product.id)),
+    ]);
+    // The batch failed as a whole, then each order was written alone.
+    expect(inserts.mock.calls.map(([rows]) => rows.length)).toEqual([5, 1, 1, 1, 1, 1]);
+    expect(again.id).toBe(earlier.id);
+    for (const order of others) expect(order).toMatchObject({ status: OrderStatus.Pending });
+    expect(shop.catalog.stockOf(product.id)).toBe(5);
   });
 });
 

@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type ActorDto, ErrorCode, type OrderDto, OrderStatus, type PostalAddressView } from '@shop/contracts';
 import { AppError } from '@shop/problem-details';
-import { DATABASE, type Database, type PreparedStatement, preparedStatement } from '@shop/service-defaults';
+import {
+  DATABASE,
+  type Database,
+  eachOnFailure,
+  GroupCommit,
+  type Outcome,
+  type PreparedStatement,
+  preparedStatement,
+} from '@shop/service-defaults';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { isoTime } from '../db/iso-time';
 import { olderThan } from '../db/older-than';
@@ -17,7 +25,7 @@ import {
 } from '../db/schema';
 import type { KeyClaim } from '../idempotency/idempotency.service';
 import { OrderEvents } from './order-events';
-import { type ItemRow, toUntimedOrderDto } from './order.mapper';
+import { type ItemRow, toUntimedOrderDto, type UntimedOrderDto } from './order.mapper';
 import { InternalStatus, type StockState } from './order-status.machine';
 
 /** Who moved an order, as its transition row records it. */
@@ -36,59 +44,104 @@ export interface MoveConditions {
   set?: Partial<Pick<OrderRow, 'carrier' | 'trackingNumber'>>;
 }
 
+/** Orders written by one statement at most; more wait for the next (see {@link GroupCommit}). */
+const MAX_BATCH = 100;
+
 /**
- * $1 order id, $2 user id, $3 shipping address (json), $4 Idempotency-Key or null, $5 the
- * request's hash. With a key, the row is written only if the key's claim (a CTE) was free.
+ * $1 the orders (json): id, user, shipping address, Idempotency-Key or null and the request's
+ * hash. An order with a key is written only if the key's claim (a CTE) was free; no key may be
+ * twice in one statement, or both orders would see it claimed. Returns the ids written.
  */
 const INSERT_RESERVING = `
-  with claimed as (
+  with input as (
+    select * from jsonb_to_recordset($1::jsonb)
+      as i(id uuid, "userId" uuid, address jsonb, key text, hash text)),
+  claimed as (
     insert into idempotency_keys (user_id, key, request_hash)
-    select $2::uuid, $4::text, $5::text where $4::text is not null
+    select "userId", key, hash from input where key is not null order by "userId", key
     on conflict do nothing
-    returning key)
+    returning user_id, key)
   insert into orders (id, user_id, status, stock, shipping_address, idempotency_key)
-  select $1::uuid, $2::uuid, '${InternalStatus.Reserving}', 'unknown', $3::jsonb, $4::text
-  where $4::text is null or exists (select from claimed)
+  select i.id, i."userId", '${InternalStatus.Reserving}', 'unknown', i.address, i.key from input i
+  where i.key is null or exists (select from claimed c where c.user_id = i."userId" and c.key = i.key)
   returning id`;
 
 /**
- * $1 order id, $2 total, $3 currency, $4 lines (json, as the DTO has them), $5 actor id, $6 actor
- * role, $7–$10 the event's outbox row, $11 whether the lines leave the cart, $12 the
- * Idempotency-Key or null, $13 the answer but for its times, $14 its transition but for `at`.
- * Every write hangs on the update of the row still `reserving`: if recovery took it over,
- * nothing is written and no row returned. The transition's `at` defaults to now(), the
- * statement's start, as the row's `updated_at` does.
+ * $1 the orders (json): id, total, currency, lines (as the DTO has them), actor id and role, the
+ * event's outbox row, whether the lines leave the cart, the Idempotency-Key or null, the answer
+ * but for its times and its transition but for `at`. Every write of an order hangs on the update
+ * of its row still `reserving`: if recovery took it over, nothing is written for it and no row
+ * returned. The transition's `at` defaults to now(), the statement's start, as `updated_at` does.
  */
 const CONFIRM = `
-  with placed as (
-    update orders
-    set status = '${OrderStatus.Pending}', stock = 'held', total = $2::int, currency = $3::text, updated_at = now()
-    where id = $1::uuid and status = '${InternalStatus.Reserving}'
-    returning id, user_id, ${isoTime('created_at')} as "createdAt", ${isoTime('updated_at')} as "updatedAt"),
-  lines as (
-    select * from jsonb_to_recordset($4::jsonb)
-      as l("productId" uuid, sku text, name text, "unitPrice" int, quantity int, "lineTotal" int)),
+  with input as (
+    select * from jsonb_to_recordset($1::jsonb) as i(
+      id uuid, total int, currency text, lines jsonb, "actorId" uuid, "actorRole" text,
+      "eventId" uuid, "eventType" text, "aggregateId" text, envelope jsonb,
+      "fromCart" boolean, key text, answer jsonb, transition jsonb)),
+  placed as (
+    update orders o
+    set status = '${OrderStatus.Pending}', stock = 'held', total = i.total, currency = i.currency, updated_at = now()
+    from input i
+    where o.id = i.id and o.status = '${InternalStatus.Reserving}'
+    returning o.id, o.user_id, ${isoTime('o.created_at')} as "createdAt", ${isoTime('o.updated_at')} as "updatedAt"),
+  done as (
+    select p.id, p.user_id, p."createdAt", p."updatedAt", i.lines, i."actorId", i."actorRole", i."eventId",
+      i."eventType", i."aggregateId", i.envelope, i."fromCart", i.key, i.answer, i.transition
+    from placed p join input i on i.id = p.id),
   items as (
     insert into order_items (order_id, product_id, sku, name, unit_price, quantity, line_total)
-    select placed.id, l."productId", l.sku, l.name, l."unitPrice", l.quantity, l."lineTotal" from placed, lines l),
+    select d.id, l."productId", l.sku, l.name, l."unitPrice", l.quantity, l."lineTotal"
+    from done d, jsonb_to_recordset(d.lines)
+      as l("productId" uuid, sku text, name text, "unitPrice" int, quantity int, "lineTotal" int)),
   transition as (
     insert into order_transitions (order_id, from_status, to_status, actor_id, actor_role)
-    select id, null, '${OrderStatus.Pending}', $5::uuid, $6::text from placed),
+    select id, null, '${OrderStatus.Pending}', "actorId", "actorRole" from done),
   event as (
     insert into outbox (event_id, type, aggregate_id, envelope)
-    select $7::uuid, $8::text, $9::text, $10::jsonb from placed),
+    select "eventId", "eventType", "aggregateId", envelope from done),
   cart as (
-    delete from cart_items c using placed
-    where $11::boolean and c.user_id = placed.user_id and c.product_id in (select "productId" from lines)),
+    delete from cart_items c using done d
+    where d."fromCart" and c.user_id = d.user_id
+      and c.product_id in (select (line->>'productId')::uuid from jsonb_array_elements(d.lines) line)),
   answer as (
     update idempotency_keys k
-    set response = $13::jsonb || jsonb_build_object(
-      'transitions', jsonb_build_array($14::jsonb || jsonb_build_object('at', placed."updatedAt")),
-      'createdAt', placed."createdAt",
-      'updatedAt', placed."updatedAt")
-    from placed
-    where k.user_id = placed.user_id and k.key = $12::text)
-  select "createdAt", "updatedAt" from placed`;
+    set response = d.answer || jsonb_build_object(
+      'transitions', jsonb_build_array(d.transition || jsonb_build_object('at', d."updatedAt")),
+      'createdAt', d."createdAt",
+      'updatedAt', d."updatedAt")
+    from done d
+    where k.user_id = d.user_id and k.key = d.key)
+  select id, "createdAt", "updatedAt" from done`;
+
+/** An order to write as `reserving`, as {@link INSERT_RESERVING} takes it. */
+interface ReservingRow {
+  id: string;
+  userId: string;
+  address: PostalAddressView;
+  key: string | null;
+  hash: string | null;
+}
+
+/** A reserving order to confirm, as {@link CONFIRM} takes it. */
+interface ConfirmRow {
+  id: string;
+  total: number;
+  currency: string;
+  lines: ItemRow[];
+  actorId: string;
+  actorRole: string;
+  eventId: string;
+  eventType: string;
+  aggregateId: string;
+  envelope: unknown;
+  fromCart: boolean;
+  key: string | null;
+  answer: UntimedOrderDto | null;
+  transition: object | null;
+}
+
+type Times = { createdAt: string; updatedAt: string };
 
 /**
  * The one writer of the `orders` table: every change to an order's row is a method here, each
@@ -99,9 +152,18 @@ const CONFIRM = `
 export class OrderStore {
   // The placing path's statements, prepared once per connection: building them with Drizzle on
   // every order, and the confirmation's four round trips, were about half of what placing one
-  // cost this app.
+  // cost this app. Orders placed together share them (group commit): under load, one round trip
+  // and one commit for many orders, each still all or nothing.
   private readonly insertReservingStatement: PreparedStatement<{ id: string }>;
-  private readonly confirmStatement: PreparedStatement<{ createdAt: string; updatedAt: string }>;
+  private readonly confirmStatement: PreparedStatement<Times & { id: string }>;
+  private readonly reservingBatches = new GroupCommit(
+    (rows: ReservingRow[]) => this.insertReservingBatch(rows),
+    MAX_BATCH,
+  );
+  private readonly confirmBatches = new GroupCommit(
+    (rows: ConfirmRow[]) => eachOnFailure(rows, (batch) => this.confirmBatch(batch)),
+    MAX_BATCH,
+  );
 
   constructor(
     @Inject(DATABASE) private readonly db: Database<OrdersSchema>,
@@ -122,20 +184,44 @@ export class OrderStore {
     shippingAddress: PostalAddressView,
     claim: KeyClaim | undefined,
   ): Promise<void> {
-    const inserted = await this.insertReservingStatement([
-      orderId,
-      userId,
-      JSON.stringify(shippingAddress),
-      claim?.key ?? null,
-      claim?.requestHash ?? null,
-    ]);
-    claim?.settleClaim(inserted.length > 0);
+    const key = claim?.key ?? null;
+    const hash = claim?.requestHash ?? null;
+    const inserted = await this.reservingBatches.submit({ id: orderId, userId, address: shippingAddress, key, hash });
+    claim?.settleClaim(inserted);
+  }
+
+  /** Whether each order was written; a key's second order in the batch waits for a statement of its own. */
+  private async insertReservingBatch(rows: ReservingRow[]): Promise<Outcome<boolean>[]> {
+    const keys = new Set<string>();
+    const isRepeat = rows.map(({ userId, key }) => {
+      if (key === null) return false;
+      const repeat = keys.has(`${userId} ${key}`);
+      keys.add(`${userId} ${key}`);
+      return repeat;
+    });
+    const firsts = await eachOnFailure(
+      rows.filter((_, i) => !isRepeat[i]),
+      (batch) => this.insertReservingRows(batch),
+    );
+    const outcomes: Outcome<boolean>[] = [];
+    for (const [i, row] of rows.entries()) {
+      outcomes.push(
+        isRepeat[i] ? (await eachOnFailure([row], (one) => this.insertReservingRows(one)))[0] : firsts.shift()!,
+      );
+    }
+    return outcomes;
+  }
+
+  private async insertReservingRows(rows: ReservingRow[]): Promise<boolean[]> {
+    const written = new Set((await this.insertReservingStatement([JSON.stringify(rows)])).map(({ id }) => id));
+    return rows.map(({ id }) => written.has(id));
   }
 
   /**
    * The reserving order becomes pending, with its items, its first transition, its event, the
-   * ordered lines gone from the cart and the Idempotency-Key's answer, in one statement: one
-   * round trip and one commit. Undefined when recovery took the order over.
+   * ordered lines gone from the cart and the Idempotency-Key's answer, in one statement (shared
+   * with the orders confirmed with it): one round trip and one commit. Undefined when recovery
+   * took the order over.
    */
   async confirm(
     orderId: string,
@@ -160,25 +246,32 @@ export class OrderStore {
     );
     const transition = { from: null, to: status, actorRole: actor.role, actorId: actor.id, reason: null };
     const event = this.events.placed({ id: orderId, userId: actor.id, status, total, currency }, items);
-    const [times] = await this.confirmStatement([
-      orderId,
+    const times = await this.confirmBatches.submit({
+      id: orderId,
       total,
       currency,
-      JSON.stringify(items),
-      actor.id,
-      actor.role,
-      event.eventId,
-      event.type,
-      event.aggregateId,
-      JSON.stringify(event.envelope),
-      placed.fromCart,
-      claim?.key ?? null,
-      claim ? JSON.stringify(untimed) : null,
-      claim ? JSON.stringify(transition) : null,
-    ]);
+      lines: items,
+      actorId: actor.id,
+      actorRole: actor.role,
+      eventId: event.eventId,
+      eventType: event.type,
+      aggregateId: event.aggregateId,
+      envelope: event.envelope,
+      fromCart: placed.fromCart,
+      key: claim?.key ?? null,
+      answer: claim ? untimed : null,
+      transition: claim ? transition : null,
+    });
     if (!times) return undefined;
     claim?.settleAnswer();
     return { ...untimed, transitions: [{ ...transition, at: times.updatedAt }], ...times };
+  }
+
+  private async confirmBatch(rows: ConfirmRow[]): Promise<(Times | undefined)[]> {
+    const confirmed = new Map(
+      (await this.confirmStatement([JSON.stringify(rows)])).map(({ id, ...times }) => [id, times]),
+    );
+    return rows.map(({ id }) => confirmed.get(id));
   }
 
   /** Forgets an order that never got past reserving (its placement failed). */

@@ -49,3 +49,22 @@ export class GroupCommit<I, O> {
     this.running = false;
   }
 }
+
+/**
+ * Runs `statement` once for a whole batch (it answers each request, in order); if that fails, once
+ * per request, so that an error one request's row meets (a constraint it breaks, a deadlock
+ * with another replica's batch) is its own alone and the others still commit.
+ */
+export async function eachOnFailure<I, O>(
+  requests: I[],
+  statement: (requests: I[]) => Promise<O[]>,
+): Promise<Outcome<O>[]> {
+  try {
+    return (await statement(requests)).map((value) => ({ value }));
+  } catch (error) {
+    if (requests.length === 1) return [{ error }];
+    const outcomes: Outcome<O>[] = [];
+    for (const request of requests) outcomes.push(...(await eachOnFailure([request], statement)));
+    return outcomes;
+  }
+}

@@ -1,4 +1,4 @@
-import { GroupCommit, type Outcome } from './group-commit';
+import { eachOnFailure, GroupCommit, type Outcome } from './group-commit';
 
 /** A `run` that records its batches and answers each request with its double, refusing odd ones. */
 function recorder(gate?: Promise<void>) {
@@ -50,5 +50,28 @@ describe('GroupCommit', () => {
       'commit failed',
     ]);
     expect(await group.submit(3)).toBe(3);
+  });
+});
+
+describe('eachOnFailure', () => {
+  it('answers a batch from one statement while it succeeds', async () => {
+    const calls: number[][] = [];
+    const outcomes = await eachOnFailure([1, 2, 3], async (requests) => {
+      calls.push(requests);
+      return requests.map((n) => n * 2);
+    });
+    expect(outcomes).toEqual([{ value: 2 }, { value: 4 }, { value: 6 }]);
+    expect(calls).toEqual([[1, 2, 3]]);
+  });
+
+  it('runs each request alone after the batch failed, so only the one at fault gets its error', async () => {
+    const calls: number[][] = [];
+    const outcomes = await eachOnFailure([1, 2, 3], async (requests) => {
+      calls.push(requests);
+      if (requests.includes(2)) throw new Error('2 breaks a constraint');
+      return requests.map((n) => n * 2);
+    });
+    expect(outcomes).toEqual([{ value: 2 }, { error: new Error('2 breaks a constraint') }, { value: 6 }]);
+    expect(calls).toEqual([[1, 2, 3], [1], [2], [3]]);
   });
 });
