@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { drive, type Measured } from './drive';
+import { drive } from './drive';
 
 const ROOT = join(__dirname, '..');
 
@@ -30,22 +30,28 @@ export function spawnScript(script: string, args: string[], env: Record<string, 
   return { child, firstLine, exited };
 }
 
-/** Req/s of a bare node:http server answering `payload` for every path, driven like the scenarios. */
-export async function bareCeiling(
-  payloads: Record<string, string>,
-  load: { connections: number; duration: number },
-): Promise<Record<string, Measured>> {
+/** A bare node:http server answering each of `payloads` at its path, driven like the scenarios. */
+export interface BareServer {
+  /** Req/s of the server answering `path`'s payload. */
+  measure(path: string, load: { connections: number; duration: number }): Promise<number>;
+  stop(): void;
+}
+
+export async function startBareServer(payloads: Record<string, string>): Promise<BareServer> {
   const file = join(__dirname, 'results', `.payloads-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(payloads));
   const server = spawnScript('bare-server.ts', [file]);
   try {
     const url = `http://127.0.0.1:${(await server.firstLine).trim()}`;
-    const results: Record<string, Measured> = {};
-    for (const path of Object.keys(payloads))
-      results[path] = await drive({ url, ...load, method: 'GET', variants: [{ path }] });
-    return results;
-  } finally {
+    return {
+      measure: async (path, load) =>
+        (await drive({ url, ...load, method: 'GET', variants: [{ path }] })).requestsPerSecond,
+      stop: () => server.child.kill(),
+    };
+  } catch (error) {
     server.child.kill();
+    throw error;
+  } finally {
     unlinkSync(file);
   }
 }

@@ -17,11 +17,20 @@ export interface Row extends Omit<Measured, 'createdIds'> {
   pass?: boolean;
 }
 
+/**
+ * Each ceiling as measured just before and just after its scenario; the scenario's ratio is to
+ * their mean (see {@link ceilingOf}).
+ */
 export interface Ceilings {
   /** Bare node:http req/s with each read scenario's bytes. */
-  bare: Record<string, number>;
-  pgbench?: Record<'single' | 'saga', PgbenchResult>;
-  argon2?: { verificationsPerSecond: number; threadpool: number };
+  bare: Record<string, number[]>;
+  pgbench?: Record<'single' | 'saga', PgbenchResult>[];
+  argon2?: { verificationsPerSecond: number; threadpool: number }[];
+}
+
+/** The mean of a ceiling's measurements, rounded; undefined when it was not measured. */
+export function ceilingOf(values: number[] | undefined): number | undefined {
+  return values?.length ? Math.round(values.reduce((sum, n) => sum + n, 0) / values.length) : undefined;
 }
 
 export interface Report {
@@ -77,18 +86,20 @@ export function report({ machine, rows, ceilings, checks, countCheck, profiles }
     );
   }
 
-  out('\nCeilings, same run:');
+  out('\nCeilings, same run, each measured just before → just after its scenario:');
+  const around = (values: number[]) => values.join(' → ');
   for (const [scenario, rps] of Object.entries(ceilings.bare))
-    out(`- bare node:http with the bytes of "${scenario}": ${rps} req/s`);
+    out(`- bare node:http with the bytes of "${scenario}": ${around(rps)} req/s`);
   if (ceilings.pgbench) {
-    const { single, saga } = ceilings.pgbench;
+    const of = (script: 'single' | 'saga', what: 'ordersPerSecond' | 'latencyAverageMs') =>
+      around(ceilings.pgbench!.map((result) => result[script][what]));
     out(
-      `- pgbench, 50 clients, 5 hot rows: ${single.ordersPerSecond} orders/s in one transaction each (${single.latencyAverageMs} ms), ${saga.ordersPerSecond} in three commits (${saga.latencyAverageMs} ms)`,
+      `- pgbench, 50 clients, 5 hot rows: ${of('single', 'ordersPerSecond')} orders/s in one transaction each (${of('single', 'latencyAverageMs')} ms), ${of('saga', 'ordersPerSecond')} in three commits (${of('saga', 'latencyAverageMs')} ms)`,
     );
   }
   if (ceilings.argon2)
     out(
-      `- argon2id verifications, one process (${ceilings.argon2.threadpool} libuv threads): ${ceilings.argon2.verificationsPerSecond}/s`,
+      `- argon2id verifications, one process (${ceilings.argon2[0].threadpool} libuv threads): ${around(ceilings.argon2.map((c) => c.verificationsPerSecond))}/s`,
     );
 
   out('\nChecks:');
