@@ -117,10 +117,18 @@ export async function settledSnapshot(sources: CountSources, before: Counts, sen
   }
 }
 
-export function difference(after: Counts, before: Counts): Counts {
-  const keys = new Set([...Object.keys(after), ...Object.keys(before)]);
-  return Object.fromEntries([...keys].map((key) => [key, (after[key] ?? 0) - (before[key] ?? 0)]));
+/** Per counter, `op` of its two values (a counter missing on one side is 0 there). */
+function combine(a: Counts, b: Counts, op: (x: number, y: number) => number): Counts {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return Object.fromEntries([...keys].map((key) => [key, op(a[key] ?? 0, b[key] ?? 0)]));
 }
+
+export const difference = (after: Counts, before: Counts): Counts => combine(after, before, (x, y) => x - y);
+
+export const sum = (a: Counts, b: Counts): Counts => combine(a, b, (x, y) => x + y);
+
+/** Per counter, the smaller of the two. */
+export const lesser = (a: Counts, b: Counts): Counts => combine(a, b, Math.min);
 
 /** What a request cost: `delta` less `idlePerSecond` over `seconds`, per request, two decimals. */
 export function perRequest(delta: Counts, idlePerSecond: Counts, seconds: number, requests: number): Counts {
@@ -130,12 +138,6 @@ export function perRequest(delta: Counts, idlePerSecond: Counts, seconds: number
       .map(([key, n]) => [key, Math.round(n * 100) / 100] as const)
       .filter(([, n]) => n > 0),
   );
-}
-
-/** Per counter, the smaller of the two. */
-export function lesser(a: Counts, b: Counts): Counts {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return Object.fromEntries([...keys].map((key) => [key, Math.min(a[key] ?? 0, b[key] ?? 0)]));
 }
 
 export const scale = (counts: Counts, factor: number): Counts =>

@@ -11,26 +11,21 @@ export interface Row extends Omit<Measured, 'createdIds'> {
   cost: ReturnType<typeof summarize>;
   /** Every counter, per request and per process (`orders.rpc.catalog`, `catalog.sql.commits`, …). */
   counted: Counts;
+  /** The median round's ceiling (the mean of those measured just before and after it) and ratio. */
   ceiling?: { name: string; value: number };
   ratio?: number;
+  /** Every round's req/s and ratio; the other figures are the median round's. */
+  rounds: { requestsPerSecond: number; ratio?: number }[];
   target?: string;
   pass?: boolean;
 }
 
-/**
- * Each ceiling as measured just before and just after its scenario; the scenario's ratio is to
- * their mean (see {@link ceilingOf}).
- */
+/** Every measurement of each ceiling, in order: before a scenario's first round and after each round. */
 export interface Ceilings {
   /** Bare node:http req/s with each read scenario's bytes. */
   bare: Record<string, number[]>;
   pgbench?: Record<'single' | 'saga', PgbenchResult>[];
   argon2?: { verificationsPerSecond: number; threadpool: number }[];
-}
-
-/** The mean of a ceiling's measurements, rounded; undefined when it was not measured. */
-export function ceilingOf(values: number[] | undefined): number | undefined {
-  return values?.length ? Math.round(values.reduce((sum, n) => sum + n, 0) / values.length) : undefined;
 }
 
 export interface Report {
@@ -86,7 +81,13 @@ export function report({ machine, rows, ceilings, checks, countCheck, profiles }
     );
   }
 
-  out('\nCeilings, same run, each measured just before → just after its scenario:');
+  out("\nEach scenario's rounds (req/s, ratio), the median round's in the table above:");
+  for (const row of rows)
+    out(
+      `- ${row.scenario}: ${row.rounds.map((r) => (r.ratio === undefined ? r.requestsPerSecond : `${r.requestsPerSecond} (${r.ratio})`)).join(', ')}`,
+    );
+
+  out('\nCeilings, same run, in order: before the first round and after each:');
   const around = (values: number[]) => values.join(' → ');
   for (const [scenario, rps] of Object.entries(ceilings.bare))
     out(`- bare node:http with the bytes of "${scenario}": ${around(rps)} req/s`);
