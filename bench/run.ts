@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: the whole system in production mode on real PostgreSQL and Redis, seeded,
- * then each scenario driven by autocannon from processes of their own (drive.ts), each measured
- * against a ceiling taken in the same run, just before and just after it (ceilings.ts), and costed in round trips, statements and
- * commits counted by the apps (counts.ts). Prints markdown tables and writes everything as JSON
- * under bench/results/. `-- --profile` also CPU-profiles the gateway, the catalog, orders and notifications.
+ * then each scenario driven by autocannon from processes of their own (drive.ts) in rounds, each
+ * measured against a ceiling taken in the same run just before and just after it (ceilings.ts,
+ * rounds.ts), and costed in round trips, statements and commits counted by the apps (counts.ts).
+ * Prints markdown tables and writes everything as JSON under bench/results/. `-- --profile` also
+ * CPU-profiles the gateway, the catalog, orders and notifications.
  */
 import { REDIS_URL } from './env';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -317,11 +318,9 @@ async function main(): Promise<void> {
 
     bareServer = barePaths.size ? await startBareServer(payloads) : undefined;
     /**
-     * Measures a scenario's ceiling once more, on the machine as the scenario finds it or left
-     * it: taken just before and just after, their mean follows this VM's speed, which drifts by
-     * half within minutes, where one taken minutes later would not.
+     * Measures a scenario's ceiling once more, on the machine as its round found or left it
+     * (see rounds.ts); undefined for a scenario without one.
      */
-    /** Measures a scenario's ceiling once more; undefined for a scenario without one. */
     const measureCeiling = async (scenario: Scenario): Promise<number | undefined> => {
       const path = barePaths.get(scenario.name);
       const ceiling = targetOf(scenario.name)?.ceiling;

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 // Probes and scrapes arrive every few seconds from every caller; at info they would drown the rest.
 const QUIET_PATHS = /^\/(health\/|metrics(\?|$))/;
 
-export type AccessLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+type AccessLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /** The level of a finished request's line; `silent` writes none. */
 export function accessLogLevel({ accessLogSampleRate, slowMs }: RequestLogOptions) {

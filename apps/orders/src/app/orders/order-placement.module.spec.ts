@@ -1,8 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { ErrorCode, OrderStatus } from '@shop/contracts';
 import { eq } from 'drizzle-orm';
 import { customer, type OrdersHarness, startOrdersModules } from '../../testing/orders-module.harness';
 import { SHIP_TO } from '../../testing/fake-address-book';
-import { randomUUID } from 'node:crypto';
 import { idempotencyKeys, orders, outbox } from '../db/schema';
 import { OrderPlacement } from './order-placement.service';
 import { OrderStore } from './order.store';

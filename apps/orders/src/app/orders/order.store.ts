@@ -6,7 +6,6 @@ import {
   type Database,
   eachOnFailure,
   GroupCommit,
-  type Outcome,
   type PreparedStatement,
   preparedStatement,
 } from '@shop/service-defaults';
@@ -49,8 +48,9 @@ const MAX_BATCH = 100;
 
 /**
  * $1 the orders (json): id, user, shipping address, Idempotency-Key or null and the request's
- * hash. An order with a key is written only if the key's claim (a CTE) was free; no key may be
- * twice in one statement, or both orders would see it claimed. Returns the ids written.
+ * hash. An order with a key is written only if the key's claim (a CTE) was free. One key twice in
+ * a statement fails it on the orders' unique (user, key) index; run again order by order
+ * ({@link eachOnFailure}), the repeat then finds the key taken. Returns the ids written.
  */
 const INSERT_RESERVING = `
   with input as (
@@ -157,7 +157,7 @@ export class OrderStore {
   private readonly insertReservingStatement: PreparedStatement<{ id: string }>;
   private readonly confirmStatement: PreparedStatement<Times & { id: string }>;
   private readonly reservingBatches = new GroupCommit(
-    (rows: ReservingRow[]) => this.insertReservingBatch(rows),
+    (rows: ReservingRow[]) => eachOnFailure(rows, (batch) => this.insertReservingRows(batch)),
     MAX_BATCH,
   );
   private readonly confirmBatches = new GroupCommit(
@@ -188,28 +188,6 @@ export class OrderStore {
     const hash = claim?.requestHash ?? null;
     const inserted = await this.reservingBatches.submit({ id: orderId, userId, address: shippingAddress, key, hash });
     claim?.settleClaim(inserted);
-  }
-
-  /** Whether each order was written; a key's second order in the batch waits for a statement of its own. */
-  private async insertReservingBatch(rows: ReservingRow[]): Promise<Outcome<boolean>[]> {
-    const keys = new Set<string>();
-    const isRepeat = rows.map(({ userId, key }) => {
-      if (key === null) return false;
-      const repeat = keys.has(`${userId} ${key}`);
-      keys.add(`${userId} ${key}`);
-      return repeat;
-    });
-    const firsts = await eachOnFailure(
-      rows.filter((_, i) => !isRepeat[i]),
-      (batch) => this.insertReservingRows(batch),
-    );
-    const outcomes: Outcome<boolean>[] = [];
-    for (const [i, row] of rows.entries()) {
-      outcomes.push(
-        isRepeat[i] ? (await eachOnFailure([row], (one) => this.insertReservingRows(one)))[0] : firsts.shift()!,
-      );
-    }
-    return outcomes;
   }
 
   private async insertReservingRows(rows: ReservingRow[]): Promise<boolean[]> {
